@@ -1,0 +1,103 @@
+"""The stored record of one event: canonical bytes that commit to their predecessor.
+
+Why the chain is in the record from the first write: auditors must be able to trust the history
+without trusting the database administrator. Each record's bytes contain the SHA-256 of the
+previous record of the same project (``prev``), so changing, deleting, reordering or inserting
+any record breaks every later link. The global log is then committed to by a Merkle tree over
+record hashes (see :mod:`dautu_core.audit`). Storage adapters store these bytes unchanged and
+never need to rewrite them.
+
+The record is canonical JSON::
+
+    {"data": {...event payload...}, "prev": "<64 hex>", "schema_version": 1,
+     "type": "dautu.ViolationFound"}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import attrs
+
+from dautu_core import events as ev
+from dautu_core.codec import (
+    NO_UPCASTERS,
+    Upcasters,
+    canonical_bytes,
+    event_from_data,
+    event_to_data,
+)
+from dautu_core.errors import InvalidValue
+
+__all__ = ["GENESIS", "StoredRecord", "make_record", "record_hash"]
+
+GENESIS = "0" * 64
+"""The ``prev`` of a project's first record."""
+
+
+def record_hash(record_bytes: bytes) -> str:
+    """SHA-256 of a record's stored bytes, as lowercase hex."""
+    return hashlib.sha256(record_bytes).hexdigest()
+
+
+def make_record(event: ev.ProjectEvent, prev: str) -> bytes:
+    """The canonical stored bytes of ``event`` chained after a record whose hash is ``prev``."""
+    return canonical_bytes(
+        {
+            "type": event.TYPE_NAME,
+            "schema_version": event.SCHEMA_VERSION,
+            "prev": prev,
+            "data": event_to_data(event),
+        }
+    )
+
+
+@attrs.frozen
+class StoredRecord:
+    """One record as a store returns it.
+
+    ``position`` is the record's place in the global log (1, 2, 3... with no gaps); ``version``
+    its place in the project's stream (1, 2, 3...). ``data`` are the bytes exactly as stored.
+    """
+
+    project_code: str
+    version: int
+    position: int
+    type_name: str
+    data: bytes
+
+    @property
+    def hash(self) -> str:
+        return record_hash(self.data)
+
+    def parsed(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.data)
+        except ValueError as exc:
+            raise InvalidValue(
+                f"Bản ghi phiên bản {self.version} không phải JSON hợp lệ",
+                f"record at version {self.version} is not valid JSON",
+                project_code=self.project_code,
+                field="data",
+                rule_id="record_json",
+            ) from exc
+        if not isinstance(value, dict):
+            raise InvalidValue(
+                f"Bản ghi phiên bản {self.version} không đúng cấu trúc",
+                f"record at version {self.version} is malformed",
+                project_code=self.project_code,
+                field="data",
+                rule_id="record_json",
+            )
+        return value
+
+    @property
+    def prev(self) -> str:
+        return str(self.parsed().get("prev", ""))
+
+    def event(self, upcasters: Upcasters = NO_UPCASTERS) -> ev.ProjectEvent:
+        """Decode the event, upcasting old schema versions; the bytes are untouched."""
+        value = self.parsed()
+        return event_from_data(value["type"], value["schema_version"], value["data"], upcasters)

@@ -1,0 +1,241 @@
+"""Rulebooks: the law as dated data, so each event is judged by the law in force at its date.
+
+Why data: the Law on Investment changed on 1 Mar 2026 (61/2020/QH14 -> 143/2025/QH15) and a
+province may read a provision differently or need a parameter we could not verify. A
+:class:`Rulebook` is a dated set of parameters and citations; :class:`Rulebooks` picks the one
+in force on a date. Provinces build their own with :func:`attrs.evolve` and register them as a
+plugin. The invariant checks themselves live in :mod:`dautu_core.rules`; they read their
+numbers and citations from here.
+
+What is verified and what is assumed is said per rulebook in ``assumptions``: where the law is
+unknown it is a parameter with a note, never a guessed article.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import attrs
+
+from dautu_core.errors import RuleViolation
+from dautu_core.text import nfc_fields
+from dautu_core.values import LegalBasis
+
+__all__ = [
+    "BUILTIN_RULEBOOKS",
+    "LAW_61_2020",
+    "LAW_67_2014",
+    "LAW_143_2025",
+    "RULE_IDS",
+    "PolicyAdjustmentThresholds",
+    "Rulebook",
+    "Rulebooks",
+]
+
+RULE_IDS = (
+    "approval_first",
+    "not_before_approval",
+    "terminal_after_termination",
+    "extension_cap",
+    "violation_must_be_found",
+    "violation_id_unique",
+    "suspended_no_progress",
+    "resume_only_when_suspended",
+    "milestone_known",
+    "policy_adjustment_triggers",
+    "correction_target_exists",
+)
+"""Ids of the invariants every rulebook must cite (see :mod:`dautu_core.rules`)."""
+
+
+@attrs.frozen(kw_only=True)
+class PolicyAdjustmentThresholds:
+    """When an adjustment needs an investment-policy adjustment (Law 61/2020 Art. 41(3)).
+
+    Land area change of at least ``land_change_percent`` % or more than ``land_change_hectares``
+    ha; total capital change of at least ``capital_change_percent`` % (only where
+    ``capital_change_triggers`` is true); a schedule running more than ``schedule_months``
+    beyond the first approved schedule; any change of objectives, location, investor or duration.
+    """
+
+    land_change_percent: int = 10
+    land_change_hectares: int = 30
+    capital_change_percent: int = 20
+    capital_change_triggers: bool = True
+    schedule_months: int = 12
+
+
+@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+class Rulebook:
+    """The rules in force from ``valid_from`` to ``valid_until`` (inclusive)."""
+
+    id: str
+    title_vi: str
+    title_en: str
+    law: LegalBasis
+    valid_from: date
+    valid_until: date | None = None
+    extension_cap_months: int = 24
+    thresholds: PolicyAdjustmentThresholds = PolicyAdjustmentThresholds()
+    citations: Mapping[str, LegalBasis] = attrs.field(factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def cite(self, rule_id: str) -> LegalBasis:
+        """The citation of ``rule_id`` in this rulebook; refuses an uncited rule."""
+        try:
+            return self.citations[rule_id]
+        except KeyError:
+            raise RuleViolation(
+                f"Bộ quy tắc {self.id} không có căn cứ pháp lý cho quy tắc {rule_id}",
+                f"rulebook {self.id} has no citation for rule {rule_id}",
+                rule_id=rule_id,
+            ) from None
+
+
+def _as_books(books: Iterable[Rulebook]) -> tuple[Rulebook, ...]:
+    return tuple(books)
+
+
+@attrs.frozen
+class Rulebooks:
+    """An ordered, non-overlapping set of rulebooks; :meth:`in_force` picks one by date."""
+
+    books: tuple[Rulebook, ...] = attrs.field(converter=_as_books)
+
+    def __attrs_post_init__(self) -> None:
+        ordered = sorted(self.books, key=lambda b: b.valid_from)
+        for earlier, later in itertools.pairwise(ordered):
+            if earlier.valid_until is None or earlier.valid_until >= later.valid_from:
+                raise ValueError(f"rulebooks {earlier.id} and {later.id} overlap")
+        object.__setattr__(self, "books", tuple(ordered))
+
+    def in_force(self, day: date, project_code: str | None = None) -> Rulebook:
+        for book in self.books:
+            if book.in_force(day):
+                return book
+        raise RuleViolation(
+            f"Không có bộ quy tắc nào có hiệu lực vào ngày {day.isoformat()}",
+            f"no rulebook is in force on {day.isoformat()}",
+            project_code=project_code,
+            field="effective_date",
+            rule_id="rulebook_in_force",
+        )
+
+    def replace(self, books: Iterable[Rulebook]) -> Rulebooks:
+        """A new set where books with the same id are replaced and others added."""
+        by_id = {b.id: b for b in self.books}
+        for book in books:
+            by_id[book.id] = book
+        return Rulebooks(tuple(by_id.values()))
+
+
+_RECORD = "structural rule of the record (not a legal provision)"
+
+
+def _l61(article: str, clause: str | None = None, note: str | None = None) -> LegalBasis:
+    return LegalBasis(instrument="61/2020/QH14", article=article, clause=clause, note=note)
+
+
+LAW_61_2020 = Rulebook(
+    id="vn.law-61-2020",
+    title_vi="Luật Đầu tư số 61/2020/QH14",
+    title_en="Law on Investment No. 61/2020/QH14",
+    law=LegalBasis(instrument="61/2020/QH14"),
+    valid_from=date(2021, 1, 1),
+    valid_until=date(2026, 2, 28),
+    extension_cap_months=24,
+    thresholds=PolicyAdjustmentThresholds(),
+    citations={
+        "approval_first": _l61("32", note="policy approval, Art. 30-32; IRC, Art. 37-38"),
+        "not_before_approval": _l61("32", note="policy approval, Art. 30-32; IRC, Art. 37-38"),
+        "terminal_after_termination": _l61("48"),
+        "extension_cap": _l61("41", "4"),
+        "violation_must_be_found": LegalBasis(
+            instrument="15/2012/QH13",
+            article="3",
+            clause="1",
+            note="principles of handling administrative violations; recollection",
+        ),
+        "violation_id_unique": LegalBasis(instrument="dautu", note=_RECORD),
+        "suspended_no_progress": _l61("47"),
+        "resume_only_when_suspended": _l61("47"),
+        "milestone_known": _l61("40", note="contents of the IRC include the schedule"),
+        "policy_adjustment_triggers": _l61("41", "3", note="clause number is a recollection"),
+        "correction_target_exists": LegalBasis(instrument="dautu", note=_RECORD),
+    },
+    assumptions=(
+        "Art. 41(3) is cited from recollection of the clause number; the thresholds "
+        "(10% or 30 ha of land, 20% of capital, 12 months of schedule) are verified.",
+        "Law 15/2012/QH13 Art. 3(1) is cited from recollection for 'a violation must be "
+        "established before it is sanctioned'.",
+    ),
+)
+
+LAW_67_2014 = Rulebook(
+    id="vn.law-67-2014",
+    title_vi="Luật Đầu tư số 67/2014/QH13 (và các luật trước đó)",
+    title_en="Law on Investment No. 67/2014/QH13 (and earlier laws)",
+    law=LegalBasis(instrument="67/2014/QH13", note="articles not verified"),
+    valid_from=date(1900, 1, 1),
+    valid_until=date(2020, 12, 31),
+    extension_cap_months=24,
+    thresholds=PolicyAdjustmentThresholds(),
+    citations={
+        rule_id: LegalBasis(
+            instrument="67/2014/QH13",
+            note="article not verified; parameters assumed equal to Law 61/2020",
+        )
+        for rule_id in RULE_IDS
+    },
+    assumptions=(
+        "Events dated before 1 Jan 2021 are judged with the parameters of Law 61/2020 "
+        "(24-month extension cap, same adjustment thresholds). This is an assumption: the "
+        "articles of Law 67/2014/QH13 (from 1 Jul 2015) and of earlier laws were not verified. "
+        "A province that needs them registers its own rulebook for those dates.",
+    ),
+)
+
+
+def _l143(note: str = "article not verified: parameter of this rulebook") -> LegalBasis:
+    return LegalBasis(instrument="143/2025/QH15", note=note)
+
+
+LAW_143_2025 = Rulebook(
+    id="vn.law-143-2025",
+    title_vi="Luật Đầu tư số 143/2025/QH15",
+    title_en="Law on Investment No. 143/2025/QH15",
+    law=LegalBasis(instrument="143/2025/QH15"),
+    valid_from=date(2026, 3, 1),
+    valid_until=None,
+    extension_cap_months=24,
+    thresholds=PolicyAdjustmentThresholds(capital_change_triggers=False),
+    citations={rule_id: _l143() for rule_id in RULE_IDS}
+    | {
+        "violation_must_be_found": LegalBasis(
+            instrument="15/2012/QH13",
+            article="3",
+            clause="1",
+            note="principles of handling administrative violations; recollection",
+        ),
+        "violation_id_unique": LegalBasis(instrument="dautu", note=_RECORD),
+        "correction_target_exists": LegalBasis(instrument="dautu", note=_RECORD),
+    },
+    assumptions=(
+        "In force from 1 Mar 2026 (verified). Article numbers of Law 143/2025/QH15 are not "
+        "verified, so citations name the law only.",
+        "The 24-month extension cap is assumed to continue (parameter extension_cap_months).",
+        "Some capital-change triggers for policy adjustment were removed (verified); which ones "
+        "is not, so capital change no longer triggers a policy adjustment here "
+        "(parameter thresholds.capital_change_triggers).",
+        "Some delays may be excluded from the project timeline (verified); which ones is a "
+        "parameter: the Art. 41(4) exception grounds of Law 61/2020 are kept.",
+    ),
+)
+
+BUILTIN_RULEBOOKS = Rulebooks((LAW_67_2014, LAW_61_2020, LAW_143_2025))
+"""The rulebooks dautu ships; a province may replace or extend them."""

@@ -1,0 +1,338 @@
+"""The invariants: small pure checks of one proposed event against the project's state.
+
+Why check events rather than commands: a correction rewrites history, and the corrected history
+must obey the same rules as the original. Checking events lets the decider re-judge a corrected
+history with the very functions that judged it the first time.
+
+Each check raises :class:`~dautu_core.errors.RuleViolation` naming the project code, the field,
+the rule id and the citation taken from the rulebook in force at the event's effective date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dautu_core import events as ev
+from dautu_core.dates import add_months, full_months_between
+from dautu_core.errors import RuleViolation
+from dautu_core.rulebook import Rulebook
+from dautu_core.state import ProjectState
+from dautu_core.vocab import ProjectStatus
+
+__all__ = ["CHECKS", "check_event", "policy_adjustment_triggers"]
+
+Check = Callable[[ProjectState, ev.ProjectEvent, Rulebook], None]
+
+
+def _refuse(
+    event: ev.ProjectEvent, book: Rulebook, rule_id: str, field: str, vi: str, en: str
+) -> RuleViolation:
+    return RuleViolation(
+        vi,
+        en,
+        project_code=event.project_code,
+        field=field,
+        rule_id=rule_id,
+        citation=book.cite(rule_id).cite(),
+    )
+
+
+def approval_first(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """A project's record starts with its approval, and is approved once."""
+    if isinstance(event, ev.ProjectApproved):
+        if state.is_approved:
+            raise _refuse(
+                event,
+                book,
+                "approval_first",
+                "type",
+                "Dự án đã được chấp thuận; thay đổi nội dung phải ghi bằng điều chỉnh hoặc đính chính",
+                "the project is already approved; record changes as an adjustment or a correction",
+            )
+    elif not state.is_approved:
+        raise _refuse(
+            event,
+            book,
+            "approval_first",
+            "type",
+            "Dự án chưa có quyết định chấp thuận chủ trương hoặc giấy chứng nhận đăng ký đầu tư",
+            "the project has no recorded approval or investment registration certificate yet",
+        )
+
+
+def not_before_approval(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """No fact about a project can take effect before the project legally existed."""
+    if state.approved_on is not None and event.effective_date < state.approved_on:
+        raise _refuse(
+            event,
+            book,
+            "not_before_approval",
+            "effective_date",
+            f"Ngày hiệu lực {event.effective_date.isoformat()} trước ngày chấp thuận dự án "
+            f"{state.approved_on.isoformat()}",
+            f"effective date {event.effective_date.isoformat()} is before the project's approval "
+            f"on {state.approved_on.isoformat()}",
+        )
+
+
+def terminal_after_termination(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """After termination, only corrections of the record are accepted."""
+    if state.status is ProjectStatus.TERMINATED and not isinstance(event, ev.EventCorrected):
+        raise _refuse(
+            event,
+            book,
+            "terminal_after_termination",
+            "type",
+            "Dự án đã chấm dứt hoạt động; chỉ được đính chính hồ sơ",
+            "the project is terminated; only corrections of the record are accepted",
+        )
+
+
+def extension_cap(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """Total extension at most the cap against the first policy approval, unless a ground."""
+    if not isinstance(event, ev.ScheduleExtended) or event.ground is not None:
+        return
+    if not state.has_policy_approval:
+        return
+    cap = book.extension_cap_months
+    if state.extension_months_used + event.months > cap:
+        raise _refuse(
+            event,
+            book,
+            "extension_cap",
+            "months",
+            f"Tổng thời gian giãn tiến độ vượt quá {cap} tháng (đã dùng "
+            f"{state.extension_months_used}, đề nghị thêm {event.months}) mà không có căn cứ ngoại lệ",
+            f"total schedule extension would exceed {cap} months ({state.extension_months_used} "
+            f"used, {event.months} more asked) without an exception ground",
+        )
+
+
+def milestone_known(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """Progress and delays refer to milestones of the current schedule; met only once."""
+    keys: tuple[str, ...] = ()
+    if isinstance(event, ev.MilestoneMet | ev.DelayRecorded):
+        keys = (event.milestone,)
+    elif isinstance(event, ev.ScheduleExtended):
+        keys = event.milestones
+    known = state.schedule.keys if state.schedule is not None else ()
+    for key in keys:
+        if key not in known:
+            raise _refuse(
+                event,
+                book,
+                "milestone_known",
+                "milestone",
+                f"Mốc tiến độ '{key}' không có trong tiến độ của dự án ({', '.join(known)})",
+                f"milestone '{key}' is not in the project's schedule ({', '.join(known)})",
+            )
+    if isinstance(event, ev.MilestoneMet | ev.DelayRecorded) and event.milestone in (
+        state.milestones_met
+    ):
+        raise _refuse(
+            event,
+            book,
+            "milestone_known",
+            "milestone",
+            f"Mốc tiến độ '{event.milestone}' đã hoàn thành",
+            f"milestone '{event.milestone}' was already met",
+        )
+
+
+def suspended_no_progress(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """A suspended project records no progress until resumed; suspension needs an active one."""
+    suspended = state.status is ProjectStatus.SUSPENDED
+    if suspended and isinstance(event, ev.MilestoneMet):
+        raise _refuse(
+            event,
+            book,
+            "suspended_no_progress",
+            "milestone",
+            "Dự án đang ngừng hoạt động; không ghi nhận tiến độ cho đến khi tiếp tục hoạt động",
+            "the project is suspended; no progress can be recorded until it resumes",
+        )
+    if suspended and isinstance(event, ev.ProjectSuspended):
+        raise _refuse(
+            event,
+            book,
+            "suspended_no_progress",
+            "type",
+            "Dự án đã đang ngừng hoạt động",
+            "the project is already suspended",
+        )
+
+
+def resume_only_when_suspended(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    if isinstance(event, ev.ProjectResumed) and state.status is not ProjectStatus.SUSPENDED:
+        raise _refuse(
+            event,
+            book,
+            "resume_only_when_suspended",
+            "type",
+            "Chỉ dự án đang ngừng hoạt động mới có thể tiếp tục hoạt động",
+            "only a suspended project can resume",
+        )
+
+
+def violation_id_unique(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    if isinstance(event, ev.ViolationFound) and event.violation_id in state.violations:
+        raise _refuse(
+            event,
+            book,
+            "violation_id_unique",
+            "violation_id",
+            f"Mã vi phạm '{event.violation_id}' đã được ghi nhận",
+            f"violation id '{event.violation_id}' is already recorded",
+        )
+
+
+def violation_must_be_found(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """A violation is sanctioned or remedied only once found, and remedied once."""
+    if not isinstance(event, ev.ViolationSanctioned | ev.ViolationRemedied):
+        return
+    found = state.violations.get(event.violation_id)
+    if found is None:
+        raise _refuse(
+            event,
+            book,
+            "violation_must_be_found",
+            "violation_id",
+            f"Chưa có vi phạm '{event.violation_id}' được phát hiện để xử lý",
+            f"no violation '{event.violation_id}' has been found to act on",
+        )
+    if event.effective_date < found.found_on:
+        raise _refuse(
+            event,
+            book,
+            "violation_must_be_found",
+            "effective_date",
+            f"Ngày {event.effective_date.isoformat()} trước ngày phát hiện vi phạm "
+            f"{found.found_on.isoformat()}",
+            f"date {event.effective_date.isoformat()} is before the violation was found on "
+            f"{found.found_on.isoformat()}",
+        )
+    if isinstance(event, ev.ViolationSanctioned) and found.sanctioned_on is not None:
+        raise _refuse(
+            event,
+            book,
+            "violation_must_be_found",
+            "violation_id",
+            f"Vi phạm '{event.violation_id}' đã bị xử phạt",
+            f"violation '{event.violation_id}' was already sanctioned",
+        )
+    if isinstance(event, ev.ViolationRemedied) and found.remedied_on is not None:
+        raise _refuse(
+            event,
+            book,
+            "violation_must_be_found",
+            "violation_id",
+            f"Vi phạm '{event.violation_id}' đã được khắc phục",
+            f"violation '{event.violation_id}' was already remedied",
+        )
+
+
+def correction_target_exists(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """A correction refers to an earlier, non-correction event; the approval may be amended
+    but not retracted (retracting it would leave events about a project that never was)."""
+    if not isinstance(event, ev.EventCorrected):
+        return
+    recorded = dict(state.events())
+    target = recorded.get(event.corrects_version)
+    if target is None or isinstance(target, ev.EventCorrected):
+        raise _refuse(
+            event,
+            book,
+            "correction_target_exists",
+            "corrects_version",
+            f"Không có sự kiện phiên bản {event.corrects_version} để đính chính",
+            f"there is no event at version {event.corrects_version} to correct",
+        )
+    if isinstance(target, ev.ProjectApproved) and event.replacement is None:
+        raise _refuse(
+            event,
+            book,
+            "correction_target_exists",
+            "action",
+            "Không thể huỷ bỏ quyết định chấp thuận; hãy sửa đổi nội dung",
+            "an approval cannot be retracted, only amended",
+        )
+    replacement = event.replacement
+    if replacement is not None and (
+        type(replacement) is not type(target) or replacement.project_code != event.project_code
+    ):
+        raise _refuse(
+            event,
+            book,
+            "correction_target_exists",
+            "replacement",
+            f"Sự kiện thay thế phải cùng loại ({target.TYPE_NAME}) và cùng dự án",
+            f"the replacement must be of the same type ({target.TYPE_NAME}) and project",
+        )
+
+
+def policy_adjustment_triggers(
+    state: ProjectState, changes: ev.ProjectChanges, book: Rulebook
+) -> tuple[str, ...]:
+    """Which Art. 41(3) conditions an adjustment meets; empty means no policy adjustment.
+
+    Returned strings are stable ids with the figures, e.g. ``"capital_change:25%"``.
+    """
+    t = book.thresholds
+    triggers = []
+    if changes.objectives is not None and changes.objectives != state.objectives:
+        triggers.append("objectives_change")
+    if changes.location is not None and changes.location != state.location:
+        triggers.append("location_change")
+    if changes.investors is not None and changes.investors != state.investors:
+        triggers.append("investor_change")
+    if changes.duration_years is not None and changes.duration_years != state.duration_years:
+        triggers.append("duration_change")
+    if changes.land_area is not None and state.land_area is not None:
+        before = state.land_area.square_metres
+        delta = abs(changes.land_area.square_metres - before)
+        hectares = delta / 10_000
+        percent = (delta * 100 / before) if before else None
+        if hectares > t.land_change_hectares or (
+            percent is not None and percent >= t.land_change_percent
+        ):
+            shown = f"{percent:.1f}%" if percent is not None else "new"
+            triggers.append(f"land_change:{shown},{hectares:.2f}ha")
+    if t.capital_change_triggers and changes.capital is not None and state.capital is not None:
+        before_dong = state.capital.dong
+        delta_dong = abs(changes.capital.dong - before_dong)
+        if before_dong and delta_dong * 100 >= t.capital_change_percent * before_dong:
+            triggers.append(f"capital_change:{delta_dong * 100 // before_dong}%")
+    if changes.schedule is not None and state.original_schedule is not None:
+        first, new = state.original_schedule.last_due, changes.schedule.last_due
+        if first is not None and new is not None and new > add_months(first, t.schedule_months):
+            triggers.append(f"schedule_beyond_first:{full_months_between(first, new)}m")
+    return tuple(triggers)
+
+
+CHECKS: tuple[Check, ...] = (
+    terminal_after_termination,
+    approval_first,
+    not_before_approval,
+    correction_target_exists,
+    milestone_known,
+    suspended_no_progress,
+    resume_only_when_suspended,
+    extension_cap,
+    violation_id_unique,
+    violation_must_be_found,
+)
+"""Every invariant, in the order they are tried (the first refusal is reported)."""
+
+
+def check_event(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """Raise the first :class:`RuleViolation` ``event`` meets in ``state``, if any."""
+    if state.project_code is not None and event.project_code != state.project_code:
+        raise RuleViolation(
+            f"Sự kiện thuộc dự án {event.project_code}, không phải {state.project_code}",
+            f"event belongs to project {event.project_code}, not {state.project_code}",
+            project_code=state.project_code,
+            field="project_code",
+            rule_id="same_project",
+        )
+    for check in CHECKS:
+        check(state, event, book)

@@ -1,0 +1,340 @@
+"""The state of a project: a left fold of its events (``evolve``).
+
+Why a fold and nothing else: the record is the list of events; the state is only a view of it,
+recomputed at will, so "the state as of a date, as known at a time" is the same fold over a
+filtered list (see :mod:`dautu_core.replay`).
+
+Corrections: an :class:`~dautu_core.events.EventCorrected` retracts or amends an earlier event.
+The state keeps its history as an immutable linked list (O(1) to extend, shared between
+states) so that a correction can refold the corrected history without editing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import attrs
+
+from dautu_core import events as ev
+from dautu_core.dates import add_months, full_months_between
+from dautu_core.values import Authority, Investor, LandArea, Location, Money, Schedule
+from dautu_core.vocab import (
+    CorrectionAction,
+    ProjectStatus,
+    Regime,
+    TerminationGround,
+    ViolationCategory,
+)
+
+__all__ = [
+    "PendingAdjustment",
+    "ProjectState",
+    "Violation",
+    "effective_history",
+    "evolve",
+    "fold",
+]
+
+# (version, event, previous link) or None: an immutable singly linked list, newest first.
+_History = tuple[int, ev.ProjectEvent, Any] | None
+
+
+@attrs.frozen(kw_only=True)
+class Violation:
+    """A violation as the record knows it: found, possibly sanctioned and remedied."""
+
+    violation_id: str
+    category: ViolationCategory
+    description: str
+    found_on: date
+    found_version: int
+    sanctioned_on: date | None = None
+    fine: Money | None = None
+    remedied_on: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Open until remedied: a sanction alone does not close a violation."""
+        return self.remedied_on is None
+
+
+@attrs.frozen(kw_only=True)
+class PendingAdjustment:
+    """An adjustment request not yet decided."""
+
+    requested_on: date
+    version: int
+    changes: ev.ProjectChanges
+    policy_adjustment_required: bool
+    triggers: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ProjectState:
+    """What the record says about one project after a sequence of events."""
+
+    project_code: str | None = None
+    version: int = 0
+    status: ProjectStatus | None = None
+    approved_on: date | None = None
+    project_name: str | None = None
+    objectives: str | None = None
+    investors: tuple[Investor, ...] = ()
+    location: Location | None = None
+    capital: Money | None = None
+    land_area: LandArea | None = None
+    sector: str | None = None
+    is_mineral_exploitation: bool = False
+    schedule: Schedule | None = None
+    original_schedule: Schedule | None = None
+    duration_years: int | None = None
+    authority: Authority | None = None
+    regime: Regime | None = None
+    milestones_met: Mapping[str, date] = attrs.field(factory=dict)
+    delays_recorded: Mapping[str, date] = attrs.field(factory=dict)
+    extension_months_used: int = 0
+    extension_months_exempt: int = 0
+    violations: Mapping[str, Violation] = attrs.field(factory=dict)
+    pending_adjustment: PendingAdjustment | None = None
+    adjustments: int = 0
+    suspended_on: date | None = None
+    terminated_on: date | None = None
+    termination_ground: TerminationGround | None = None
+    review_decisions: tuple[tuple[str, str, date], ...] = ()
+    corrected_versions: frozenset[int] = frozenset()
+    history: _History = attrs.field(default=None, eq=False, repr=False)
+
+    # --- questions auditors and reviewers ask first -------------------------------------------
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status is not None
+
+    @property
+    def has_policy_approval(self) -> bool:
+        return self.regime is not None and self.regime.has_policy_approval
+
+    @property
+    def policy_adjustment_pending(self) -> bool:
+        return self.pending_adjustment is not None and (
+            self.pending_adjustment.policy_adjustment_required
+        )
+
+    def months_behind(self, as_of: date) -> dict[str, int]:
+        """Whole months each milestone is late as of ``as_of`` (0 when on time).
+
+        A met milestone is late by the months between its due date and the day it was met; an
+        unmet one by the months between its due date and ``as_of``.
+        """
+        if self.schedule is None:
+            return {}
+        result = {}
+        for milestone in self.schedule.milestones:
+            met = self.milestones_met.get(milestone.key)
+            end = met if met is not None and met <= as_of else as_of
+            result[milestone.key] = full_months_between(milestone.due, end)
+        return result
+
+    def extension_months_left(self, cap_months: int) -> int:
+        """Months of extension still allowed under a cap (Law 61/2020 Art. 41(4): 24)."""
+        return max(0, cap_months - self.extension_months_used)
+
+    def open_violations(self) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations.values() if v.is_open)
+
+    def open_violations_by_category(self) -> dict[ViolationCategory, int]:
+        counts: dict[ViolationCategory, int] = {}
+        for violation in self.open_violations():
+            counts[violation.category] = counts.get(violation.category, 0) + 1
+        return counts
+
+    def events(self) -> list[tuple[int, ev.ProjectEvent]]:
+        """Every recorded (version, event), oldest first, corrections included."""
+        out: list[tuple[int, ev.ProjectEvent]] = []
+        link = self.history
+        while link is not None:
+            out.append((link[0], link[1]))
+            link = link[2]
+        out.reverse()
+        return out
+
+
+def effective_history(
+    recorded: Iterable[tuple[int, ev.ProjectEvent]],
+) -> list[tuple[int, ev.ProjectEvent]]:
+    """Apply corrections: drop retracted events, swap amended ones, drop the corrections.
+
+    The latest correction of a version wins. Versions are kept, so a state built from the
+    effective history still refers to the events as stored.
+    """
+    items = list(recorded)
+    latest: dict[int, ev.EventCorrected] = {}
+    for _, event in items:
+        if isinstance(event, ev.EventCorrected):
+            latest[event.corrects_version] = event
+    out = []
+    for version, event in items:
+        if isinstance(event, ev.EventCorrected):
+            continue
+        correction = latest.get(version)
+        if correction is None:
+            out.append((version, event))
+        elif correction.action is CorrectionAction.AMEND and correction.replacement is not None:
+            out.append((version, correction.replacement))
+    return out
+
+
+def evolve(state: ProjectState, event: ev.ProjectEvent) -> ProjectState:
+    """Fold one event into the state. Total: never raises for a well-formed event.
+
+    The decider has already judged the event against the rules; ``evolve`` only records.
+    """
+    version = state.version + 1
+    history: _History = (version, event, state.history)
+    if isinstance(event, ev.EventCorrected):
+        corrected = frozenset(state.corrected_versions | {event.corrects_version})
+        recorded = [*state.events(), (version, event)]
+        rebuilt = ProjectState()
+        for item_version, item in effective_history(recorded):
+            rebuilt = _apply(rebuilt, item, item_version)
+        return attrs.evolve(rebuilt, version=version, corrected_versions=corrected, history=history)
+    return attrs.evolve(_apply(state, event, version), version=version, history=history)
+
+
+def fold(events: Iterable[ev.ProjectEvent]) -> ProjectState:
+    """The state after ``events``, in order, from nothing."""
+    state = ProjectState()
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def _shift(
+    schedule: Schedule, months: int, keys: tuple[str, ...], met: Mapping[str, date]
+) -> Schedule:
+    shifted = []
+    for milestone in schedule.milestones:
+        chosen = milestone.key in keys if keys else milestone.key not in met
+        if chosen:
+            milestone = attrs.evolve(milestone, due=add_months(milestone.due, months))
+        shifted.append(milestone)
+    return Schedule(tuple(shifted))
+
+
+def _apply(state: ProjectState, event: ev.ProjectEvent, version: int) -> ProjectState:
+    day = event.effective_date
+    match event:
+        case ev.ProjectApproved():
+            return attrs.evolve(
+                state,
+                project_code=event.project_code,
+                status=ProjectStatus.APPROVED,
+                approved_on=day,
+                project_name=event.project_name,
+                objectives=event.objectives,
+                investors=event.investors,
+                location=event.location,
+                capital=event.capital,
+                land_area=event.land_area,
+                sector=event.sector,
+                is_mineral_exploitation=event.is_mineral_exploitation,
+                schedule=event.schedule,
+                original_schedule=event.schedule,
+                duration_years=event.duration_years,
+                authority=event.authority,
+                regime=event.regime,
+            )
+        case ev.MilestoneMet():
+            return attrs.evolve(
+                state, milestones_met={**state.milestones_met, event.milestone: day}
+            )
+        case ev.DelayRecorded():
+            return attrs.evolve(
+                state, delays_recorded={**state.delays_recorded, event.milestone: day}
+            )
+        case ev.ScheduleExtended():
+            schedule = state.schedule
+            if schedule is not None:
+                schedule = _shift(schedule, event.months, event.milestones, state.milestones_met)
+            if event.ground is None:
+                return attrs.evolve(
+                    state,
+                    schedule=schedule,
+                    extension_months_used=state.extension_months_used + event.months,
+                )
+            return attrs.evolve(
+                state,
+                schedule=schedule,
+                extension_months_exempt=state.extension_months_exempt + event.months,
+            )
+        case ev.ViolationFound():
+            violation = Violation(
+                violation_id=event.violation_id,
+                category=event.category,
+                description=event.description,
+                found_on=day,
+                found_version=version,
+            )
+            return attrs.evolve(
+                state, violations={**state.violations, event.violation_id: violation}
+            )
+        case ev.ViolationSanctioned():
+            found = state.violations.get(event.violation_id)
+            if found is None:
+                return state
+            updated = attrs.evolve(found, sanctioned_on=day, fine=event.fine)
+            return attrs.evolve(state, violations={**state.violations, event.violation_id: updated})
+        case ev.ViolationRemedied():
+            found = state.violations.get(event.violation_id)
+            if found is None:
+                return state
+            updated = attrs.evolve(found, remedied_on=day)
+            return attrs.evolve(state, violations={**state.violations, event.violation_id: updated})
+        case ev.AdjustmentRequested():
+            pending = PendingAdjustment(
+                requested_on=day,
+                version=version,
+                changes=event.changes,
+                policy_adjustment_required=event.policy_adjustment_required,
+                triggers=event.triggers,
+            )
+            return attrs.evolve(state, pending_adjustment=pending)
+        case ev.ProjectAdjusted():
+            return _adjust(state, event)
+        case ev.ProjectSuspended():
+            return attrs.evolve(state, status=ProjectStatus.SUSPENDED, suspended_on=day)
+        case ev.ProjectResumed():
+            return attrs.evolve(state, status=ProjectStatus.APPROVED, suspended_on=None)
+        case ev.ProjectTerminated():
+            if event.partial:
+                return state
+            return attrs.evolve(
+                state,
+                status=ProjectStatus.TERMINATED,
+                terminated_on=day,
+                termination_ground=event.ground,
+            )
+        case ev.ReviewDecided():
+            decision = (event.review_round, event.track, day)
+            return attrs.evolve(state, review_decisions=(*state.review_decisions, decision))
+    return state
+
+
+def _adjust(state: ProjectState, event: ev.ProjectAdjusted) -> ProjectState:
+    changes = event.changes
+    return attrs.evolve(
+        state,
+        capital=changes.capital if changes.capital is not None else state.capital,
+        schedule=changes.schedule if changes.schedule is not None else state.schedule,
+        land_area=changes.land_area if changes.land_area is not None else state.land_area,
+        location=changes.location if changes.location is not None else state.location,
+        objectives=changes.objectives if changes.objectives is not None else state.objectives,
+        investors=changes.investors if changes.investors is not None else state.investors,
+        duration_years=(
+            changes.duration_years if changes.duration_years is not None else state.duration_years
+        ),
+        pending_adjustment=None,
+        adjustments=state.adjustments + 1,
+    )

@@ -1,0 +1,228 @@
+"""Closed vocabularies of the domain, each value with a Vietnamese and an English label.
+
+Why closed here and open elsewhere: these lists come from the text of the law (violation
+categories, grounds for suspension or termination...), which changes rarely and is versioned
+through the rulebooks. Who decided something, by contrast, is free text recorded as named at the
+time (see :class:`dautu_core.values.Authority`), because the bodies themselves were merged and
+renamed in 2025.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "AdjustmentKind",
+    "AuthorityLevel",
+    "CorrectionAction",
+    "ExtensionGround",
+    "Labelled",
+    "MilestoneKind",
+    "ProjectStatus",
+    "Regime",
+    "SuspensionGround",
+    "TerminationGround",
+    "ViolationCategory",
+]
+
+
+class Labelled(StrEnum):
+    """A ``StrEnum`` whose members carry ``label_vi`` and ``label_en``.
+
+    The string value is the stable identifier stored in events and exports; labels are for
+    people and may be reworded without touching the record.
+    """
+
+    @property
+    def label_vi(self) -> str:
+        return _LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return _LABELS[self][1]
+
+    def label(self, lang: str = "vi") -> str:
+        return self.label_vi if lang == "vi" else self.label_en
+
+
+class ProjectStatus(Labelled):
+    APPROVED = "approved"
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"
+
+
+class Regime(Labelled):
+    """Which approvals a project holds (Law 61/2020 Art. 30–32 policy approval, Art. 37–40 IRC)."""
+
+    POLICY_APPROVAL = "policy_approval"
+    IRC = "irc"
+    POLICY_APPROVAL_AND_IRC = "policy_approval_and_irc"
+
+    @property
+    def has_policy_approval(self) -> bool:
+        return self in (Regime.POLICY_APPROVAL, Regime.POLICY_APPROVAL_AND_IRC)
+
+
+class AuthorityLevel(Labelled):
+    CENTRAL = "central"
+    PROVINCIAL = "provincial"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
+class MilestoneKind(Labelled):
+    CAPITAL_CONTRIBUTION = "capital_contribution"
+    CONSTRUCTION_START = "construction_start"
+    OPERATION_START = "operation_start"
+    PHASE = "phase"
+
+
+class ViolationCategory(Labelled):
+    INVESTMENT = "investment"
+    LAND = "land"
+    ENVIRONMENT = "environment"
+    CONSTRUCTION = "construction"
+    MINERALS = "minerals"
+    REPORTING = "reporting"
+    DEPOSIT = "deposit"
+
+
+class ExtensionGround(Labelled):
+    """Exceptions to the 24-month extension cap, Law 61/2020 Art. 41(4)."""
+
+    FORCE_MAJEURE = "force_majeure"
+    LAND_HANDOVER_DELAY = "land_handover_delay"
+    STATE_AGENCY_REQUEST_OR_DELAY = "state_agency_request_or_delay"
+    PLANNING_CHANGE = "planning_change"
+    OBJECTIVES_CHANGE = "objectives_change"
+    CAPITAL_INCREASE = "capital_increase"
+
+
+class AdjustmentKind(Labelled):
+    CAPITAL = "capital"
+    SCHEDULE = "schedule"
+    LAND = "land"
+    LOCATION = "location"
+    OBJECTIVES = "objectives"
+    INVESTOR = "investor"
+    DURATION = "duration"
+
+
+class SuspensionGround(Labelled):
+    """Grounds of Law 61/2020 Art. 47."""
+
+    INVESTOR_NOTICE = "investor_notice"
+    HERITAGE_PROTECTION = "heritage_protection"
+    ENVIRONMENT_BREACH = "environment_breach"
+    LABOUR_SAFETY_BREACH = "labour_safety_breach"
+    COURT_OR_ARBITRAL_DECISION = "court_or_arbitral_decision"
+    REPEATED_VIOLATIONS = "repeated_violations"
+    DEFENCE_SECURITY = "defence_security"
+
+
+class TerminationGround(Labelled):
+    """Grounds of Law 61/2020 Art. 48(1) (investor, term) and 48(2) (authority)."""
+
+    INVESTOR_DECISION = "investor_decision"
+    TERM_EXPIRED = "term_expired"
+    SUSPENSION_NOT_REMEDIED = "suspension_not_remedied"
+    SITE_LOST_NOT_RELOCATED = "site_lost_not_relocated"
+    INVESTOR_UNREACHABLE = "investor_unreachable"
+    LAND_RECOVERED = "land_recovered"
+    DEPOSIT_NOT_PAID = "deposit_not_paid"
+    SHAM_TRANSACTION = "sham_transaction"
+    COURT_OR_ARBITRAL_DECISION = "court_or_arbitral_decision"
+
+
+class CorrectionAction(Labelled):
+    RETRACT = "retract"
+    AMEND = "amend"
+
+
+_LABELS: dict[StrEnum, tuple[str, str]] = {
+    ProjectStatus.APPROVED: ("Đang thực hiện", "In progress"),
+    ProjectStatus.SUSPENDED: ("Ngừng hoạt động", "Suspended"),
+    ProjectStatus.TERMINATED: ("Chấm dứt hoạt động", "Terminated"),
+    Regime.POLICY_APPROVAL: ("Chấp thuận chủ trương đầu tư", "Investment policy approval"),
+    Regime.IRC: ("Giấy chứng nhận đăng ký đầu tư", "Investment registration certificate"),
+    Regime.POLICY_APPROVAL_AND_IRC: (
+        "Chấp thuận chủ trương và cấp Giấy chứng nhận đăng ký đầu tư",
+        "Policy approval and investment registration certificate",
+    ),
+    AuthorityLevel.CENTRAL: ("Trung ương", "Central"),
+    AuthorityLevel.PROVINCIAL: ("Cấp tỉnh", "Provincial"),
+    AuthorityLevel.DISTRICT: ("Cấp huyện", "District"),
+    AuthorityLevel.COMMUNE: ("Cấp xã", "Commune"),
+    MilestoneKind.CAPITAL_CONTRIBUTION: ("Góp vốn", "Capital contribution"),
+    MilestoneKind.CONSTRUCTION_START: ("Khởi công xây dựng", "Construction start"),
+    MilestoneKind.OPERATION_START: ("Đi vào hoạt động", "Start of operation"),
+    MilestoneKind.PHASE: ("Giai đoạn", "Phase"),
+    ViolationCategory.INVESTMENT: ("Đầu tư", "Investment"),
+    ViolationCategory.LAND: ("Đất đai", "Land"),
+    ViolationCategory.ENVIRONMENT: ("Môi trường", "Environment"),
+    ViolationCategory.CONSTRUCTION: ("Xây dựng", "Construction"),
+    ViolationCategory.MINERALS: ("Khoáng sản", "Minerals"),
+    ViolationCategory.REPORTING: ("Chế độ báo cáo", "Reporting"),
+    ViolationCategory.DEPOSIT: ("Ký quỹ", "Deposit"),
+    ExtensionGround.FORCE_MAJEURE: ("Sự kiện bất khả kháng", "Force majeure"),
+    ExtensionGround.LAND_HANDOVER_DELAY: (
+        "Nhà nước chậm bàn giao đất hoặc chậm chuyển mục đích sử dụng đất",
+        "State late handing over land or changing its use",
+    ),
+    ExtensionGround.STATE_AGENCY_REQUEST_OR_DELAY: (
+        "Theo yêu cầu hoặc do cơ quan nhà nước chậm thực hiện thủ tục",
+        "State agency request or delay",
+    ),
+    ExtensionGround.PLANNING_CHANGE: ("Điều chỉnh quy hoạch", "Planning change"),
+    ExtensionGround.OBJECTIVES_CHANGE: ("Thay đổi mục tiêu dự án", "Change of objectives"),
+    ExtensionGround.CAPITAL_INCREASE: (
+        "Tăng tổng vốn đầu tư từ 20% trở lên",
+        "Capital increase of 20% or more",
+    ),
+    AdjustmentKind.CAPITAL: ("Vốn đầu tư", "Investment capital"),
+    AdjustmentKind.SCHEDULE: ("Tiến độ", "Schedule"),
+    AdjustmentKind.LAND: ("Diện tích đất", "Land area"),
+    AdjustmentKind.LOCATION: ("Địa điểm", "Location"),
+    AdjustmentKind.OBJECTIVES: ("Mục tiêu", "Objectives"),
+    AdjustmentKind.INVESTOR: ("Nhà đầu tư", "Investor"),
+    AdjustmentKind.DURATION: ("Thời hạn hoạt động", "Duration"),
+    SuspensionGround.INVESTOR_NOTICE: ("Nhà đầu tư tự ngừng", "Investor's own notice"),
+    SuspensionGround.HERITAGE_PROTECTION: ("Bảo vệ di tích, di sản", "Heritage protection"),
+    SuspensionGround.ENVIRONMENT_BREACH: ("Vi phạm về môi trường", "Environmental breach"),
+    SuspensionGround.LABOUR_SAFETY_BREACH: ("Vi phạm an toàn lao động", "Labour-safety breach"),
+    SuspensionGround.COURT_OR_ARBITRAL_DECISION: (
+        "Theo bản án, quyết định của Tòa án, Trọng tài",
+        "Court or arbitral decision",
+    ),
+    SuspensionGround.REPEATED_VIOLATIONS: (
+        "Vi phạm nhiều lần đã bị xử phạt",
+        "Repeated sanctioned violations",
+    ),
+    SuspensionGround.DEFENCE_SECURITY: ("Quốc phòng, an ninh", "Defence or security"),
+    TerminationGround.INVESTOR_DECISION: ("Nhà đầu tư quyết định chấm dứt", "Investor's decision"),
+    TerminationGround.TERM_EXPIRED: ("Hết thời hạn hoạt động", "Term expired"),
+    TerminationGround.SUSPENSION_NOT_REMEDIED: (
+        "Không khắc phục được điều kiện ngừng hoạt động",
+        "Causes of suspension not remedied",
+    ),
+    TerminationGround.SITE_LOST_NOT_RELOCATED: (
+        "Không được tiếp tục sử dụng địa điểm và không điều chỉnh địa điểm trong 6 tháng",
+        "Site lost and not relocated within 6 months",
+    ),
+    TerminationGround.INVESTOR_UNREACHABLE: (
+        "Ngừng hoạt động, không liên lạc được với nhà đầu tư sau 12 tháng",
+        "Investor unreachable 12 months after suspension",
+    ),
+    TerminationGround.LAND_RECOVERED: (
+        "Bị thu hồi đất do không đưa đất vào sử dụng hoặc chậm đưa đất vào sử dụng",
+        "Land recovered for non-use or late use",
+    ),
+    TerminationGround.DEPOSIT_NOT_PAID: ("Không ký quỹ", "Deposit not paid"),
+    TerminationGround.SHAM_TRANSACTION: ("Giao dịch dân sự giả tạo", "Sham transaction"),
+    TerminationGround.COURT_OR_ARBITRAL_DECISION: (
+        "Theo bản án, quyết định của Tòa án, Trọng tài",
+        "Court or arbitral decision",
+    ),
+    CorrectionAction.RETRACT: ("Huỷ bỏ", "Retract"),
+    CorrectionAction.AMEND: ("Sửa đổi", "Amend"),
+}
