@@ -18,6 +18,7 @@ __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 
 COMMAND_MODULES: tuple[str, ...] = (
     "dautu_adapters.cli.store_commands",
+    "dautu_adapters.cli.kit_commands",
     "dautu_adapters.cli.review_commands",
     "dautu_adapters.cli.audit_commands",
 )

@@ -1,0 +1,108 @@
+"""The plugin hooks of dautu (pluggy project and entry-point group ``dautu``).
+
+A plugin is a module with ``@hookimpl`` functions, published under the ``dautu`` entry-point
+group of its distribution::
+
+    [project.entry-points.dautu]
+    jsonl = "dautu_jsonl.plugin"
+
+Hooks are registry-style: dautu calls each hook once with a ``register`` callback, and the
+plugin calls ``register`` for every backend, exporter or rulebook it offers. One plugin can thus
+offer several things, and dautu knows which plugin offered what (``dautu plugins``).
+
+The builtins (memory, SQLite, PostgreSQL stores; the builtin rulebooks; the builtin exporters)
+are plugins registered exactly the same way, through this distribution's own entry points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import pluggy
+
+from dautu_core.ports import EventStore
+from dautu_core.rulebook import Rulebook
+
+__all__ = [
+    "PROJECT_NAME",
+    "Exporter",
+    "RegisterExporter",
+    "RegisterReviewRulebook",
+    "RegisterRulebook",
+    "RegisterStore",
+    "StoreFactory",
+    "dautu_register_exporters",
+    "dautu_register_review_rulebooks",
+    "dautu_register_rulebooks",
+    "dautu_register_stores",
+    "hookimpl",
+    "hookspec",
+]
+
+PROJECT_NAME = "dautu"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+class StoreFactory(Protocol):
+    """Opens a store for a URL whose scheme the factory was registered for.
+
+    ``options`` are keyword settings common to all stores (for example ``cipher_key``,
+    ``compress``); a factory ignores those it does not support and says so in its docs.
+    """
+
+    def __call__(self, url: str, options: Mapping[str, Any]) -> EventStore: ...
+
+
+class Exporter(Protocol):
+    """Writes an export of the records in ``store`` to ``out`` (a file or a folder).
+
+    ``options`` carries exporter-specific settings from the command line (for instance
+    ``project``, ``as_of``, ``lang``). Returns the paths written.
+    """
+
+    def __call__(self, store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]: ...
+
+
+RegisterStore = Callable[[str, StoreFactory, str], None]
+"""``register(scheme, factory, description)``."""
+RegisterExporter = Callable[[str, Exporter, str], None]
+"""``register(name, exporter, description)``."""
+RegisterRulebook = Callable[[Rulebook], None]
+"""``register(rulebook)``."""
+RegisterReviewRulebook = Callable[[Any], None]
+"""``register(review_rulebook)`` (a :class:`dautu_core.review.ReviewRulebook`)."""
+
+
+@hookspec
+def dautu_register_stores(register: RegisterStore) -> None:
+    """Offer storage backends, one ``register(scheme, factory, description)`` call each.
+
+    ``scheme`` is the URL scheme users pick the backend with (``"sqlite"`` for
+    ``sqlite:///dautu.db``). A later registration of the same scheme is refused with a warning
+    naming both plugins: builtins cannot be silently replaced.
+    """
+
+
+@hookspec
+def dautu_register_exporters(register: RegisterExporter) -> None:
+    """Offer exporters, one ``register(name, exporter, description)`` call each.
+
+    ``name`` is what users type after ``dautu export`` (``"audit-bundle"``, ``"oc4ids"``).
+    """
+
+
+@hookspec
+def dautu_register_rulebooks(register: RegisterRulebook) -> None:
+    """Offer dated rulebooks (:class:`dautu_core.rulebook.Rulebook`) for the invariants.
+
+    A province's rulebook replaces a builtin one with the same ``id``; rulebooks in force on
+    overlapping dates are refused.
+    """
+
+
+@hookspec
+def dautu_register_review_rulebooks(register: RegisterReviewRulebook) -> None:
+    """Offer review rulebooks: the dated rules that propose a handling track per project."""
