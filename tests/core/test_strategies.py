@@ -1,0 +1,99 @@
+"""The public strategies generate what they promise (adapter authors rely on them)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dautu_core import EVENT_TYPES, Command, Investor, ProjectEvent, decide, evolve, fold, run
+from dautu_core.state import ProjectState
+from dautu_core.testing import strategies as s
+
+
+def test_there_is_one_event_strategy_per_event_type() -> None:
+    assert set(s.EVENT_STRATEGIES) == set(EVENT_TYPES.values())
+    assert {c.EVENT for c in s.COMMAND_STRATEGIES} == set(EVENT_TYPES.values())
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_each_event_strategy_builds_its_own_type(data: st.DataObject) -> None:
+    for cls, strategy in s.EVENT_STRATEGIES.items():
+        event = data.draw(strategy(project_code="DA-0001"))
+        assert type(event) is cls
+        assert event.project_code == "DA-0001"
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_each_command_strategy_builds_the_command_of_its_event(data: st.DataObject) -> None:
+    for cls, strategy in s.COMMAND_STRATEGIES.items():
+        command = data.draw(strategy())
+        assert type(command) is cls
+
+
+@settings(max_examples=200)
+@given(s.vietnamese_text())
+def test_text_comes_in_both_normal_forms_and_builds_nfc_values(text: str) -> None:
+    investor = Investor(name=text)
+    assert investor.name == unicodedata.normalize("NFC", text).strip()
+
+
+def test_text_strategy_really_produces_nfd_and_diacritics() -> None:
+    seen: set[str] = set()
+
+    @settings(max_examples=150, database=None)
+    @given(s.vietnamese_text())
+    def collect(text: str) -> None:
+        if unicodedata.normalize("NFC", text) != text:
+            seen.add("nfd")
+        if any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text)):
+            seen.add("diacritics")
+
+    collect()
+    assert seen == {"nfd", "diacritics"}
+
+
+@settings(max_examples=100)
+@given(s.aware_datetimes())
+def test_datetimes_are_aware(moment: datetime) -> None:
+    assert moment.utcoffset() is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(s.command_sequences(max_size=15))
+def test_command_sequences_are_accepted_in_order(commands: list[Command]) -> None:
+    state = ProjectState()
+    approved_on = commands[0].effective_date
+    for command in commands:
+        assert command.effective_date >= approved_on
+        for event in decide(command, state):
+            state = evolve(state, event)
+    assert state.version == len(commands)
+    assert len({c.project_code for c in commands}) == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(s.histories(max_size=10))
+def test_histories_are_the_events_of_a_valid_life(events: list[ProjectEvent]) -> None:
+    assert type(events[0]).__name__ == "ProjectApproved"
+    assert fold(events).version == len(events)
+
+
+@settings(max_examples=40, deadline=None)
+@given(s.events())
+def test_nfd_variant_of_an_event_is_equal(event: ProjectEvent) -> None:
+    assert s.nfd_variant(event) == event
+
+
+def test_run_accepts_a_generated_sequence_whole() -> None:
+    @settings(max_examples=20, deadline=None, database=None)
+    @given(s.command_sequences(min_size=5, max_size=8))
+    def check(commands: list[Command]) -> None:
+        state, produced = run(commands)
+        assert state == fold(produced)
+
+    check()
