@@ -1,0 +1,93 @@
+"""Storage: pick a backend with one URL; every builtin backend is an eventsourcing recorder.
+
+    from dautu_adapters.stores import open_store
+
+    store = open_store("sqlite:///dautu.db")      # or memory://, postgresql://..., eventsourcing://...
+
+The URL's scheme selects a factory from the store registry, which plugins fill (see
+:mod:`dautu_adapters.plugins`); the builtins register ``memory``, ``sqlite``, ``postgresql``
+(alias ``postgres``) and ``eventsourcing``. What each factory understands is documented in
+:mod:`dautu_adapters.stores.backends` and in ``docs/storage.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from dautu_adapters.stores.errors import StorageError
+from dautu_adapters.stores.sealing import RecordSealer, generate_cipher_key
+from dautu_adapters.stores.store import PROJECT_NAMESPACE, RecorderStore, stream_id
+from dautu_adapters.stores.urls import (
+    CIPHER_KEY_ENV,
+    COMPRESS_ENV,
+    DEFAULT_STORE_URL,
+    STORE_ENV,
+    StoreURL,
+    default_store_url,
+    parse_store_url,
+)
+from dautu_core.errors import InvalidValue
+from dautu_core.ports import CheckpointStore, EventStore
+
+if TYPE_CHECKING:
+    from dautu_adapters.plugins import DautuPluginManager
+
+__all__ = [
+    "CIPHER_KEY_ENV",
+    "COMPRESS_ENV",
+    "DEFAULT_STORE_URL",
+    "PROJECT_NAMESPACE",
+    "STORE_ENV",
+    "RecordSealer",
+    "RecorderStore",
+    "StorageError",
+    "Store",
+    "StoreURL",
+    "default_store_url",
+    "generate_cipher_key",
+    "installed_schemes",
+    "open_store",
+    "parse_store_url",
+    "stream_id",
+]
+
+
+class Store(EventStore, CheckpointStore, Protocol):
+    """What :func:`open_store` returns for the builtin backends: an event store that also
+    keeps projection checkpoints."""
+
+
+def installed_schemes(plugin_manager: DautuPluginManager | None = None) -> list[str]:
+    """URL schemes of every installed store backend, sorted."""
+    from dautu_adapters.plugins import store_registry
+
+    return sorted(store_registry(plugin_manager).names())
+
+
+def open_store(
+    url: str | None = None,
+    *,
+    plugin_manager: DautuPluginManager | None = None,
+    **options: Any,
+) -> Store:
+    """Open the store at ``url`` (default ``$DAUTU_STORE``, else ``sqlite:///dautu.db``).
+
+    ``options`` go to the backend's factory; the builtins understand ``cipher_key``,
+    ``compress``, ``upcasters`` and ``env`` (see :mod:`dautu_adapters.stores.backends`).
+    Raises :class:`~dautu_core.errors.InvalidValue` naming the installed schemes when no
+    installed backend handles the URL's scheme.
+    """
+    from dautu_adapters.plugins import store_registry
+
+    parsed = parse_store_url(url if url is not None else default_store_url())
+    registry = store_registry(plugin_manager)
+    entry = registry.get(parsed.scheme)
+    if entry is None:
+        schemes = ", ".join(f"{s}://" for s in sorted(registry.names())) or "-"
+        raise InvalidValue(
+            f"Không có kho lưu trữ nào cho '{parsed.scheme}://'; các loại đã cài: {schemes}",
+            f"no store backend handles '{parsed.scheme}://'; installed: {schemes}",
+            field="store_url",
+            rule_id="store_scheme_known",
+        )
+    return cast(Store, entry.value(parsed.raw, options))

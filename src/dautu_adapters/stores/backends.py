@@ -1,0 +1,299 @@
+"""The builtin store factories, one per URL scheme, all on eventsourcing recorders.
+
+Each factory turns a URL and options into eventsourcing *environment settings* (the same
+``PERSISTENCE_MODULE``, ``SQLITE_DBNAME``, ``POSTGRES_*``, ``CIPHER_KEY``, ``COMPRESSOR_TOPIC``
+keys eventsourcing applications read), builds eventsourcing's infrastructure factory from them
+and wraps its application recorder in a :class:`~dautu_adapters.stores.store.RecorderStore`.
+So whatever eventsourcing documents for a persistence module applies to dautu too.
+
+Options understood by every builtin factory (keyword arguments of ``open_store``):
+
+``cipher_key``  base64 AES key (16, 24 or 32 bytes): encrypt records and projection states at
+                rest with eventsourcing's AES-GCM cipher. Default ``$DAUTU_CIPHER_KEY``.
+``compress``    compress new records with zlib. Default: the URL's ``?compress=1``, else
+                ``$DAUTU_COMPRESS``. Reading detects compression by itself.
+``upcasters``   :class:`dautu_core.codec.Upcasters` offered to whoever decodes the records.
+``env``         extra eventsourcing settings (mapping of str to str), merged last.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import uuid4
+
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InfrastructureFactory,
+    InfrastructureFactoryError,
+    PersistenceError,
+)
+from eventsourcing.utils import Environment
+
+from dautu_adapters.stores.checkpoints import (
+    MemoryCheckpoints,
+    PostgresCheckpoints,
+    RecorderCheckpoints,
+    SQLiteCheckpoints,
+)
+from dautu_adapters.stores.errors import StorageError
+from dautu_adapters.stores.recorders import PositionedPOPORecorder
+from dautu_adapters.stores.sealing import RecordSealer, cipher_environment
+from dautu_adapters.stores.store import RecorderStore
+from dautu_adapters.stores.urls import (
+    CIPHER_KEY_ENV,
+    COMPRESS_ENV,
+    StoreURL,
+    parse_store_url,
+    truthy,
+)
+from dautu_core.codec import NO_UPCASTERS, Upcasters
+from dautu_core.errors import InvalidValue
+
+__all__ = [
+    "open_eventsourcing_store",
+    "open_memory_store",
+    "open_postgres_store",
+    "open_sqlite_store",
+    "sqlite_database_name",
+]
+
+_SQLITE_RECORDER = "dautu_adapters.stores.recorders:PositionedSQLiteRecorder"
+_POSTGRES_RECORDER = "dautu_adapters.stores.postgres_recorder:PositionedPostgresRecorder"
+_POSTGRES_QUERY = {
+    "connect_timeout": "POSTGRES_CONNECT_TIMEOUT",
+    "lock_timeout": "POSTGRES_LOCK_TIMEOUT",
+    "pool_size": "POSTGRES_POOL_SIZE",
+    "max_overflow": "POSTGRES_MAX_OVERFLOW",
+    "pre_ping": "POSTGRES_PRE_PING",
+    "idle_in_transaction_session_timeout": "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT",
+}
+
+
+def _common(url: StoreURL, options: Mapping[str, Any]) -> tuple[dict[str, str], Upcasters]:
+    """Cipher and compression settings, and the upcasters, from options, URL and env."""
+    cipher_key = options.get("cipher_key") or os.environ.get(CIPHER_KEY_ENV, "").strip() or None
+    if options.get("compress") is not None:
+        compress = truthy(options["compress"])
+    else:
+        compress = truthy(url.query.get("compress", os.environ.get(COMPRESS_ENV, "")))
+    upcasters = options.get("upcasters") or NO_UPCASTERS
+    if not isinstance(upcasters, Upcasters):
+        raise InvalidValue(
+            "Tuỳ chọn upcasters phải là dautu_core.codec.Upcasters",
+            "the upcasters option must be a dautu_core.codec.Upcasters",
+            field="upcasters",
+            rule_id="store_options",
+        )
+    return cipher_environment(cipher_key, compress), upcasters
+
+
+def _extra_env(options: Mapping[str, Any]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in dict(options.get("env") or {}).items()}
+
+
+def _cannot_open(url: StoreURL, exc: Exception) -> StorageError:
+    return StorageError(
+        f"Không mở được kho lưu trữ {url.redacted}: {exc}",
+        f"cannot open the store {url.redacted}: {exc}",
+        field="store_url",
+        rule_id="store_connection",
+    )
+
+
+def open_memory_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
+    """``memory://``: eventsourcing's in-memory (POPO) recorder; gone when the process ends."""
+    parsed = parse_store_url(url)
+    env, upcasters = _common(parsed, options)
+    return RecorderStore(
+        PositionedPOPORecorder(),
+        url=parsed.raw,
+        sealer=RecordSealer.from_environment(Environment(env=env)),
+        checkpoints=MemoryCheckpoints(),
+        upcasters=upcasters,
+    )
+
+
+def sqlite_database_name(url: StoreURL) -> str:
+    """The SQLite file of ``sqlite:///relative.db``, ``sqlite:////absolute.db``, or a private
+    shared-cache memory database for ``sqlite:///:memory:``."""
+    if not url.location.startswith("/") or url.location == "/":
+        raise InvalidValue(
+            f"Địa chỉ SQLite phải có dạng sqlite:///tệp.db hoặc sqlite:////đường/dẫn/tệp.db, "
+            f"nhận được {url.raw!r}",
+            f"an SQLite URL looks like sqlite:///file.db or sqlite:////absolute/file.db, "
+            f"got {url.raw!r}",
+            field="store_url",
+            rule_id="store_url_format",
+        )
+    path = unquote(url.location[1:])
+    if path == ":memory:":
+        # A plain ":memory:" would give every pooled connection its own empty database.
+        return f"file:dautu-{uuid4().hex}?mode=memory&cache=shared"
+    return path
+
+
+def open_sqlite_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
+    """``sqlite:///file.db``: eventsourcing's SQLite recorder (WAL mode), one file per store.
+
+    URL query: ``compress=1``, ``lock_timeout=SECONDS`` (how long a writer waits for another).
+    """
+    from eventsourcing.sqlite import SQLiteFactory
+
+    parsed = parse_store_url(url)
+    env, upcasters = _common(parsed, options)
+    env |= {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": sqlite_database_name(parsed),
+        "APPLICATION_RECORDER_TOPIC": _SQLITE_RECORDER,
+    }
+    if parsed.query.get("lock_timeout"):
+        env["SQLITE_LOCK_TIMEOUT"] = parsed.query["lock_timeout"]
+    env |= _extra_env(options)
+    try:
+        factory = SQLiteFactory(Environment(env=env))
+        recorder = factory.application_recorder()
+        checkpoints = SQLiteCheckpoints(factory.datastore)
+    except PersistenceError as exc:
+        raise _cannot_open(parsed, exc) from exc
+    return RecorderStore(
+        recorder,
+        url=parsed.raw,
+        sealer=RecordSealer(cipher=factory.cipher(), compressor=factory.compressor()),
+        checkpoints=checkpoints,
+        upcasters=upcasters,
+        on_close=[factory.close],
+    )
+
+
+def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
+    """``postgresql://user:pass@host:port/db``: eventsourcing's PostgreSQL recorder.
+
+    Needs the ``dautu[postgres]`` extra (psycopg 3). URL query: ``schema=NAME`` (created if
+    missing; default ``public``), ``compress=1``, and eventsourcing's pool settings
+    ``connect_timeout``, ``lock_timeout``, ``pool_size``, ``max_overflow``, ``pre_ping``,
+    ``idle_in_transaction_session_timeout``.
+    """
+    parsed = parse_store_url(url)
+    if importlib.util.find_spec("psycopg") is None:
+        raise StorageError(
+            "Cần cài gói bổ sung PostgreSQL: pip install 'dautu[postgres]'",
+            "PostgreSQL support is not installed: pip install 'dautu[postgres]'",
+            field="store_url",
+            rule_id="store_options",
+        )
+    from eventsourcing.postgres import PostgresFactory
+    from psycopg.sql import SQL, Identifier
+
+    parts = urlsplit(parsed.raw)
+    dbname = unquote(parts.path.lstrip("/"))
+    if not dbname:
+        raise InvalidValue(
+            "Địa chỉ PostgreSQL phải nêu tên cơ sở dữ liệu: postgresql://user:pass@host:5432/db",
+            "a PostgreSQL URL must name the database: postgresql://user:pass@host:5432/db",
+            field="store_url",
+            rule_id="store_url_format",
+        )
+    schema = parsed.query.get("schema", "").strip() or "public"
+    env, upcasters = _common(parsed, options)
+    env |= {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": parts.hostname or "localhost",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or ""),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_SCHEMA": schema,
+        "APPLICATION_RECORDER_TOPIC": _POSTGRES_RECORDER,
+    }
+    for key, setting in _POSTGRES_QUERY.items():
+        if parsed.query.get(key):
+            env[setting] = parsed.query[key]
+    env |= _extra_env(options)
+    factory: Any = None
+    try:
+        factory = PostgresFactory(Environment(env=env))
+        if schema != "public":
+            with factory.datastore.transaction(commit=True) as cursor:
+                cursor.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
+        recorder = factory.application_recorder()
+        checkpoints = PostgresCheckpoints(factory.datastore, schema)
+    except (PersistenceError, OSError) as exc:
+        if factory is not None:
+            factory.close()
+        raise _cannot_open(parsed, exc) from exc
+    return RecorderStore(
+        recorder,
+        url=parsed.redacted,
+        sealer=RecordSealer(cipher=factory.cipher(), compressor=factory.compressor()),
+        checkpoints=checkpoints,
+        upcasters=upcasters,
+        on_close=[factory.close],
+    )
+
+
+def open_eventsourcing_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
+    """``eventsourcing://?PERSISTENCE_MODULE=module&KEY=value...``: any eventsourcing module.
+
+    Every query parameter except ``compress`` is an eventsourcing environment setting, passed
+    as is (values URL-encoded), for example
+    ``eventsourcing://?PERSISTENCE_MODULE=eventsourcing_sqlalchemy&SQLALCHEMY_URL=sqlite:///x.db``.
+    Projection checkpoints go to the module's aggregate recorder (table
+    ``stored_dautu_projections`` for SQL modules), one row per save.
+    """
+    parsed = parse_store_url(url)
+    env, upcasters = _common(parsed, options)
+    env |= {k: v for k, v in parsed.query.items() if k != "compress"}
+    env |= _extra_env(options)
+    module = env.get("PERSISTENCE_MODULE", "").strip()
+    if not module:
+        raise InvalidValue(
+            "Địa chỉ eventsourcing:// phải nêu PERSISTENCE_MODULE, ví dụ "
+            "eventsourcing://?PERSISTENCE_MODULE=eventsourcing_sqlalchemy&SQLALCHEMY_URL=...",
+            "an eventsourcing:// URL must name PERSISTENCE_MODULE, for example "
+            "eventsourcing://?PERSISTENCE_MODULE=eventsourcing_sqlalchemy&SQLALCHEMY_URL=...",
+            field="store_url",
+            rule_id="store_url_format",
+        )
+    if module == "eventsourcing.sqlite":
+        env.setdefault("APPLICATION_RECORDER_TOPIC", _SQLITE_RECORDER)
+    elif module == "eventsourcing.postgres":
+        env.setdefault("APPLICATION_RECORDER_TOPIC", _POSTGRES_RECORDER)
+    factory: Any = None
+    try:
+        factory = InfrastructureFactory.construct(Environment(env=env))
+        recorder = _application_recorder(module, factory)
+        checkpoints = RecorderCheckpoints(factory.aggregate_recorder("dautu_projections"))
+    except InfrastructureFactoryError as exc:
+        raise InvalidValue(
+            f"Không dùng được mô-đun lưu trữ eventsourcing {module!r}: {exc}",
+            f"cannot use the eventsourcing persistence module {module!r}: {exc}",
+            field="PERSISTENCE_MODULE",
+            rule_id="store_options",
+        ) from exc
+    except (PersistenceError, OSError) as exc:
+        if factory is not None:
+            factory.close()
+        raise _cannot_open(parsed, exc) from exc
+    return RecorderStore(
+        recorder,
+        url=parsed.redacted,
+        sealer=RecordSealer(cipher=factory.cipher(), compressor=factory.compressor()),
+        checkpoints=checkpoints,
+        upcasters=upcasters,
+        on_close=[factory.close],
+    )
+
+
+def _application_recorder(module: str, factory: Any) -> ApplicationRecorder:
+    if module == "eventsourcing.popo":
+        return PositionedPOPORecorder()
+    if module == "eventsourcing_sqlalchemy":
+        from dautu_adapters.stores.sqlalchemy_recorder import application_recorder
+
+        return application_recorder(factory)
+    recorder: ApplicationRecorder = factory.application_recorder()
+    return recorder

@@ -1,0 +1,170 @@
+"""Where projections keep their position in the global log and their state.
+
+Why not eventsourcing's tracking records alone: a tracking record holds a position but not the
+projection's state, and it refuses to move backwards, while a projection that is rebuilt from
+scratch must be able to start again at 0. So each backend keeps ``(name, position, state)``
+written in one statement:
+
+- memory: a dict;
+- SQLite and PostgreSQL: a small table of our own (``dautu_projections``), reached through the
+  eventsourcing datastore's connection pool and transactions (never the event log's tables);
+- any other eventsourcing persistence module: an eventsourcing *aggregate recorder* (its own
+  table, named by the module), one new row per save, the latest row wins. That needs no SQL, at
+  the cost of keeping earlier saves; this is documented for users of those modules.
+
+States are sealed with the store's cipher and compressor like records are.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+from typing import TYPE_CHECKING, Any, Protocol
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.persistence import AggregateRecorder, IntegrityError, StoredEvent
+
+if TYPE_CHECKING:
+    from eventsourcing.sqlite import SQLiteDatastore
+
+__all__ = [
+    "CHECKPOINT_TABLE",
+    "CheckpointBackend",
+    "MemoryCheckpoints",
+    "PostgresCheckpoints",
+    "RecorderCheckpoints",
+    "SQLiteCheckpoints",
+]
+
+CHECKPOINT_TABLE = "dautu_projections"
+_PROJECTIONS_NAMESPACE = uuid5(NAMESPACE_URL, "https://dautu.invalid/projections")
+_POSITION = struct.Struct(">Q")
+
+
+class CheckpointBackend(Protocol):
+    """``(position, sealed state)`` by projection name."""
+
+    def load(self, name: str) -> tuple[int, bytes | None]: ...
+
+    def save(self, name: str, position: int, state: bytes) -> None: ...
+
+
+class MemoryCheckpoints:
+    """Checkpoints of a ``memory://`` store: gone with the process, like its records."""
+
+    def __init__(self) -> None:
+        self._saved: dict[str, tuple[int, bytes]] = {}
+        self._lock = threading.Lock()
+
+    def load(self, name: str) -> tuple[int, bytes | None]:
+        with self._lock:
+            return self._saved.get(name, (0, None))
+
+    def save(self, name: str, position: int, state: bytes) -> None:
+        with self._lock:
+            self._saved[name] = (position, state)
+
+
+class SQLiteCheckpoints:
+    """A ``dautu_projections`` table in the same SQLite file, via eventsourcing's pool."""
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        self._datastore = datastore
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {CHECKPOINT_TABLE} ("
+                "name TEXT PRIMARY KEY, position INTEGER NOT NULL, state BLOB NOT NULL)"
+            )
+
+    def load(self, name: str) -> tuple[int, bytes | None]:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT position, state FROM {CHECKPOINT_TABLE} WHERE name = ?", (name,)
+            )
+            row = cursor.fetchone()
+        return (0, None) if row is None else (int(row[0]), bytes(row[1]))
+
+    def save(self, name: str, position: int, state: bytes) -> None:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"INSERT INTO {CHECKPOINT_TABLE} (name, position, state) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
+                "state = excluded.state",
+                (name, position, state),
+            )
+
+
+class PostgresCheckpoints:
+    """A ``dautu_projections`` table in the store's schema, via eventsourcing's pool."""
+
+    def __init__(self, datastore: Any, schema: str) -> None:
+        from psycopg.sql import SQL, Identifier
+
+        self._datastore = datastore
+        table = SQL("{}.{}").format(Identifier(schema), Identifier(CHECKPOINT_TABLE))
+        self._select = SQL("SELECT position, state FROM {} WHERE name = %s").format(table)
+        self._upsert = SQL(
+            "INSERT INTO {} (name, position, state) VALUES (%s, %s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
+            "state = excluded.state"
+        ).format(table)
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, "
+                    "position bigint NOT NULL, state bytea NOT NULL)"
+                ).format(table)
+            )
+
+    def load(self, name: str) -> tuple[int, bytes | None]:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._select, (name,))
+            row = cursor.fetchone()
+        return (0, None) if row is None else (int(row["position"]), bytes(row["state"]))
+
+    def save(self, name: str, position: int, state: bytes) -> None:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._upsert, (name, position, state))
+
+
+class RecorderCheckpoints:
+    """Checkpoints as rows of an eventsourcing aggregate recorder (any persistence module)."""
+
+    TOPIC = "dautu.ProjectionCheckpoint"
+
+    def __init__(self, recorder: AggregateRecorder, *, attempts: int = 5) -> None:
+        self._recorder = recorder
+        self._attempts = attempts
+
+    @staticmethod
+    def _id(name: str) -> UUID:
+        return uuid5(_PROJECTIONS_NAMESPACE, name)
+
+    def _latest(self, name: str) -> StoredEvent | None:
+        rows = self._recorder.select_events(self._id(name), desc=True, limit=1)
+        return rows[0] if rows else None
+
+    def load(self, name: str) -> tuple[int, bytes | None]:
+        latest = self._latest(name)
+        if latest is None:
+            return 0, None
+        (position,) = _POSITION.unpack_from(latest.state)
+        return int(position), latest.state[_POSITION.size :]
+
+    def save(self, name: str, position: int, state: bytes) -> None:
+        for attempt in range(self._attempts):
+            latest = self._latest(name)
+            version = 1 if latest is None else latest.originator_version + 1
+            row = StoredEvent(
+                originator_id=self._id(name),
+                originator_version=version,
+                topic=self.TOPIC,
+                state=_POSITION.pack(position) + state,
+            )
+            try:
+                self._recorder.insert_events([row])
+                return
+            except IntegrityError:
+                # Another process saved this projection between our read and our write.
+                if attempt == self._attempts - 1:
+                    raise

@@ -1,0 +1,390 @@
+"""A dautu event store on any eventsourcing ``ApplicationRecorder``.
+
+How dautu records map onto eventsourcing's ``StoredEvent``:
+
+=====================  =====================================================================
+``originator_id``      ``uuid5(PROJECT_NAMESPACE, project_code)`` (NFC), see :func:`stream_id`
+``originator_version`` the record's version in the project's stream (1, 2, 3...)
+``topic``              the record's stable type name (``"dautu.ViolationFound"``), never a
+                       module path: eventsourcing never resolves it, dautu reads it as a name
+``state``              the record's canonical bytes, compressed and/or encrypted with
+                       eventsourcing's compressor and cipher when asked
+notification id        the record's global position (gap-free, in commit order)
+=====================  =====================================================================
+
+The project code is not recoverable from a UUID, so it is read from the record itself
+(``data.project_code``) the first time a stream id is met in the global log, then remembered.
+
+Atomicity: :meth:`RecorderStore.append` writes every batch of a call with **one**
+``insert_events`` call, which eventsourcing runs in one transaction. Optimistic concurrency
+relies on the recorders' unique ``(originator_id, originator_version)`` constraint plus one
+check: a batch that expects version ``n > 0`` first verifies that version ``n`` is the stream's
+head. Streams only grow, so once version ``n`` exists it exists for ever, and the unique
+constraint on ``n + 1`` (inside the insert's transaction) rejects anyone who got there first.
+Together they refuse a stale ``expected_version`` in both directions without gaps.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from typing import TypeVar
+from uuid import UUID, uuid5
+
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    InterfaceError,
+    Notification,
+    OperationalError,
+    PersistenceError,
+    StoredEvent,
+)
+
+from dautu_adapters.stores.checkpoints import CheckpointBackend, MemoryCheckpoints
+from dautu_adapters.stores.errors import StorageError
+from dautu_adapters.stores.sealing import RecordSealer
+from dautu_core.codec import NO_UPCASTERS, Upcasters
+from dautu_core.errors import ConcurrencyConflict, InvalidValue
+from dautu_core.ports import AppendBatch
+from dautu_core.record import StoredRecord
+from dautu_core.text import nfc
+
+__all__ = ["PROJECT_NAMESPACE", "RecorderStore", "stream_id"]
+
+PROJECT_NAMESPACE = UUID("7e1ff107-5c89-458b-8e69-fadf2760a816")
+"""Fixed namespace of project stream ids. Changing it would orphan every stored record."""
+
+_LOG_PAGE = 1000
+_T = TypeVar("_T")
+
+
+def stream_id(project_code: str) -> UUID:
+    """The eventsourcing ``originator_id`` of a project's stream."""
+    return uuid5(PROJECT_NAMESPACE, nfc(project_code))
+
+
+class RecorderStore:
+    """:class:`~dautu_core.ports.EventStore` and ``CheckpointStore`` over eventsourcing.
+
+    Built by the store factories (:func:`dautu_adapters.stores.open_store`); embedders rarely
+    construct it directly. ``upcasters`` are offered to callers that decode records
+    (``ProjectService`` uses them unless given its own).
+    """
+
+    def __init__(
+        self,
+        recorder: ApplicationRecorder,
+        *,
+        url: str,
+        sealer: RecordSealer | None = None,
+        checkpoints: CheckpointBackend | None = None,
+        upcasters: Upcasters = NO_UPCASTERS,
+        on_close: Iterable[Callable[[], None]] = (),
+        log_page_size: int = _LOG_PAGE,
+    ) -> None:
+        self.recorder = recorder
+        self.url = url
+        self.sealer = sealer or RecordSealer()
+        self.upcasters = upcasters
+        self._checkpoints = checkpoints or MemoryCheckpoints()
+        self._on_close = list(on_close)
+        self._page = log_page_size
+        self._codes: dict[UUID, str] = {}
+        self._scanned = 0
+        self._lock = threading.Lock()
+        self._positions: dict[tuple[UUID, int], int] = {}
+        self._indexed = 0
+        self.closed = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url}>"
+
+    def __enter__(self) -> RecorderStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def append(self, batches: Sequence[AppendBatch]) -> list[int]:
+        """Append every batch in one eventsourcing transaction; see the module docstring."""
+        heads = self._plan(batches)
+        for code, (sid, expected) in heads.items():
+            if expected > 0:
+                actual = self._head(sid)
+                if actual != expected:
+                    raise ConcurrencyConflict(code, expected, actual)
+        seal = self.sealer.seal
+        stored: list[StoredEvent] = []
+        for batch in batches:
+            code = nfc(batch.project_code)
+            sid = heads[code][0]
+            version = batch.expected_version
+            for record in batch.records:
+                version += 1
+                stored.append(StoredEvent(sid, version, record.type_name, seal(record.data)))
+        if not stored:
+            return []
+        try:
+            ids = self.recorder.insert_events(stored)
+        except IntegrityError as exc:
+            raise self._conflict(heads) from exc
+        except (OperationalError, InterfaceError) as exc:
+            raise self._lost(heads, batches, exc) from exc
+        except PersistenceError as exc:
+            raise StorageError(
+                f"Cơ sở dữ liệu từ chối ghi ({exc}); không có bản ghi nào được ghi",
+                f"the database refused the write ({exc}); nothing was written",
+                project_code=next(iter(heads)),
+                rule_id="store_write",
+            ) from exc
+        if ids is None or len(ids) != len(stored):
+            raise StorageError(
+                "Bộ ghi eventsourcing không trả về vị trí của các bản ghi",
+                "the eventsourcing recorder did not return the records' positions",
+                rule_id="store_options",
+            )
+        for code, (sid, _) in heads.items():
+            self._codes[sid] = code
+        return list(ids)
+
+    def _plan(self, batches: Sequence[AppendBatch]) -> dict[str, tuple[UUID, int]]:
+        """First expected version per project; later batches of a project must follow on."""
+        heads: dict[str, tuple[UUID, int]] = {}
+        following: dict[str, int] = {}
+        for batch in batches:
+            code = nfc(batch.project_code)
+            if batch.expected_version < 0:
+                raise InvalidValue(
+                    f"Phiên bản mong đợi phải không âm, nhận được {batch.expected_version}",
+                    f"expected version must not be negative, got {batch.expected_version}",
+                    project_code=code,
+                    field="expected_version",
+                    rule_id="non_negative_integer",
+                )
+            if code in following and following[code] != batch.expected_version:
+                raise ConcurrencyConflict(code, batch.expected_version, following[code])
+            heads.setdefault(code, (stream_id(code), batch.expected_version))
+            following[code] = batch.expected_version + len(batch.records)
+        return heads
+
+    def _head(self, sid: UUID) -> int:
+        last = self.recorder.select_events(sid, desc=True, limit=1)
+        return last[0].originator_version if last else 0
+
+    def _conflict(self, heads: dict[str, tuple[UUID, int]]) -> ConcurrencyConflict:
+        for code, (sid, expected) in heads.items():
+            actual = self._head(sid)
+            if actual != expected:
+                return ConcurrencyConflict(code, expected, actual)
+        code, (_, expected) = next(iter(heads.items()))
+        return ConcurrencyConflict(code, expected, None)
+
+    def _lost(
+        self,
+        heads: dict[str, tuple[UUID, int]],
+        batches: Sequence[AppendBatch],
+        exc: Exception,
+    ) -> StorageError:
+        """Say what the database holds after a dropped connection, if it can be checked."""
+        code = next(iter(heads))
+        written: bool | None
+        try:
+            after = {c: self._head(sid) for c, (sid, _) in heads.items()}
+        except PersistenceError:
+            written = None
+        else:
+            final = {c: e for c, (_, e) in heads.items()}
+            for batch in batches:
+                final[nfc(batch.project_code)] += len(batch.records)
+            if all(after[c] == heads[c][1] for c in heads):
+                written = False
+            elif all(after[c] >= final[c] for c in heads):
+                written = True
+            else:
+                written = None
+        outcome_vi, outcome_en = {
+            False: (
+                "giao dịch đã bị huỷ, không có sự kiện nào của lệnh được ghi; có thể thử lại",
+                "the transaction was rolled back, nothing of the command was written; "
+                "it is safe to retry",
+            ),
+            True: (
+                "lệnh đã được ghi trước khi mất kết nối; hãy tải lại hồ sơ, đừng ghi lại",
+                "the command was recorded before the connection dropped; reload the project, "
+                "do not record it again",
+            ),
+            None: (
+                "chưa kiểm tra được lệnh đã được ghi hay chưa (ghi là tất cả hoặc không); "
+                "hãy tải lại hồ sơ trước khi thử lại",
+                "could not check whether the command was recorded (writes are all or "
+                "nothing); reload the project before retrying",
+            ),
+        }[written]
+        error = StorageError(
+            f"Mất kết nối tới cơ sở dữ liệu khi ghi ({exc}); {outcome_vi}",
+            f"lost the connection to the database while writing ({exc}); {outcome_en}",
+            project_code=code,
+            rule_id="store_connection",
+        )
+        error.written = written
+        return error
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def read_stream(
+        self, project_code: str, *, after_version: int = 0, up_to_version: int | None = None
+    ) -> list[StoredRecord]:
+        code = nfc(project_code)
+        sid = stream_id(code)
+        rows = self._read(
+            lambda: self.recorder.select_events(
+                sid, gt=after_version if after_version > 0 else None, lte=up_to_version
+            )
+        )
+        if rows and not isinstance(rows[0], Notification):
+            return self._with_positions(code, sid, rows)
+        unseal = self.sealer.open
+        return [
+            StoredRecord(
+                code,
+                row.originator_version,
+                row.id,  # type: ignore[attr-defined]
+                row.topic,
+                unseal(row.state, project_code=code, version=row.originator_version),
+            )
+            for row in rows
+        ]
+
+    def _with_positions(
+        self, code: str, sid: UUID, rows: Sequence[StoredEvent]
+    ) -> list[StoredRecord]:
+        """Positions for recorders whose stream reads do not carry them: index the log."""
+        with self._lock:
+            top = self.max_position()
+            while self._indexed < top:
+                page = self.recorder.select_notifications(
+                    self._indexed, self._page, inclusive_of_start=False
+                )
+                if not page:
+                    break
+                for item in page:
+                    self._positions[(_as_uuid(item.originator_id), item.originator_version)] = (
+                        item.id
+                    )
+                self._indexed = page[-1].id
+            positions = self._positions
+        return [
+            StoredRecord(
+                code,
+                row.originator_version,
+                positions[(sid, row.originator_version)],
+                row.topic,
+                self.sealer.open(row.state, project_code=code, version=row.originator_version),
+            )
+            for row in rows
+        ]
+
+    def read_log(self, *, after_position: int = 0, limit: int | None = None) -> list[StoredRecord]:
+        out: list[StoredRecord] = []
+        start = max(after_position, 0)
+        while limit is None or len(out) < limit:
+            want = self._page if limit is None else min(self._page, limit - len(out))
+            page = self._read(
+                partial(self.recorder.select_notifications, start, want, inclusive_of_start=False)
+            )
+            for item in page:
+                out.append(self._record(item))
+            if len(page) < want:
+                break
+            start = page[-1].id
+        return out
+
+    def _record(self, item: Notification) -> StoredRecord:
+        sid = _as_uuid(item.originator_id)
+        code = self._codes.get(sid)
+        data = self.sealer.open(item.state, project_code=code, version=item.originator_version)
+        if code is None:
+            code = self._codes[sid] = _project_code_of(data, item)
+        return StoredRecord(code, item.originator_version, item.id, item.topic, data)
+
+    def max_position(self) -> int:
+        return self._read(self.recorder.max_notification_id) or 0
+
+    def project_codes(self) -> list[str]:
+        """Every project with a record: the global log is scanned once, then incrementally."""
+        with self._lock:
+            top = self.max_position()
+            while self._scanned < top:
+                page = self._read(
+                    partial(
+                        self.recorder.select_notifications,
+                        self._scanned,
+                        self._page,
+                        inclusive_of_start=False,
+                    )
+                )
+                if not page:
+                    break
+                for item in page:
+                    sid = _as_uuid(item.originator_id)
+                    if sid not in self._codes:
+                        self._record(item)
+                self._scanned = page[-1].id
+            return sorted(set(self._codes.values()))
+
+    def _read(self, query: Callable[[], _T]) -> _T:
+        try:
+            return query()
+        except (OperationalError, InterfaceError) as exc:
+            raise StorageError(
+                f"Không đọc được cơ sở dữ liệu ({exc})",
+                f"cannot read from the database ({exc})",
+                rule_id="store_connection",
+            ) from exc
+
+    # --- checkpoints -------------------------------------------------------------------------
+
+    def get_checkpoint(self, name: str) -> int:
+        return self.load_projection(name)[0]
+
+    def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
+        self._checkpoints.save(nfc(name), position, self.sealer.seal_blob(state))
+
+    def load_projection(self, name: str) -> tuple[int, bytes | None]:
+        key = nfc(name)
+        position, sealed = self._checkpoints.load(key)
+        if sealed is None:
+            return position, None
+        return position, self.sealer.open_blob(sealed, name=key)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the recorder's connections (idempotent)."""
+        if self.closed:
+            return
+        self.closed = True
+        for close in self._on_close:
+            close()
+
+
+def _as_uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def _project_code_of(data: bytes, item: StoredEvent) -> str:
+    try:
+        code = json.loads(data)["data"]["project_code"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StorageError(
+            f"Bản ghi ở vị trí {getattr(item, 'id', '?')} không nêu mã dự án",
+            f"the record at position {getattr(item, 'id', '?')} does not name its project",
+            field="project_code",
+            rule_id="record_unreadable",
+        ) from exc
+    return nfc(str(code))
