@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -109,10 +109,12 @@ def nfc_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attr
     """
     out = []
     for field in fields:
-        if field.converter is None:
-            kind = (
-                field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
-            )
+        kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+        if kind == "tuple[str, ...]":
+            # Milestone keys and trigger ids are text too: a key typed in NFD must still name
+            # the NFC milestone of the schedule.
+            field = field.evolve(converter=_text_tuple_converter(field.name, field.converter))
+        elif field.converter is None:
             if kind == "str":
                 field = field.evolve(converter=_required_converter(field.name))
             elif kind in ("str | None", "None | str", "Optional[str]"):
@@ -124,6 +126,14 @@ def nfc_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attr
 def _required_converter(name: str) -> Callable[[object], str]:
     def convert(value: object) -> str:
         return required_text(value, name)
+
+    return convert
+
+
+def _text_tuple_converter(name: str, inner: Any) -> Callable[[Iterable[object]], tuple[str, ...]]:
+    def convert(value: Iterable[object]) -> tuple[str, ...]:
+        items = inner(value) if inner is not None else value
+        return tuple(required_text(item, name) for item in items)
 
     return convert
 
