@@ -104,10 +104,17 @@ BUILTIN_CORE = PluginInfo(
 
 @attrs.frozen
 class LoadFailure:
-    """A plugin that could not be loaded or registered, and why."""
+    """A problem with a plugin, and at which stage: ``import`` or ``register`` (the plugin is
+    not in use at all), ``hook`` (one of its hooks raised) or ``registration`` (something it
+    registered was refused)."""
 
     plugin: PluginInfo
     error: str
+    stage: str = "import"
+
+    @property
+    def disabled(self) -> bool:
+        return self.stage in ("import", "register")
 
 
 class DautuPluginManager(pluggy.PluginManager):
@@ -118,6 +125,7 @@ class DautuPluginManager(pluggy.PluginManager):
         self.add_hookspecs(hookspecs)
         self.strict = strict
         self.plugin_info: dict[str, PluginInfo] = {}
+        self.attempted: list[PluginInfo] = []
         self.failures: list[LoadFailure] = []
 
     def register_plugin(self, plugin: object, info: PluginInfo) -> str | None:
@@ -129,18 +137,26 @@ class DautuPluginManager(pluggy.PluginManager):
         try:
             registered = self.register(plugin, name=name)
         except Exception as exc:
-            self.report(info, f"cannot register: {type(exc).__name__}: {exc}", exc)
+            self.attempted.append(info)
+            self.report(info, f"cannot register: {type(exc).__name__}: {exc}", exc, "register")
             return None
         if registered is not None:
             self.plugin_info[registered] = info
+            self.attempted.append(info)
         return registered
 
     def info(self, plugin_name: str) -> PluginInfo:
         return self.plugin_info.get(plugin_name) or PluginInfo(name=plugin_name)
 
-    def report(self, info: PluginInfo, problem: str, exc: BaseException | None = None) -> None:
+    def report(
+        self,
+        info: PluginInfo,
+        problem: str,
+        exc: BaseException | None = None,
+        stage: str = "registration",
+    ) -> None:
         """Warn about a misbehaving plugin (or raise in strict mode)."""
-        self.failures.append(LoadFailure(info, problem))
+        self.failures.append(LoadFailure(info, problem, stage))
         where = info.describe()
         if info.entry_point:
             where += f", entry point '{info.entry_point}'"
@@ -177,7 +193,8 @@ def _load(pm: DautuPluginManager, info: PluginInfo, load: Callable[[], object]) 
     try:
         plugin = load()
     except Exception as exc:
-        pm.report(info, f"import failed: {type(exc).__name__}: {exc}", exc)
+        pm.attempted.append(info)
+        pm.report(info, f"import failed: {type(exc).__name__}: {exc}", exc, "import")
         return
     pm.register_plugin(plugin, info)
 
@@ -286,7 +303,7 @@ def _call_hooks(
         except PluginError:
             raise
         except Exception as exc:
-            pm.report(info, f"hook {hook_name} failed: {type(exc).__name__}: {exc}", exc)
+            pm.report(info, f"hook {hook_name} failed: {type(exc).__name__}: {exc}", exc, "hook")
 
 
 def store_registry(pm: DautuPluginManager | None = None) -> Registry[StoreFactory]:

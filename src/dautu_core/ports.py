@@ -7,7 +7,7 @@ conformance kit (``dautu_adapters.conformance``) tells an adapter author when th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -25,6 +25,11 @@ class NewRecord:
     data: bytes
 
 
+def _records(records: Iterable[NewRecord]) -> tuple[NewRecord, ...]:
+    """Typed ``tuple`` converter (``converter=tuple`` leaves mypy an unsolved type variable)."""
+    return tuple(records)
+
+
 @attrs.frozen
 class AppendBatch:
     """Records for one project's stream, appended after ``expected_version``.
@@ -35,7 +40,7 @@ class AppendBatch:
 
     project_code: str
     expected_version: int
-    records: tuple[NewRecord, ...] = attrs.field(converter=tuple)
+    records: tuple[NewRecord, ...] = attrs.field(converter=_records)
 
 
 @runtime_checkable

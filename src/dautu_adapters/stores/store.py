@@ -112,9 +112,9 @@ class RecorderStore:
 
     def append(self, batches: Sequence[AppendBatch]) -> list[int]:
         """Append every batch in one eventsourcing transaction; see the module docstring."""
-        heads = self._plan(batches)
+        heads, empty = self._plan(batches)
         for code, (sid, expected) in heads.items():
-            if expected > 0:
+            if expected > 0 or code in empty:
                 actual = self._head(sid)
                 if actual != expected:
                     raise ConcurrencyConflict(code, expected, actual)
@@ -152,10 +152,12 @@ class RecorderStore:
             self._codes[sid] = code
         return list(ids)
 
-    def _plan(self, batches: Sequence[AppendBatch]) -> dict[str, tuple[UUID, int]]:
-        """First expected version per project; later batches of a project must follow on."""
+    def _plan(self, batches: Sequence[AppendBatch]) -> tuple[dict[str, tuple[UUID, int]], set[str]]:
+        """First expected version per project (later batches of a project must follow on),
+        and the projects whose batches bring no record (their version is checked anyway)."""
         heads: dict[str, tuple[UUID, int]] = {}
         following: dict[str, int] = {}
+        empty: set[str] = set()
         for batch in batches:
             code = nfc(batch.project_code)
             if batch.expected_version < 0:
@@ -170,7 +172,9 @@ class RecorderStore:
                 raise ConcurrencyConflict(code, batch.expected_version, following[code])
             heads.setdefault(code, (stream_id(code), batch.expected_version))
             following[code] = batch.expected_version + len(batch.records)
-        return heads
+            if not batch.records:
+                empty.add(code)
+        return heads, empty
 
     def _head(self, sid: UUID) -> int:
         last = self.recorder.select_events(sid, desc=True, limit=1)

@@ -1,0 +1,268 @@
+"""The application service: the main Python API for embedders.
+
+    service = ProjectService(open_store("sqlite:///dautu.db"))
+    service.execute(command)            # load, decide, append atomically (retries on conflict)
+    state = service.load("2165432100")
+
+Why a thin service (Percival & Gregory's "service layer"): the core decides, the store keeps
+records, and something must glue them with the two rules that make the record trustworthy:
+
+- **Optimistic concurrency.** A command is decided against the state the writer read and is
+  appended with that state's version; if someone else wrote in between, the store refuses it and
+  the service re-reads and re-decides (the rules may now say something else), at most
+  ``max_retries`` times, then raises :class:`~dautu_core.errors.ConcurrencyConflict` naming the
+  project and both versions.
+- **All or nothing.** Every event of a command, and every command of :meth:`execute_batch`,
+  goes to the store in one ``append`` call (one transaction). Nothing is written if any command
+  is refused.
+
+Records are chained as they are built (``make_record(event, prev)``, ``prev`` = hash of the
+project's previous record), so the audit trail's hash chain is complete from the first write.
+The service has no clock: commands carry their own ``recorded_at``.
+
+States are cached per project (bounded, least recently used first out) and brought up to date
+by reading only the records after the cached version: streams only grow, so a cached state is
+never wrong, only possibly behind, and the expected-version check catches that.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import attrs
+
+from dautu_core import commands as cmd
+from dautu_core import events as ev
+from dautu_core.codec import NO_UPCASTERS, Upcasters
+from dautu_core.decider import decide
+from dautu_core.errors import ConcurrencyConflict, UnknownProject
+from dautu_core.ports import AppendBatch, EventStore, NewRecord
+from dautu_core.record import GENESIS, StoredRecord, make_record, record_hash
+from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebooks
+from dautu_core.state import ProjectState, evolve
+from dautu_core.text import nfc
+
+__all__ = ["ProjectService", "ProjectSnapshot"]
+
+
+@attrs.frozen
+class ProjectSnapshot:
+    """A project's state and the hash of its last record (the next record's ``prev``)."""
+
+    state: ProjectState = attrs.field(factory=ProjectState)
+    last_hash: str = GENESIS
+
+    @property
+    def version(self) -> int:
+        return self.state.version
+
+
+@attrs.frozen
+class _Decided:
+    """Records built for one project's batch and the snapshot they lead to."""
+
+    start: ProjectSnapshot
+    end: ProjectSnapshot
+    records: tuple[NewRecord, ...]
+
+
+class ProjectService:
+    """Load projects, decide commands and append their events atomically.
+
+    ``store`` is any :class:`~dautu_core.ports.EventStore` (see
+    :func:`dautu_adapters.stores.open_store`). ``upcasters`` decode old schema versions; by
+    default the store's own (``store.upcasters``) if it has some. ``cache_size`` bounds how
+    many project states are kept in memory between calls (0 disables the cache).
+    """
+
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        rulebooks: Rulebooks = BUILTIN_RULEBOOKS,
+        max_retries: int = 3,
+        upcasters: Upcasters | None = None,
+        cache_size: int = 1024,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.store = store
+        self.rulebooks = rulebooks
+        self.max_retries = max_retries
+        store_upcasters = getattr(store, "upcasters", NO_UPCASTERS)
+        self.upcasters = upcasters if upcasters is not None else store_upcasters
+        self._cache_size = cache_size
+        self._cache: OrderedDict[str, ProjectSnapshot] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def load(self, project_code: str, *, up_to_version: int | None = None) -> ProjectState:
+        """The project's state after all its records (or after version ``up_to_version``).
+
+        Raises :class:`~dautu_core.errors.UnknownProject` if the project has no record.
+        """
+        code = nfc(project_code)
+        if up_to_version is None:
+            snapshot = self.snapshot(code)
+        else:
+            records = self.store.read_stream(code, up_to_version=up_to_version)
+            snapshot = self._fold(ProjectSnapshot(), code, records)
+        if snapshot.version == 0:
+            raise _unknown(code)
+        return snapshot.state
+
+    def snapshot(self, project_code: str) -> ProjectSnapshot:
+        """The project's current state and last record hash (an empty state if none)."""
+        code = nfc(project_code)
+        with self._lock:
+            cached = self._cache.get(code)
+        start = cached or ProjectSnapshot()
+        records = self.store.read_stream(code, after_version=start.version)
+        if not records:
+            return start
+        snapshot = self._fold(start, code, records)
+        self._remember(code, snapshot)
+        return snapshot
+
+    def history(self, project_code: str) -> list[StoredRecord]:
+        """Every record of the project, oldest first, as stored."""
+        code = nfc(project_code)
+        records = self.store.read_stream(code)
+        if not records:
+            raise _unknown(code)
+        return records
+
+    def project_codes(self) -> list[str]:
+        """Every project with at least one record, sorted."""
+        return self.store.project_codes()
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def execute(self, command: cmd.Command) -> list[StoredRecord]:
+        """Decide ``command`` and append its events in one transaction; return the records.
+
+        Raises :class:`~dautu_core.errors.RuleViolation` (nothing written) when the rules
+        refuse it, :class:`~dautu_core.errors.ConcurrencyConflict` after ``max_retries``
+        re-decisions lost to concurrent writers.
+        """
+        return self.execute_batch([command])
+
+    def execute_batch(self, commands: Sequence[cmd.Command]) -> list[StoredRecord]:
+        """Decide many commands (many projects) and append them all in one transaction.
+
+        Commands of one project are decided in order, each on the state the previous ones
+        leave. If any command is refused, its error is raised and nothing at all is written.
+        Records are returned in the order they were appended (grouped by project, in order
+        of each project's first command).
+        """
+        if not commands:
+            return []
+        conflict: ConcurrencyConflict | None = None
+        for _attempt in range(self.max_retries + 1):
+            decided = self._decide_all(commands)
+            batches = [
+                AppendBatch(code, d.start.version, d.records)
+                for code, d in decided.items()
+                if d.records
+            ]
+            try:
+                positions = self.store.append(batches) if batches else []
+            except ConcurrencyConflict as exc:
+                conflict = exc
+                self._forget(exc.project_code)
+                continue
+            for code, d in decided.items():
+                self._remember(code, d.end)
+            return _stored(batches, positions)
+        assert conflict is not None
+        raise conflict
+
+    def _decide_all(self, commands: Sequence[cmd.Command]) -> dict[str, _Decided]:
+        decided: dict[str, _Decided] = {}
+        for command in commands:
+            code = command.project_code
+            current = decided.get(code)
+            if current is None:
+                start = self.snapshot(code)
+                current = _Decided(start, start, ())
+            events = decide(command, current.end.state, self.rulebooks)
+            end, records = _chain(current.end, events)
+            decided[code] = _Decided(current.start, end, current.records + records)
+        return decided
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _fold(
+        self, start: ProjectSnapshot, code: str, records: Sequence[StoredRecord]
+    ) -> ProjectSnapshot:
+        state = start.state
+        last_hash = start.last_hash
+        upcasters = self.upcasters
+        for record in records:
+            if record.version != state.version + 1:
+                raise ConcurrencyConflict(code, state.version + 1, record.version)
+            state = evolve(state, record.event(upcasters))
+            last_hash = record.hash
+        return ProjectSnapshot(state, last_hash)
+
+    def _remember(self, code: str, snapshot: ProjectSnapshot) -> None:
+        if self._cache_size <= 0:
+            return
+        with self._lock:
+            cached = self._cache.get(code)
+            if cached is None or cached.version <= snapshot.version:
+                self._cache[code] = snapshot
+            self._cache.move_to_end(code)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def _forget(self, code: str | None) -> None:
+        with self._lock:
+            if code is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(code, None)
+
+
+def _chain(
+    snapshot: ProjectSnapshot, events: Sequence[ev.ProjectEvent]
+) -> tuple[ProjectSnapshot, tuple[NewRecord, ...]]:
+    state = snapshot.state
+    prev = snapshot.last_hash
+    records = []
+    for event in events:
+        data = make_record(event, prev)
+        prev = record_hash(data)
+        state = evolve(state, event)
+        records.append(NewRecord(event.TYPE_NAME, data))
+    return ProjectSnapshot(state, prev), tuple(records)
+
+
+def _stored(batches: Sequence[AppendBatch], positions: Sequence[int]) -> list[StoredRecord]:
+    out: list[StoredRecord] = []
+    iterator = iter(positions)
+    for batch in batches:
+        for offset, record in enumerate(batch.records, start=1):
+            out.append(
+                StoredRecord(
+                    batch.project_code,
+                    batch.expected_version + offset,
+                    next(iterator),
+                    record.type_name,
+                    record.data,
+                )
+            )
+    return out
+
+
+def _unknown(code: str) -> UnknownProject:
+    return UnknownProject(
+        f"Chưa có hồ sơ nào của dự án {code}",
+        f"there is no record of project {code}",
+        project_code=code,
+        field="project_code",
+        rule_id="project_known",
+    )
