@@ -12,6 +12,7 @@ the codec stores; the Python class may move or be renamed without touching the r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -121,6 +122,28 @@ def _non_empty(_inst: object, attr: attrs.Attribute[Any], value: tuple[object, .
         )
 
 
+# Typed ``tuple`` converters: with ``converter=tuple`` mypy's attrs plugin types the parameter
+# as ``Iterable[_T_co]`` and refuses every argument, so embedders' type-checked code would fail.
+def _legal_bases(value: Iterable[LegalBasis]) -> tuple[LegalBasis, ...]:
+    return tuple(value)
+
+
+def _documents(value: Iterable[DocumentRef]) -> tuple[DocumentRef, ...]:
+    return tuple(value)
+
+
+def _investors(value: Iterable[Investor]) -> tuple[Investor, ...]:
+    return tuple(value)
+
+
+def _optional_investors(value: Iterable[Investor] | None) -> tuple[Investor, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=nfc_fields)
 class Envelope:
     """The facts every event and command carries, whatever it says.
@@ -133,8 +156,8 @@ class Envelope:
     effective_date: date = attrs.field(validator=_is_date)
     recorded_at: datetime = attrs.field(validator=_aware)
     actor: Actor
-    legal_basis: tuple[LegalBasis, ...] = attrs.field(default=(), converter=tuple)
-    documents: tuple[DocumentRef, ...] = attrs.field(default=(), converter=tuple)
+    legal_basis: tuple[LegalBasis, ...] = attrs.field(default=(), converter=_legal_bases)
+    documents: tuple[DocumentRef, ...] = attrs.field(default=(), converter=_documents)
 
 
 @attrs.frozen(kw_only=True, field_transformer=nfc_fields)
@@ -166,7 +189,7 @@ class ProjectApprovedFields:
 
     project_name: str
     objectives: str
-    investors: tuple[Investor, ...] = attrs.field(converter=tuple, validator=_non_empty)
+    investors: tuple[Investor, ...] = attrs.field(converter=_investors, validator=_non_empty)
     location: Location
     capital: Money
     land_area: LandArea | None = None
@@ -207,7 +230,7 @@ class ScheduleExtendedFields:
     ground: ExtensionGround | None = attrs.field(
         default=None, converter=attrs.converters.optional(ExtensionGround)
     )
-    milestones: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    milestones: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
@@ -249,7 +272,7 @@ class ProjectChanges:
     location: Location | None = None
     objectives: str | None = None
     investors: tuple[Investor, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple)
+        default=None, converter=_optional_investors
     )
     duration_years: int | None = attrs.field(default=None, validator=_optional_positive)
 
@@ -411,7 +434,7 @@ class AdjustmentRequested(ProjectEvent, AdjustmentRequestedFields):
     """
 
     policy_adjustment_required: bool = False
-    triggers: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    triggers: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @_register
