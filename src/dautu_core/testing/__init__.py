@@ -3,10 +3,21 @@
 Public so that embedders and adapter authors test their code the way dautu tests its own:
 ``dautu_core.testing.strategies`` generates values, events, commands and valid project lives;
 ``dautu_core.testing.gwt`` states a rule as "given these events, when this command, then these
-events or this refusal". Needs the ``testing`` extra: ``pip install dautu[testing]`` (it
+events or this refusal"; ``dautu_core.testing.samples`` supplies a fictional project so a test
+spells out only what its rule looks at. Needs the ``testing`` extra: ``pip install dautu[testing]`` (it
 imports ``hypothesis``; nothing else in ``dautu_core`` does).
 """
 
+from dautu_core.testing.gwt import DeciderSpec, Given, SpecFailure, When
+from dautu_core.testing.samples import (
+    SAMPLE_ACTOR,
+    SAMPLE_APPROVED_ON,
+    SAMPLE_PROJECT_CODE,
+    VIETNAM_TIME,
+    sample_approval,
+    sample_envelope,
+    sample_schedule,
+)
 from dautu_core.testing.strategies import (
     COMMAND_STRATEGIES,
     EVENT_STRATEGIES,
@@ -71,7 +82,15 @@ __all__ = [
     "EVENT_STRATEGIES",
     "MAX_DATE",
     "MIN_DATE",
+    "SAMPLE_ACTOR",
+    "SAMPLE_APPROVED_ON",
+    "SAMPLE_PROJECT_CODE",
     "VIETNAMESE_LETTERS",
+    "VIETNAM_TIME",
+    "DeciderSpec",
+    "Given",
+    "SpecFailure",
+    "When",
     "actors",
     "adjust_project",
     "adjustment_requested",
@@ -113,6 +132,9 @@ __all__ = [
     "request_adjustment",
     "resume_project",
     "review_decided",
+    "sample_approval",
+    "sample_envelope",
+    "sample_schedule",
     "sanction_violation",
     "schedule_extended",
     "schedules",

@@ -886,11 +886,8 @@ def _valid_step(
         ground = draw(
             _optional(grounds) if within_cap or not state.has_policy_approval else grounds
         )
-        # Passed through a plain dict: mypy's attrs plugin mistypes ``converter=tuple`` fields.
-        shifted: dict[str, Any] = {
-            "milestones": draw(_list_of(_one_of(state.schedule.keys), unique=True, max_size=2))
-        }
-        return cmd.ExtendSchedule(**env, months=months, ground=ground, **shifted)
+        shifted = draw(_list_of(_one_of(state.schedule.keys), unique=True, max_size=2))
+        return cmd.ExtendSchedule(**env, months=months, ground=ground, milestones=shifted)
     if kind == "violation":
         return cmd.RecordViolation(
             **env,
