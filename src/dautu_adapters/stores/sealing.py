@@ -81,6 +81,11 @@ class RecordSealer:
     compressor: Compressor | None = None
 
     @classmethod
+    def from_environment_settings(cls, settings: dict[str, str]) -> RecordSealer:
+        """Build from a plain mapping of eventsourcing settings."""
+        return cls.from_environment(Environment(env=settings))
+
+    @classmethod
     def from_environment(cls, env: Environment) -> RecordSealer:
         """Build from eventsourcing settings (``CIPHER_TOPIC``/``CIPHER_KEY``, ``COMPRESSOR_TOPIC``).
 

@@ -1,0 +1,263 @@
+"""ProjectService: load, decide, append atomically, and re-decide on concurrent writes."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from adapters.samples import approve, delay, violation
+from dautu_adapters.service import ProjectService
+from dautu_adapters.stores import Store, open_store
+from dautu_core import commands as cmd
+from dautu_core.codec import Upcasters, canonical_bytes, event_to_data
+from dautu_core.decider import run
+from dautu_core.errors import ConcurrencyConflict, InvalidValue, RuleViolation, UnknownProject
+from dautu_core.ports import AppendBatch, NewRecord
+from dautu_core.record import GENESIS
+from dautu_core.testing.strategies import command_sequences
+
+Opener = Callable[..., Store]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def service_store(request: pytest.FixtureRequest, opened: Opener, tmp_path: Any) -> Store:
+    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'svc.db'}"
+    return opened(url)
+
+
+def test_a_command_is_decided_and_its_records_chained(service_store: Store) -> None:
+    service = ProjectService(service_store)
+    first = service.execute(approve("2165432100"))
+    second = service.execute(violation("2165432100", "BB-01/2024"))
+
+    assert [(r.version, r.position) for r in first + second] == [(1, 1), (2, 2)]
+    assert first[0].prev == GENESIS
+    assert second[0].prev == first[0].hash
+    assert service.history("2165432100") == first + second
+    state = service.load("2165432100")
+    assert state.version == 2
+    assert [v.violation_id for v in state.open_violations()] == ["BB-01/2024"]
+    assert service.load("2165432100", up_to_version=1).open_violations() == ()
+    assert service.project_codes() == ["2165432100"]
+
+
+def test_a_refused_command_writes_nothing(service_store: Store) -> None:
+    service = ProjectService(service_store)
+    service.execute(approve("A"))
+    service.execute(violation("A", "V1"))
+
+    with pytest.raises(RuleViolation) as caught:
+        service.execute(violation("A", "V1"))
+    assert (caught.value.project_code, caught.value.rule_id) == ("A", "violation_id_unique")
+    assert service_store.max_position() == 2
+
+
+def test_unknown_projects_are_reported(service_store: Store) -> None:
+    service = ProjectService(service_store)
+    with pytest.raises(UnknownProject) as caught:
+        service.load("KHONG-CO")
+    assert caught.value.project_code == "KHONG-CO"
+    with pytest.raises(UnknownProject):
+        service.history("KHONG-CO")
+    with pytest.raises(RuleViolation) as refused:
+        service.execute(violation("KHONG-CO", "V1"))
+    assert refused.value.rule_id == "approval_first"
+
+
+def test_a_batch_of_many_projects_is_one_transaction(service_store: Store) -> None:
+    service = ProjectService(service_store)
+    records = service.execute_batch(
+        [approve("A"), approve("B", n=1), violation("A", "V1", n=2), delay("B", n=3)]
+    )
+    assert [(r.project_code, r.version, r.position) for r in records] == [
+        ("A", 1, 1),
+        ("A", 2, 2),
+        ("B", 1, 3),
+        ("B", 2, 4),
+    ]
+    assert records[1].prev == records[0].hash
+    assert records[3].prev == records[2].hash
+
+
+def test_one_refused_command_in_a_batch_writes_nothing(service_store: Store) -> None:
+    service = ProjectService(service_store)
+    service.execute(approve("A"))
+    with pytest.raises(RuleViolation) as caught:
+        service.execute_batch(
+            [approve("B"), violation("A", "V1"), violation("C", "V1"), approve("D")]
+        )
+    assert caught.value.project_code == "C"
+    assert service_store.max_position() == 1
+    assert service.project_codes() == ["A"]
+    assert service.load("A").version == 1
+
+
+def test_nfd_project_codes_find_the_nfc_record(service_store: Store) -> None:
+    service = ProjectService(service_store)
+    service.execute(approve("Dự án Gia Lộc"))
+    assert service.load(unicodedata.normalize("NFD", "Dự án Gia Lộc")).version == 1
+
+
+class RivalWrites:
+    """A real store where a rival service records one command just before each of our appends,
+    for as long as it has commands: the interleaving a busy department produces by chance."""
+
+    def __init__(self, store: Store, rival_commands: Sequence[cmd.Command]) -> None:
+        self.store = store
+        self.rival = ProjectService(store)
+        self.pending = list(rival_commands)
+        self.appends = 0
+
+    def append(self, batches: Sequence[AppendBatch]) -> list[int]:
+        self.appends += 1
+        if self.pending:
+            self.rival.execute(self.pending.pop(0))
+        return self.store.append(batches)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def test_a_lost_race_is_re_decided_on_the_new_state(service_store: Store) -> None:
+    ProjectService(service_store).execute(approve("A"))
+    store = RivalWrites(service_store, [violation("A", "V1")])
+    service = ProjectService(store, max_retries=3)  # type: ignore[arg-type]
+
+    records = service.execute(delay("A", n=5))
+
+    assert store.appends == 2
+    history = service.history("A")
+    assert [r.type_name for r in history] == [
+        "dautu.ProjectApproved",
+        "dautu.ViolationFound",
+        "dautu.DelayRecorded",
+    ]
+    assert records == history[2:]
+    assert records[0].prev == history[1].hash
+
+
+def test_re_deciding_can_turn_into_a_refusal(service_store: Store) -> None:
+    ProjectService(service_store).execute(approve("A"))
+    store = RivalWrites(service_store, [violation("A", "V1")])
+    service = ProjectService(store)  # type: ignore[arg-type]
+
+    with pytest.raises(RuleViolation) as caught:
+        service.execute(violation("A", "V1", n=7))
+    assert caught.value.rule_id == "violation_id_unique"
+    assert service_store.max_position() == 2
+
+
+def test_conflicts_beyond_max_retries_name_both_versions(service_store: Store) -> None:
+    ProjectService(service_store).execute(approve("A"))
+    rivals = [violation("A", f"R{i}", n=i + 1) for i in range(5)]
+    store = RivalWrites(service_store, rivals)
+    service = ProjectService(store, max_retries=2)  # type: ignore[arg-type]
+
+    with pytest.raises(ConcurrencyConflict) as caught:
+        service.execute(delay("A", n=9))
+
+    assert store.appends == 3
+    conflict = caught.value
+    assert conflict.project_code == "A"
+    assert (conflict.expected_version, conflict.actual_version) == (3, 4)
+    assert "expected version 3, found 4" in str(conflict)
+    assert [r.type_name for r in service.history("A")].count("dautu.DelayRecorded") == 0
+
+
+def test_two_services_writing_one_project_from_two_threads(opened: Opener, tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    ProjectService(opened(url)).execute(approve("A"))
+    services = [ProjectService(opened(url), max_retries=200) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def clerk(index: int) -> None:
+        try:
+            for i in range(15):
+                services[index].execute(violation("A", f"T{index}-{i}", n=i + 1))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=clerk, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    history = services[0].history("A")
+    assert [r.version for r in history] == list(range(1, 32))
+    assert all(r.prev == p.hash for p, r in itertools.pairwise(history))
+    found = sorted(v.violation_id for v in services[1].load("A").open_violations())
+    assert found == sorted(f"T{t}-{i}" for t in range(2) for i in range(15))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(commands=command_sequences("DA-01", max_size=8))
+def test_the_service_records_what_the_decider_decides(commands: list[cmd.Command]) -> None:
+    expected_state, expected_events = run(commands)
+    store = open_store("memory://")
+    service = ProjectService(store)
+    for command in commands:
+        service.execute(command)
+
+    assert service.load("DA-01") == expected_state
+    assert [r.event() for r in service.history("DA-01")] == expected_events
+    assert ProjectService(store).load("DA-01") == expected_state  # without the cache
+
+
+def _old_violation_record(prev: str) -> bytes:
+    """A ViolationFound as schema version 0 wrote it: ``details`` instead of ``description``."""
+    _, events = run([approve("A"), violation("A", "OLD-1")])
+    data = event_to_data(events[1])
+    data["details"] = data.pop("description")
+    return canonical_bytes(
+        {"type": "dautu.ViolationFound", "schema_version": 0, "prev": prev, "data": data}
+    )
+
+
+def _rename_details(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    data["description"] = data.pop("details")
+    return data
+
+
+def test_old_schema_versions_are_upcast_on_load(service_store: Store) -> None:
+    (approval,) = ProjectService(service_store).execute(approve("A"))
+    service_store.append(
+        [
+            AppendBatch(
+                "A", 1, [NewRecord("dautu.ViolationFound", _old_violation_record(approval.hash))]
+            )
+        ]
+    )
+    upcasters = Upcasters().with_upcaster("dautu.ViolationFound", 0, _rename_details)
+
+    with pytest.raises(InvalidValue) as caught:
+        ProjectService(service_store).load("A")
+    assert caught.value.rule_id == "upcaster_missing"
+
+    state = ProjectService(service_store, upcasters=upcasters).load("A")
+    assert state.violations["OLD-1"].description.startswith("Chậm tiến độ")
+    records = ProjectService(service_store, upcasters=upcasters).execute(delay("A", n=4))
+    assert records[0].version == 3
+
+
+def test_the_store_upcasters_are_used_by_default(opened: Opener, tmp_path: Any) -> None:
+    upcasters = Upcasters().with_upcaster("dautu.ViolationFound", 0, _rename_details)
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = opened(url)
+    (approval,) = ProjectService(store).execute(approve("A"))
+    store.append(
+        [
+            AppendBatch(
+                "A", 1, [NewRecord("dautu.ViolationFound", _old_violation_record(approval.hash))]
+            )
+        ]
+    )
+    assert "OLD-1" in ProjectService(opened(url, upcasters=upcasters)).load("A").violations
