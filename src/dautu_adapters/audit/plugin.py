@@ -1,0 +1,57 @@
+"""The builtin audit plugin (entry point ``audit = "dautu_adapters.audit.plugin"``).
+
+It registers the ``audit-bundle`` exporter exactly as a third-party exporter would register
+itself, so ``dautu export audit-bundle --project CODE --out DIR`` goes through the same registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dautu_adapters.audit.bundle import write_bundle
+from dautu_adapters.audit.keys import load_public_key
+from dautu_adapters.audit.trail import DEFAULT_ORIGIN, read_checkpoint
+from dautu_adapters.hookspecs import RegisterExporter, hookimpl
+from dautu_core.errors import InvalidValue
+from dautu_core.ports import EventStore
+
+__all__ = ["dautu_register_exporters", "export_audit_bundle"]
+
+
+def export_audit_bundle(store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]:
+    """Exporter ``audit-bundle``: options ``project`` (required), ``checkpoint`` (a checkpoint
+    file; default a fresh unsigned one), ``public_key`` (PEM file, copied into the bundle and
+    used to check the checkpoint's signature), ``origin``, ``now`` (aware datetime)."""
+    project = options.get("project")
+    if not project:
+        raise InvalidValue(
+            "Cần chọn dự án: --project MÃ_DỰ_ÁN",
+            "choose a project: --project CODE",
+            field="project",
+            rule_id="export_option",
+        )
+    checkpoint_path = options.get("checkpoint")
+    key_path = options.get("public_key")
+    now = options.get("now") or datetime.now(UTC).astimezone()
+    return write_bundle(
+        store,
+        str(project),
+        out,
+        issued_at=now,
+        checkpoint=read_checkpoint(Path(checkpoint_path)) if checkpoint_path else None,
+        public_key=load_public_key(Path(key_path)) if key_path else None,
+        origin=str(options.get("origin") or DEFAULT_ORIGIN),
+    )
+
+
+@hookimpl
+def dautu_register_exporters(register: RegisterExporter) -> None:
+    register(
+        "audit-bundle",
+        export_audit_bundle,
+        "Bộ hồ sơ kiểm toán một dự án (bản ghi, điểm kiểm tra, bằng chứng Merkle) / "
+        "auditor bundle of one project (records, checkpoint, Merkle proofs)",
+    )

@@ -1,0 +1,313 @@
+"""Verifying a store and signing checkpoints of it.
+
+The pure algorithms live in :mod:`dautu_core.audit`; this module reads the store page by page,
+turns what the store cannot even read into findings (a record that no longer decrypts or
+decompresses is damaged, not a reason to crash), cross-checks each project's stream as the
+store indexes it against the global log, checks checkpoint signatures and reads and writes
+checkpoint files. The clock is read by callers (the CLI), never here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import attrs
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from dautu_adapters.audit.keys import sign_checkpoint, signature_finding
+from dautu_core.audit import (
+    AuditReport,
+    Checkpoint,
+    Finding,
+    FindingKind,
+    LogScan,
+    LogScanner,
+    compare_stream,
+    diagnose_stream,
+    finish_audit,
+    heads_tree,
+    stream_head,
+)
+from dautu_core.errors import DautuError, InvalidValue
+from dautu_core.ports import EventStore
+from dautu_core.record import StoredRecord
+
+__all__ = [
+    "DEFAULT_ORIGIN",
+    "PAGE_SIZE",
+    "AuditFailed",
+    "Audited",
+    "audit_store",
+    "make_checkpoint",
+    "read_checkpoint",
+    "write_checkpoint",
+]
+
+PAGE_SIZE = 10_000
+DEFAULT_ORIGIN = "dautu"
+_MAX_UNREADABLE_RUN = 1000
+
+
+class AuditFailed(DautuError):
+    """The log does not verify, so it cannot be checkpointed or exported as proof."""
+
+    def __init__(self, report: AuditReport, action_vi: str, action_en: str) -> None:
+        self.report = report
+        first = report.first
+        assert first is not None
+        super().__init__(
+            f"Không thể {action_vi}: nhật ký không toàn vẹn — {first.message('vi')}",
+            f"cannot {action_en}: the log does not verify — {first.message('en')}",
+            project_code=first.project_code,
+            rule_id="audit_verify",
+        )
+
+
+def _pages(store: EventStore, page: int) -> Iterator[tuple[list[StoredRecord], list[int]]]:
+    """The log in pages, with the positions of records the store could not read."""
+    start = 0
+    top: int | None = None
+    while True:
+        try:
+            records = store.read_log(after_position=start, limit=page)
+        except DautuError:
+            top = store.max_position() if top is None else top
+            records, unreadable = _salvage(store, start, page, top)
+            if not records and not unreadable:
+                return
+            yield records, unreadable
+            start = max([start, *unreadable, *(r.position for r in records[-1:])])
+            continue
+        if not records:
+            return
+        yield records, []
+        start = records[-1].position
+        if len(records) < page:
+            return
+
+
+def _salvage(
+    store: EventStore, start: int, page: int, top: int
+) -> tuple[list[StoredRecord], list[int]]:
+    """Read one record at a time past the unreadable ones (each costs one query)."""
+    records: list[StoredRecord] = []
+    unreadable: list[int] = []
+    position = start
+    run = 0
+    while len(records) < page and position < top:
+        try:
+            found = store.read_log(after_position=position, limit=1)
+        except DautuError:
+            run += 1
+            if run > _MAX_UNREADABLE_RUN:
+                raise
+            position += 1
+            unreadable.append(position)
+            continue
+        run = 0
+        if not found:
+            break
+        records.extend(found)
+        position = found[-1].position
+    return records, unreadable
+
+
+@attrs.frozen(kw_only=True)
+class Audited:
+    """A verified store: the report, the scan (roots, heads) and, if asked, the leaves and
+    the records of one project gathered on the way."""
+
+    report: AuditReport
+    scan: LogScan
+    leaves: list[bytes] | None = None
+    project_records: list[StoredRecord] = attrs.field(factory=list)
+
+
+def audit_store(
+    store: EventStore,
+    checkpoint: Checkpoint | None = None,
+    public_key: Ed25519PublicKey | None = None,
+    *,
+    strict: bool = False,
+    check_streams: bool = True,
+    require_signature: bool = False,
+    keep_leaves: bool = False,
+    project: str | None = None,
+    page: int = PAGE_SIZE,
+) -> Audited:
+    """Verify everything the store holds (see ``docs/audit.md``, "Verification").
+
+    With a ``checkpoint``: its roots and heads against the log; its signature against
+    ``public_key`` when one is given (or always, with ``require_signature``). ``strict`` makes
+    records after the checkpoint a finding. ``check_streams`` reads every project's stream as
+    the store indexes it and compares it with the log.
+    """
+    scanner = LogScanner(
+        checkpoint.log_size if checkpoint is not None else None, keep_leaves=keep_leaves
+    )
+    unreadable: list[int] = []
+    gathered: list[StoredRecord] = []
+    for records, bad in _pages(store, page):
+        scanner.feed(records)
+        unreadable += bad
+        if project is not None:
+            gathered += [r for r in records if r.project_code == project]
+    scan = scanner.result()
+    wanted = scan.codes_to_diagnose(checkpoint)
+    streams = _collect(store, wanted, page) if wanted else {}
+    extra: list[Finding] = []
+    if checkpoint is not None:
+        if public_key is not None or require_signature:
+            problem = signature_finding(checkpoint, public_key)
+            if problem is not None:
+                extra.append(problem)
+        if checkpoint.heads and not checkpoint.heads_match_root():
+            extra.append(
+                Finding(
+                    kind=FindingKind.CHECKPOINT_MISMATCH,
+                    checkpoint=checkpoint.label,
+                    detail_vi="danh sách đầu chuỗi trong tệp không khớp gốc heads_root đã ký",
+                    detail_en="the heads listed in the file do not match the signed heads_root",
+                )
+            )
+            checkpoint = attrs.evolve(checkpoint, heads=())
+    report = finish_audit(scan, streams, checkpoint, strict=strict, extra=extra)
+    findings = _merge_unreadable(list(report.findings), unreadable)
+    if check_streams:
+        findings += _check_streams(store, scan, findings, page)
+    findings.sort(key=lambda f: f.sort_key)
+    report = attrs.evolve(report, findings=tuple(findings))
+    return Audited(report=report, scan=scan, leaves=scanner.leaves, project_records=gathered)
+
+
+def _collect(store: EventStore, codes: frozenset[str], page: int) -> dict[str, list[StoredRecord]]:
+    """The records of ``codes`` in log order (second pass, only when something is wrong)."""
+    out: dict[str, list[StoredRecord]] = {code: [] for code in codes}
+    for records, _ in _pages(store, page):
+        for rec in records:
+            if rec.project_code in out:
+                out[rec.project_code].append(rec)
+    return out
+
+
+def _merge_unreadable(findings: list[Finding], unreadable: Sequence[int]) -> list[Finding]:
+    """A record the store could not read leaves a hole: say *unreadable*, not *deleted*."""
+    if not unreadable:
+        return findings
+    holes = set(unreadable)
+    merged: list[Finding] = []
+    used: set[int] = set()
+    for finding in findings:
+        if finding.kind is FindingKind.DELETED and finding.position in holes:
+            assert finding.position is not None
+            used.add(finding.position)
+            merged.append(_unreadable(finding.position, finding.project_code, finding.version))
+        else:
+            merged.append(finding)
+    merged += [_unreadable(p, None, None) for p in sorted(holes - used)]
+    return merged
+
+
+def _unreadable(position: int, code: str | None, version: int | None) -> Finding:
+    return Finding(
+        kind=FindingKind.MALFORMED,
+        project_code=code,
+        version=version,
+        position=position,
+        detail_vi="kho không đọc được bản ghi (không giải mã/giải nén được hoặc không nêu mã dự án)",
+        detail_en="the store cannot read the record (it does not decrypt, decompress or name "
+        "its project)",
+    )
+
+
+def _check_streams(
+    store: EventStore, scan: LogScan, findings: Sequence[Finding], page: int
+) -> list[Finding]:
+    """Each project's stream, read by project, must be exactly its records in the log."""
+    codes = set(scan.heads) | set(store.project_codes())
+    codes |= {f.project_code for f in findings if f.project_code is not None}
+    seen = {(f.project_code, f.version) for f in findings}
+    out: list[Finding] = []
+    log_records: dict[str, list[StoredRecord]] | None = None
+    for code in sorted(codes):
+        try:
+            stream = store.read_stream(code)
+        except DautuError as err:
+            out.append(
+                Finding(
+                    kind=FindingKind.MALFORMED,
+                    project_code=code,
+                    detail_vi=f"kho không đọc được hồ sơ dự án: {err.message_vi}",
+                    detail_en=f"the store cannot read the project's stream: {err.message_en}",
+                )
+            )
+            continue
+        head = stream_head(code, stream)
+        if head is not None and head == scan.heads.get(code):
+            continue
+        if head is None and not stream and code not in scan.heads:
+            continue
+        finding = diagnose_stream(code, stream)
+        if finding is None:
+            if log_records is None:
+                log_records = _collect(store, frozenset(codes), page)
+            finding = compare_stream(code, stream, log_records.get(code, []))
+        if finding is not None and (finding.project_code, finding.version) not in seen:
+            out.append(finding)
+    return out
+
+
+def make_checkpoint(
+    store: EventStore,
+    *,
+    issued_at: datetime,
+    origin: str = DEFAULT_ORIGIN,
+    key: Ed25519PrivateKey | None = None,
+    previous: Checkpoint | None = None,
+    page: int = PAGE_SIZE,
+) -> Checkpoint:
+    """A checkpoint of the whole log as it is now, signed with ``key`` if given.
+
+    The log is verified first (against ``previous``'s roots and heads too, if given): signing
+    a tampered log would vouch for the tampering. Raises :class:`AuditFailed` naming the first
+    finding.
+    """
+    audited = audit_store(store, previous, page=page)
+    if not audited.report.ok:
+        raise AuditFailed(audited.report, "ký điểm kiểm tra", "sign a checkpoint")
+    scan = audited.scan
+    tree = heads_tree(scan.heads.values())
+    checkpoint = Checkpoint(
+        origin=origin,
+        log_size=scan.size,
+        root_hash=scan.root_hash,
+        heads_size=tree.size,
+        heads_root=tree.root().hex(),
+        issued_at=issued_at,
+        heads=tuple(scan.heads.values()),
+    )
+    return sign_checkpoint(checkpoint, key) if key is not None else checkpoint
+
+
+def write_checkpoint(path: Path, checkpoint: Checkpoint, *, with_heads: bool = True) -> Path:
+    """Write the checkpoint as indented JSON (UTF-8); the signed bytes are rebuilt on read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(checkpoint.to_data(with_heads=with_heads), ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def read_checkpoint(path: Path) -> Checkpoint:
+    try:
+        data: Mapping[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidValue(
+            f"Không đọc được tệp điểm kiểm tra {path}: {exc}",
+            f"cannot read the checkpoint file {path}: {exc}",
+            field="checkpoint",
+            rule_id="checkpoint_format",
+        ) from exc
+    return Checkpoint.from_data(data)
