@@ -1,0 +1,178 @@
+"""``dautu demo`` and ``dautu review``: the provincial review from the command line.
+
+``dautu demo`` records the fictional 2024 Hải Dương scenario (78 projects, one transaction,
+nothing written twice) and prints its review as of 21 Feb 2024. ``dautu review`` reviews every
+project in the store as of a date, as a terminal table (Vietnamese by default), JSON or CSV.
+Both take ``--store URL`` and ``--lang vi|en`` after the command as well as before it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from dautu_adapters.cli.store_commands import open_store_from_args
+from dautu_adapters.plugins import rulebook_registry
+from dautu_adapters.review.demo import (
+    DEMO_REVIEW_DATE,
+    DEMO_REVIEW_ROUND,
+    DEMO_SEED,
+    record_demo,
+)
+from dautu_adapters.review.export import parse_as_of
+from dautu_adapters.review.render import (
+    render_summary,
+    render_table,
+    review_csv,
+)
+from dautu_adapters.review.reviewing import review_store, summarize_store
+from dautu_adapters.review.rulebooks import installed_review_rulebooks
+from dautu_adapters.service import ProjectService
+
+__all__ = ["demo_command", "register", "review_command"]
+
+TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "demo_help": "ghi kịch bản minh hoạ rà soát 78 dự án của Hải Dương (2024) rồi in kết quả",
+        "review_help": "rà soát mọi dự án trong kho tại một ngày",
+        "as_of": "ngày rà soát YYYY-MM-DD (mặc định: hôm nay)",
+        "format": "định dạng: table (bảng), json, csv (UTF-8 có BOM)",
+        "round": "đợt rà soát để so với quyết định đã ghi (mặc định: quyết định mới nhất)",
+        "output": "ghi ra tệp thay vì màn hình",
+        "summary": "in thêm bảng tổng hợp theo tình trạng, địa bàn, lĩnh vực, chậm tiến độ, vi phạm",
+        "seed": "hạt giống của kịch bản (mặc định 2024)",
+        "recorded": "Đã ghi {projects} dự án minh hoạ ({events} sự kiện) vào {store} "
+        "trong một giao dịch.",
+        "skipped": "{projects} dự án minh hoạ đã có trong {store}: không ghi thêm gì.",
+        "partial": "Đã ghi {recorded} dự án còn thiếu ({events} sự kiện); "
+        "{skipped} dự án đã có sẵn trong {store}.",
+        "fiction": "Nhà đầu tư, tên dự án và số văn bản đều là hư cấu; tên huyện là địa danh "
+        "thật năm 2024.",
+        "written": "Đã ghi {path}",
+    },
+    "en": {
+        "demo_help": "record the fictional 2024 Hải Dương review of 78 projects, then print it",
+        "review_help": "review every project in the store as of a date",
+        "as_of": "review date YYYY-MM-DD (default: today)",
+        "format": "output format: table, json, csv (UTF-8 with BOM)",
+        "round": "review round whose recorded decisions to compare with (default: the latest)",
+        "output": "write to a file instead of the terminal",
+        "summary": "also print counts by status, district, sector, delays and open violations",
+        "seed": "scenario seed (default 2024)",
+        "recorded": "Recorded {projects} fictional projects ({events} events) into {store} in "
+        "one transaction.",
+        "skipped": "The {projects} fictional projects are already in {store}: nothing written.",
+        "partial": "Recorded the {recorded} missing projects ({events} events); {skipped} were "
+        "already in {store}.",
+        "fiction": "Investors, project names and document numbers are fictional; district "
+        "names are the real ones of 2024.",
+        "written": "Wrote {path}",
+    },
+}
+
+
+def _help(key: str) -> str:
+    return f"{TEXT['vi'][key]} / {TEXT['en'][key]}"
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given after the command they override the global options, else those stay.
+    parser.add_argument("--store", metavar="URL", default=argparse.SUPPRESS, help="= dautu --store")
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default=argparse.SUPPRESS, help="= dautu --lang"
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add ``dautu demo`` and ``dautu review`` to the command line."""
+    demo = subparsers.add_parser("demo", help=_help("demo_help"), description=_help("demo_help"))
+    _common(demo)
+    demo.add_argument("--seed", type=int, default=DEMO_SEED, help=_help("seed"))
+    demo.set_defaults(func=demo_command)
+
+    review = subparsers.add_parser(
+        "review", help=_help("review_help"), description=_help("review_help")
+    )
+    _common(review)
+    review.add_argument("--as-of", metavar="YYYY-MM-DD", default=None, help=_help("as_of"))
+    review.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help=_help("format")
+    )
+    review.add_argument("--round", dest="review_round", default=None, help=_help("round"))
+    review.add_argument("--output", "-o", metavar="FILE", default=None, help=_help("output"))
+    review.add_argument("--summary", action="store_true", help=_help("summary"))
+    review.set_defaults(func=review_command)
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    lang: str = args.lang
+    text = TEXT[lang]
+    review_books = installed_review_rulebooks()
+    store = open_store_from_args(args)
+    try:
+        service = ProjectService(store, rulebooks=rulebook_registry().rulebooks)
+        outcome = record_demo(service, seed=args.seed, rulebooks=review_books)
+        review = review_store(
+            store,
+            DEMO_REVIEW_DATE,
+            rulebooks=review_books,
+            review_round=DEMO_REVIEW_ROUND,
+            project_codes=outcome.project_codes,
+        )
+        url = getattr(store, "url", "")
+    finally:
+        store.close()
+    if outcome.skipped_projects == 0:
+        line = text["recorded"].format(
+            projects=outcome.recorded_projects, events=outcome.recorded_events, store=url
+        )
+    elif outcome.recorded_projects == 0:
+        line = text["skipped"].format(projects=outcome.skipped_projects, store=url)
+    else:
+        line = text["partial"].format(
+            recorded=outcome.recorded_projects,
+            events=outcome.recorded_events,
+            skipped=outcome.skipped_projects,
+            store=url,
+        )
+    sys.stdout.write(f"{line}\n{text['fiction']}\n\n{render_table(review, lang)}")
+    return 0
+
+
+def review_command(args: argparse.Namespace) -> int:
+    lang: str = args.lang
+    as_of = parse_as_of(args.as_of, "as-of")
+    books = installed_review_rulebooks()
+    store = open_store_from_args(args)
+    try:
+        summary = None
+        if args.summary:
+            summary = summarize_store(store, as_of, rulebooks=books, review_round=args.review_round)
+            review = summary.review
+        else:
+            review = review_store(store, as_of, rulebooks=books, review_round=args.review_round)
+    finally:
+        store.close()
+    if args.format == "csv":
+        data = review_csv(review, lang)
+    elif args.format == "json":
+        document = review.to_dict(lang)
+        if summary is not None:
+            document["summary"] = summary.to_dict(lang)
+        data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        text = render_table(review, lang)
+        if summary is not None:
+            text += "\n" + render_summary(summary, lang)
+        data = text.encode("utf-8")
+    if args.output:
+        with open(args.output, "wb") as handle:
+            handle.write(data)
+        print(TEXT[lang]["written"].format(path=args.output), file=sys.stderr)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0

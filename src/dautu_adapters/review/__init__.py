@@ -1,0 +1,1 @@
+"""The provincial review at the edge: plugin, projection runner, demo scenario, exports."""

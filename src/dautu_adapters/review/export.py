@@ -1,0 +1,71 @@
+"""The review exporters: ``dautu export review-csv`` and ``dautu export review-json``.
+
+Registered by the builtin ``review`` plugin through ``dautu_register_exporters``. Options:
+``as_of`` (a date or ``YYYY-MM-DD``; default today), ``lang`` (``vi`` or ``en``; default ``vi``),
+``review_round`` (which recorded decision to compare with; default the latest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dautu_adapters.review.render import review_csv, review_json
+from dautu_adapters.review.reviewing import review_store
+from dautu_core.errors import InvalidValue
+from dautu_core.ports import EventStore
+from dautu_core.review import PortfolioReview
+
+__all__ = ["export_review_csv", "export_review_json", "parse_as_of"]
+
+
+def parse_as_of(value: object, field: str = "as_of") -> date:
+    """A review date from a ``date``, ``None`` (today) or ``YYYY-MM-DD`` text."""
+    if value is None:
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidValue(
+            f"Ngày rà soát phải theo dạng YYYY-MM-DD, nhận được {value!r}",
+            f"the review date must be YYYY-MM-DD, got {value!r}",
+            field=field,
+            rule_id="date_iso",
+        ) from None
+
+
+def _review(store: EventStore, options: Mapping[str, Any]) -> tuple[PortfolioReview, str]:
+    lang = str(options.get("lang") or "vi")
+    review = review_store(
+        store,
+        parse_as_of(options.get("as_of")),
+        review_round=options.get("review_round"),
+    )
+    return review, lang
+
+
+def _target(out: Path, review: PortfolioReview, suffix: str) -> Path:
+    if out.is_dir():
+        return out / f"review-{review.as_of.isoformat()}.{suffix}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def export_review_csv(store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]:
+    """The review as CSV (UTF-8 with BOM, one row per project)."""
+    review, lang = _review(store, options)
+    path = _target(Path(out), review, "csv")
+    path.write_bytes(review_csv(review, lang))
+    return [path]
+
+
+def export_review_json(store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]:
+    """The review as JSON (the same document as ``dautu review --format json``)."""
+    review, lang = _review(store, options)
+    path = _target(Path(out), review, "json")
+    path.write_text(review_json(review, lang), encoding="utf-8")
+    return [path]

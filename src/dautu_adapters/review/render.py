@@ -1,0 +1,260 @@
+"""The review as officials read it: a terminal table, CSV for Excel, JSON for scripts.
+
+Vietnamese by default, English with ``lang="en"``. CSV is UTF-8 *with* BOM (Excel on Windows
+reads UTF-8 without a BOM as the system code page and garbles Vietnamese); dates in the
+Vietnamese text are ``dd/mm/yyyy``, ISO 8601 in JSON and in CSV's date columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date
+
+from dautu_core.dates import format_vi_date
+from dautu_core.projections import PortfolioSummary
+from dautu_core.review import PortfolioReview, ProjectReview, Track
+
+__all__ = [
+    "CSV_COLUMNS",
+    "LABELS",
+    "render_counts",
+    "render_summary",
+    "render_table",
+    "review_csv",
+    "review_json",
+]
+
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "title": "RÀ SOÁT DỰ ÁN ĐẦU TƯ NGOÀI KHU CÔNG NGHIỆP",
+        "as_of": "ngày",
+        "rulebook": "Bộ quy tắc",
+        "track": "Phương án xử lý đề xuất",
+        "count": "Số dự án",
+        "total": "Tổng cộng",
+        "projects": "dự án",
+        "decision": "Quyết định của Sở",
+        "agrees": "đồng ý",
+        "differs": "KHÁC",
+        "none": "chưa có",
+        "disagreements": "Quyết định của Sở khác với đề xuất của bộ quy tắc",
+        "no_disagreement": "Quyết định đã ghi nhận đều khớp với đề xuất.",
+        "empty": "Kho chưa có dự án nào.",
+        "also": "cũng thuộc",
+        "status": "Theo tình trạng",
+        "district": "Theo địa bàn",
+        "sector": "Theo lĩnh vực",
+        "delayed": "Dự án chậm tiến độ (số tháng chậm theo mốc)",
+        "violations": "Vi phạm chưa khắc phục theo loại",
+        "months": "tháng",
+    },
+    "en": {
+        "title": "REVIEW OF INVESTMENT PROJECTS OUTSIDE INDUSTRIAL ZONES",
+        "as_of": "as of",
+        "rulebook": "Rulebook",
+        "track": "Proposed handling track",
+        "count": "Projects",
+        "total": "Total",
+        "projects": "projects",
+        "decision": "Department's decision",
+        "agrees": "agrees",
+        "differs": "DIFFERS",
+        "none": "none",
+        "disagreements": "Department decisions that differ from the rulebook's proposal",
+        "no_disagreement": "Every recorded decision matches the proposal.",
+        "empty": "The store has no project yet.",
+        "also": "also",
+        "status": "By status",
+        "district": "By district",
+        "sector": "By sector",
+        "delayed": "Projects behind schedule (months late per milestone)",
+        "violations": "Open violations by category",
+        "months": "months",
+    },
+}
+
+
+def _fit(text: str | None, width: int) -> str:
+    value = text or "-"
+    if len(value) > width:
+        value = value[: width - 1] + "…"
+    return value.ljust(width)
+
+
+def _day(day: date, lang: str) -> str:
+    return format_vi_date(day) if lang == "vi" else day.isoformat()
+
+
+def render_counts(review: PortfolioReview, lang: str = "vi") -> str:
+    """The counts per track, one line each, with the article's wording in Vietnamese."""
+    t = LABELS[lang]
+    width = max(len(track.label(lang)) for track in review.counts) + 2
+    lines = [f"{t['track'].ljust(width)}{t['count']:>9}", "-" * (width + 9)]
+    for track, n in review.counts.items():
+        lines.append(f"{track.label(lang).ljust(width)}{n:>9}")
+    lines.append("-" * (width + 9))
+    lines.append(f"{t['total'].ljust(width)}{len(review.projects):>9}")
+    return "\n".join(lines)
+
+
+def _decision(project: ProjectReview, lang: str) -> str:
+    t = LABELS[lang]
+    if project.decision is None:
+        return t["none"]
+    if project.agrees_with_decision:
+        return t["agrees"]
+    try:
+        decided = Track(project.decision.track).short(lang)
+    except ValueError:
+        decided = project.decision.track
+    return f"{t['differs']}: {decided}"
+
+
+def _project_lines(project: ProjectReview, lang: str) -> list[str]:
+    t = LABELS[lang]
+    head = (
+        f"  {_fit(project.project_code, 10)} {_fit(project.project_name, 46)} "
+        f"{_fit(project.district, 17)} {t['decision']}: {_decision(project, lang)}"
+    )
+    lines = [head]
+    primary = [r for r in project.reasons if r.track is project.primary_track]
+    for reason in primary:
+        detail = reason.detail_vi if lang == "vi" else reason.detail_en
+        citation = reason.citation_vi if lang == "vi" else reason.citation
+        lines.append(f"{'':13}{detail}")
+        lines.append(f"{'':13}[{reason.rule_id}] {citation}")
+    others = [track.short(lang) for track in project.tracks if track is not project.primary_track]
+    if others:
+        lines.append(f"{'':13}{t['also']}: {', '.join(others)}")
+    return lines
+
+
+def render_table(review: PortfolioReview, lang: str = "vi") -> str:
+    """The full review for a terminal: counts, then every project grouped by primary track."""
+    t = LABELS[lang]
+    book = review.rulebook
+    title = book.title_vi if lang == "vi" else book.title_en
+    as_of = _day(review.as_of, lang)
+    out = [
+        f"{t['title']} — {t['as_of']} {as_of}",
+        f"{t['rulebook']}: {book.id} ({title})",
+        "",
+    ]
+    if not review.projects:
+        out.append(t["empty"])
+        return "\n".join(out)
+    out += [render_counts(review, lang), ""]
+    for track in review.counts:
+        members = [p for p in review.projects if p.primary_track is track]
+        if not members:
+            continue
+        out.append(f"== {track.label(lang)}: {len(members)} {t['projects']} ==")
+        for project in members:
+            out += _project_lines(project, lang)
+        out.append("")
+    differ = review.disagreements
+    if differ:
+        out.append(f"{t['disagreements']} ({len(differ)}):")
+        for project in differ:
+            assert project.decision is not None
+            out.append(
+                f"  {project.project_code}: {project.primary_track.short(lang)} -> "
+                f"{_decision(project, lang)} ({_day(project.decision.on, lang)})"
+            )
+    elif any(p.decision is not None for p in review.projects):
+        out.append(t["no_disagreement"])
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_summary(summary: PortfolioSummary, lang: str = "vi") -> str:
+    """Portfolio counts by status, district and sector, delays and open violations."""
+    t = LABELS[lang]
+    out = [render_counts(summary.review, lang), ""]
+    for key, counts in (
+        ("status", summary.by_status),
+        ("district", summary.by_district),
+        ("sector", summary.by_sector),
+    ):
+        out.append(f"{t[key]}:")
+        out += [f"  {_fit(name, 40)} {n:>6}" for name, n in counts.items()]
+        out.append("")
+    out.append(f"{t['violations']}:")
+    out += [f"  {_fit(c.label(lang), 40)} {n:>6}" for c, n in summary.open_violations.items()]
+    out += ["", f"{t['delayed']}: {len(summary.delayed)}"]
+    for delayed in summary.delayed:
+        late = ", ".join(f"{k} {m}" for k, m in delayed.months_late.items())
+        out.append(f"  {_fit(delayed.project_code, 10)} {late} {t['months']}")
+    return "\n".join(out) + "\n"
+
+
+def review_json(review: PortfolioReview, lang: str = "vi") -> str:
+    """``{"as_of", "rulebook", "counts", "labels", "projects", "disagreements"}``, UTF-8 text."""
+    return json.dumps(review.to_dict(lang), ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS: dict[str, Sequence[str]] = {
+    "vi": (
+        "Mã dự án",
+        "Tên dự án",
+        "Địa bàn",
+        "Tình trạng",
+        "Phương án đề xuất (mã)",
+        "Phương án đề xuất",
+        "Các phương án thỏa mãn",
+        "Quy tắc",
+        "Căn cứ pháp lý",
+        "Sự kiện căn cứ (mã dự án@phiên bản)",
+        "Diễn giải",
+        "Quyết định của Sở (mã)",
+        "Khớp với đề xuất",
+        "Ngày rà soát",
+    ),
+    "en": (
+        "Project code",
+        "Project name",
+        "District",
+        "Status",
+        "Proposed track (id)",
+        "Proposed track",
+        "All tracks that hold",
+        "Rules",
+        "Legal basis",
+        "Triggering events (code@version)",
+        "Details",
+        "Department decision (id)",
+        "Agrees with proposal",
+        "Review date",
+    ),
+}
+
+
+def review_csv(review: PortfolioReview, lang: str = "vi") -> bytes:
+    """One row per project; UTF-8 with BOM so that Excel shows Vietnamese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS[lang])
+    yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
+    for p in review.projects:
+        agrees = p.agrees_with_decision
+        writer.writerow(
+            (
+                p.project_code,
+                p.project_name or "",
+                p.district or "",
+                p.status or "",
+                p.primary_track.value,
+                p.primary_track.label(lang),
+                "; ".join(t.value for t in p.tracks),
+                "; ".join(r.rule_id for r in p.reasons),
+                " | ".join(r.citation_vi if lang == "vi" else r.citation for r in p.reasons),
+                "; ".join(f"{e.project_code}@{e.version}" for r in p.reasons for e in r.events),
+                " | ".join(r.detail_vi if lang == "vi" else r.detail_en for r in p.reasons),
+                "" if p.decision is None else p.decision.track,
+                "" if agrees is None else (yes if agrees else no),
+                review.as_of.isoformat(),
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,72 @@
+"""Review a whole store as of a date: catch the portfolio projection up, then judge.
+
+This is what ``dautu review``, ``dautu demo`` and the review exporters call. The projection's
+checkpoint makes a second review of a large store read only the records written since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from dautu_adapters.plugins import DautuPluginManager
+from dautu_adapters.review.projection import catch_up
+from dautu_adapters.review.rulebooks import installed_review_rulebooks
+from dautu_core.codec import NO_UPCASTERS, Upcasters
+from dautu_core.ports import EventStore
+from dautu_core.projections import Portfolio, PortfolioProjection, PortfolioSummary, summarize
+from dautu_core.review import (
+    PortfolioReview,
+    ProjectTimeline,
+    ReviewRulebooks,
+    review_portfolio,
+)
+
+__all__ = ["load_portfolio", "review_store", "summarize_store"]
+
+
+def load_portfolio(store: EventStore, *, save_checkpoint: bool = True) -> Portfolio:
+    """The portfolio projection of ``store``, brought up to date (and its checkpoint saved)."""
+    upcasters: Upcasters = getattr(store, "upcasters", NO_UPCASTERS)
+    projection = PortfolioProjection(upcasters=upcasters)
+    return catch_up(store, projection, save=save_checkpoint).portfolio
+
+
+def review_store(
+    store: EventStore,
+    as_of: date,
+    *,
+    rulebooks: ReviewRulebooks | None = None,
+    plugin_manager: DautuPluginManager | None = None,
+    known_at: datetime | None = None,
+    review_round: str | None = None,
+    project_codes: Iterable[str] | None = None,
+    save_checkpoint: bool = True,
+) -> PortfolioReview:
+    """Review every project of ``store`` (or only ``project_codes``) as of ``as_of``.
+
+    ``rulebooks`` default to the installed ones (builtins plus plugins).
+    """
+    books = rulebooks or installed_review_rulebooks(plugin_manager)
+    portfolio = load_portfolio(store, save_checkpoint=save_checkpoint)
+    timelines: Iterable[ProjectTimeline] = portfolio.timelines.values()
+    if project_codes is not None:
+        wanted = set(project_codes)
+        timelines = [t for t in timelines if t.project_code in wanted]
+    return review_portfolio(timelines, as_of, books, known_at=known_at, review_round=review_round)
+
+
+def summarize_store(
+    store: EventStore,
+    as_of: date,
+    *,
+    rulebooks: ReviewRulebooks | None = None,
+    plugin_manager: DautuPluginManager | None = None,
+    review_round: str | None = None,
+    save_checkpoint: bool = True,
+) -> PortfolioSummary:
+    """Counts by track, status, district and sector, delays and open violations of ``store``,
+    with the full review (``summary.review``)."""
+    books = rulebooks or installed_review_rulebooks(plugin_manager)
+    portfolio = load_portfolio(store, save_checkpoint=save_checkpoint)
+    return summarize(portfolio, as_of, books, review_round=review_round)

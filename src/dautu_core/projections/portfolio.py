@@ -1,0 +1,267 @@
+"""The portfolio read model: every project's timeline, folded from the global log.
+
+Why timelines rather than ready-made counts: every question a department asks of its portfolio
+(how many projects per track, status, district or sector; which are late and by how many months
+per milestone; how many violations are open per category) is asked *as of a date*, and the
+answer for one date cannot be updated into the answer for another. A timeline per project
+(:class:`~dautu_core.review.timeline.ProjectTimeline`) is small, folds incrementally from the
+log, and answers for any date (:func:`summarize`). The fold is pure: the adapter that runs it
+reads the log and stores the checkpoint (``dautu_adapters.review.projection``).
+
+Guarantees, checked on every step: records arrive in global order without a gap (positions
+``n+1, n+2...`` after the checkpoint) and each project's versions follow on without a gap, so
+an event is never skipped; folding the log in one go or in any number of steps, with the state
+serialised in between, gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from dautu_core.codec import NO_UPCASTERS, Upcasters, canonical_bytes
+from dautu_core.errors import DautuError
+from dautu_core.record import StoredRecord
+from dautu_core.review.builtin import BUILTIN_REVIEW_RULEBOOKS
+from dautu_core.review.engine import PortfolioReview, judge
+from dautu_core.review.facts import facts_as_of
+from dautu_core.review.rulebook import ReviewRulebook, ReviewRulebooks
+from dautu_core.review.timeline import ProjectTimeline, TimelineEntry, entry_from_record
+from dautu_core.vocab import ProjectStatus, ViolationCategory
+
+__all__ = [
+    "NOT_APPROVED",
+    "DelayedProject",
+    "Portfolio",
+    "PortfolioProjection",
+    "PortfolioSummary",
+    "ProjectionGap",
+    "apply_records",
+    "summarize",
+]
+
+FORMAT = 1
+"""Version of the serialised form; a checkpoint in another format is rebuilt, not misread."""
+
+NOT_APPROVED = "not_approved"
+"""The status key of projects with no approval in effect on the summary's date."""
+
+
+class ProjectionGap(DautuError):
+    """A projection was offered records that do not follow on from what it has folded."""
+
+
+@attrs.frozen
+class Portfolio:
+    """The folded state: the last global position read and every project's timeline."""
+
+    position: int = 0
+    timelines: Mapping[str, ProjectTimeline] = attrs.field(factory=dict)
+
+    def to_bytes(self) -> bytes:
+        """Canonical JSON: the same portfolio always gives the same bytes."""
+        return canonical_bytes(
+            {
+                "format": FORMAT,
+                "position": self.position,
+                "projects": {
+                    code: [e.to_json() for e in t.entries] for code, t in self.timelines.items()
+                },
+            }
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Portfolio:
+        value = json.loads(data)
+        if value.get("format") != FORMAT:
+            raise ProjectionGap(
+                "Dữ liệu điểm kiểm tra của bảng tổng hợp có định dạng khác; hãy dựng lại",
+                f"portfolio checkpoint has format {value.get('format')!r}, expected {FORMAT}; "
+                "rebuild it",
+                field="format",
+                rule_id="projection_format",
+            )
+        timelines = {
+            code: ProjectTimeline(code, tuple(TimelineEntry.from_json(e) for e in entries))
+            for code, entries in value["projects"].items()
+        }
+        return cls(int(value["position"]), timelines)
+
+
+def _gap(vi: str, en: str, project_code: str | None = None) -> ProjectionGap:
+    return ProjectionGap(
+        vi, en, project_code=project_code, field="position", rule_id="projection_contiguous"
+    )
+
+
+def apply_records(
+    portfolio: Portfolio, records: Iterable[StoredRecord], upcasters: Upcasters = NO_UPCASTERS
+) -> Portfolio:
+    """Fold ``records`` (the log right after ``portfolio.position``) into the portfolio.
+
+    Raises :class:`ProjectionGap` if a global position or a project version is skipped or
+    repeated; nothing is folded in that case.
+    """
+    position = portfolio.position
+    added: dict[str, list[TimelineEntry]] = {}
+    for record in records:
+        if record.position != position + 1:
+            raise _gap(
+                f"Bỏ sót hoặc lặp bản ghi: chờ vị trí {position + 1}, nhận {record.position}",
+                f"skipped or repeated record: expected position {position + 1}, got "
+                f"{record.position}",
+                record.project_code,
+            )
+        position = record.position
+        pending = added.get(record.project_code)
+        if pending is None:
+            pending = added[record.project_code] = []
+            known = portfolio.timelines.get(record.project_code)
+            last = known.last_version if known is not None else 0
+        else:
+            last = pending[-1].version
+        if record.version != last + 1:
+            raise _gap(
+                f"Bỏ sót hoặc lặp sự kiện của dự án: chờ phiên bản {last + 1}, nhận "
+                f"{record.version}",
+                f"skipped or repeated event of the project: expected version {last + 1}, got "
+                f"{record.version}",
+                record.project_code,
+            )
+        pending.append(entry_from_record(record, upcasters))
+    if not added:
+        return portfolio
+    timelines = dict(portfolio.timelines)
+    for code, entries in added.items():
+        known = timelines.get(code)
+        base = known.entries if known is not None else ()
+        timelines[code] = ProjectTimeline(code, base + tuple(entries))
+    return Portfolio(position, timelines)
+
+
+@attrs.frozen
+class PortfolioProjection:
+    """The portfolio as a named projection: what a projection runner needs to know.
+
+    ``name`` is the checkpoint's name; it carries the format so that a new format starts from
+    zero instead of misreading an old checkpoint.
+    """
+
+    name: str = f"dautu.portfolio.v{FORMAT}"
+    upcasters: Upcasters = NO_UPCASTERS
+
+    def initial(self) -> Portfolio:
+        return Portfolio()
+
+    def apply(self, state: Portfolio, records: Sequence[StoredRecord]) -> Portfolio:
+        return apply_records(state, records, self.upcasters)
+
+    def encode(self, state: Portfolio) -> bytes:
+        return state.to_bytes()
+
+    def decode(self, data: bytes) -> Portfolio:
+        return Portfolio.from_bytes(data)
+
+
+@attrs.frozen(kw_only=True)
+class DelayedProject:
+    """A project with milestones past due and not met, and by how many whole months."""
+
+    project_code: str
+    project_name: str | None
+    district: str | None
+    months_late: Mapping[str, int]
+
+
+@attrs.frozen(kw_only=True)
+class PortfolioSummary:
+    """The portfolio's answers on one date (see :func:`summarize`)."""
+
+    as_of: date
+    review: PortfolioReview
+    by_status: Mapping[str, int]
+    by_district: Mapping[str, int]
+    by_sector: Mapping[str, int]
+    delayed: tuple[DelayedProject, ...]
+    open_violations: Mapping[ViolationCategory, int]
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "by_track": {t.value: n for t, n in self.review.counts.items()},
+            "by_status": dict(self.by_status),
+            "by_district": dict(self.by_district),
+            "by_sector": dict(self.by_sector),
+            "delayed": [
+                {
+                    "code": d.project_code,
+                    "name": d.project_name,
+                    "district": d.district,
+                    "months_late": dict(d.months_late),
+                }
+                for d in self.delayed
+            ],
+            "open_violations": {c.value: n for c, n in self.open_violations.items()},
+        }
+
+
+def _count(counts: dict[str, int], key: str | None, unknown: str) -> None:
+    name = key if key is not None else unknown
+    counts[name] = counts.get(name, 0) + 1
+
+
+def summarize(
+    portfolio: Portfolio,
+    as_of: date,
+    rulebooks: ReviewRulebook | ReviewRulebooks = BUILTIN_REVIEW_RULEBOOKS,
+    *,
+    known_at: datetime | None = None,
+    review_round: str | None = None,
+) -> PortfolioSummary:
+    """Counts by track, status, district and sector, delayed projects with months late per
+    milestone, and open violations by category, as of ``as_of``.
+
+    Projects with no approval in effect on ``as_of`` count under :data:`NOT_APPROVED` status and
+    nowhere else; terminated projects are not listed as delayed.
+    """
+    book = rulebooks if isinstance(rulebooks, ReviewRulebook) else rulebooks.in_force(as_of)
+    by_status: dict[str, int] = {}
+    by_district: dict[str, int] = {}
+    by_sector: dict[str, int] = {}
+    violations: dict[ViolationCategory, int] = {}
+    delayed: list[DelayedProject] = []
+    reviews = []
+    for code in sorted(portfolio.timelines):
+        facts = facts_as_of(portfolio.timelines[code], as_of, known_at)
+        reviews.append(judge(facts, book, review_round))
+        if facts.status is None:
+            _count(by_status, NOT_APPROVED, NOT_APPROVED)
+            continue
+        _count(by_status, facts.status.value, NOT_APPROVED)
+        _count(by_district, facts.district, "")
+        _count(by_sector, facts.sector, "")
+        for category, n in facts.open_violations_by_category().items():
+            violations[category] = violations.get(category, 0) + n
+        late = facts.unmet_late()
+        if late and facts.status is not ProjectStatus.TERMINATED:
+            delayed.append(
+                DelayedProject(
+                    project_code=code,
+                    project_name=facts.project_name,
+                    district=facts.district,
+                    months_late=late,
+                )
+            )
+    return PortfolioSummary(
+        as_of=as_of,
+        review=PortfolioReview(as_of=as_of, rulebook=book, projects=tuple(reviews)),
+        by_status=dict(sorted(by_status.items())),
+        by_district=dict(sorted(by_district.items())),
+        by_sector=dict(sorted(by_sector.items())),
+        delayed=tuple(delayed),
+        open_violations=dict(sorted(violations.items())),
+    )

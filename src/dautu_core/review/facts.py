@@ -1,0 +1,395 @@
+"""What the review rules read: the facts of one project as of a date, folded from its timeline.
+
+``facts_as_of(timeline, as_of, known_at=None)`` answers "what did the record say about this
+project on ``as_of``, as known at ``known_at``": entries recorded after ``known_at`` are left
+out, corrections are applied (the latest correction of a version wins, as in
+:func:`dautu_core.state.effective_history`), then entries whose effective date is after
+``as_of`` are left out, in stream order. The fold mirrors :func:`dautu_core.state.evolve` for the
+fields the review needs and keeps, for each fact, the version of the event that established it,
+so every reason can name its events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from dautu_core.dates import add_months, full_months_between
+from dautu_core.review.timeline import ProjectTimeline, TimelineEntry
+from dautu_core.vocab import (
+    AuthorityLevel,
+    ExtensionGround,
+    ProjectStatus,
+    Regime,
+    SuspensionGround,
+    TerminationGround,
+    ViolationCategory,
+)
+
+__all__ = [
+    "Decision",
+    "Extension",
+    "PendingRequest",
+    "ProjectFacts",
+    "ScheduledMilestone",
+    "Suspension",
+    "Termination",
+    "ViolationFacts",
+    "effective_entries",
+    "facts_as_of",
+]
+
+Dated = tuple[date, int]
+"""``(effective date, version)`` of the event that established a fact."""
+
+
+@attrs.frozen
+class ScheduledMilestone:
+    key: str
+    due: date
+
+
+@attrs.frozen
+class Extension:
+    on: date
+    version: int
+    months: int
+    ground: ExtensionGround | None
+
+
+@attrs.frozen(kw_only=True)
+class ViolationFacts:
+    violation_id: str
+    category: ViolationCategory
+    found_on: date
+    found_version: int
+    found_by: str | None
+    found_by_level: AuthorityLevel | None
+    sanctioned: Dated | None = None
+    fine_dong: int | None = None
+    remedied: Dated | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Open until remedied: a sanction alone does not close a violation."""
+        return self.remedied is None
+
+
+@attrs.frozen(kw_only=True)
+class PendingRequest:
+    requested_on: date
+    version: int
+    policy_adjustment_required: bool
+    triggers: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Suspension:
+    on: date
+    version: int
+    ground: SuspensionGround
+    until: date | None
+    authority_level: AuthorityLevel | None
+
+
+@attrs.frozen(kw_only=True)
+class Termination:
+    on: date
+    version: int
+    ground: TerminationGround
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """A recorded review decision (:class:`~dautu_core.events.ReviewDecided`)."""
+
+    on: date
+    version: int
+    track: str
+    review_round: str
+    authority: str | None
+
+
+@attrs.frozen(kw_only=True)
+class ProjectFacts:
+    """The facts of one project as of a date; see the module docstring."""
+
+    project_code: str
+    as_of: date
+    version: int = 0
+    status: ProjectStatus | None = None
+    approved: Dated | None = None
+    project_name: str | None = None
+    investors: tuple[str, ...] = ()
+    has_foreign_investor: bool = False
+    province: str | None = None
+    district: str | None = None
+    inside_industrial_zone: bool = False
+    sector: str | None = None
+    is_mineral_exploitation: bool = False
+    land_square_metres: Decimal | None = None
+    capital_dong: int | None = None
+    authority: str | None = None
+    authority_level: AuthorityLevel | None = None
+    regime: Regime | None = None
+    schedule: tuple[ScheduledMilestone, ...] = ()
+    original_last_due: date | None = None
+    milestones_met: Mapping[str, Dated] = attrs.field(factory=dict)
+    delays: Mapping[str, Dated] = attrs.field(factory=dict)
+    extensions: tuple[Extension, ...] = ()
+    extension_months_used: int = 0
+    extension_months_exempt: int = 0
+    violations: tuple[ViolationFacts, ...] = ()
+    pending_adjustment: PendingRequest | None = None
+    adjustments: tuple[Dated, ...] = ()
+    suspension: Suspension | None = None
+    termination: Termination | None = None
+    last_investor_action: Dated | None = None
+    decisions: tuple[Decision, ...] = ()
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status is not None
+
+    @property
+    def has_policy_approval(self) -> bool:
+        return self.regime is not None and self.regime.has_policy_approval
+
+    def months_behind(self) -> dict[str, int]:
+        """Whole months each milestone is late as of :attr:`as_of` (0 when on time), as
+        :meth:`dautu_core.state.ProjectState.months_behind` counts them."""
+        out = {}
+        for milestone in self.schedule:
+            met = self.milestones_met.get(milestone.key)
+            end = met[0] if met is not None else self.as_of
+            out[milestone.key] = full_months_between(milestone.due, end)
+        return out
+
+    def unmet_late(self) -> dict[str, int]:
+        """Months late of the milestones not met yet that are past due."""
+        out = {}
+        for milestone in self.schedule:
+            if milestone.key not in self.milestones_met:
+                months = full_months_between(milestone.due, self.as_of)
+                if months > 0:
+                    out[milestone.key] = months
+        return out
+
+    def open_violations(
+        self, categories: Iterable[ViolationCategory] | None = None
+    ) -> tuple[ViolationFacts, ...]:
+        wanted = None if categories is None else frozenset(categories)
+        return tuple(
+            v for v in self.violations if v.is_open and (wanted is None or v.category in wanted)
+        )
+
+    def open_violations_by_category(self) -> dict[ViolationCategory, int]:
+        counts: dict[ViolationCategory, int] = {}
+        for violation in self.open_violations():
+            counts[violation.category] = counts.get(violation.category, 0) + 1
+        return counts
+
+    def latest_decision(self, review_round: str | None = None) -> Decision | None:
+        for decision in reversed(self.decisions):
+            if review_round is None or decision.review_round == review_round:
+                return decision
+        return None
+
+
+def effective_entries(
+    timeline: ProjectTimeline, known_at: datetime | None = None
+) -> list[TimelineEntry]:
+    """Entries as known at ``known_at`` (all when ``None``), corrections applied and dropped."""
+    items: Iterable[TimelineEntry] = timeline.entries
+    if known_at is not None:
+        items = [e for e in items if datetime.fromisoformat(e.recorded) <= known_at]
+    items = list(items)
+    latest: dict[int, TimelineEntry] = {}
+    for entry in items:
+        if entry.type_name == "dautu.EventCorrected":
+            latest[int(entry.data["target"])] = entry
+    if not latest:
+        return items
+    out = []
+    for entry in items:
+        if entry.type_name == "dautu.EventCorrected":
+            continue
+        correction = latest.get(entry.version)
+        if correction is None:
+            out.append(entry)
+        elif correction.data["action"] == "amend" and correction.data["replacement"] is not None:
+            out.append(TimelineEntry.from_json(correction.data["replacement"]))
+    return out
+
+
+def _schedule(value: list[list[str]]) -> tuple[ScheduledMilestone, ...]:
+    return tuple(ScheduledMilestone(key, date.fromisoformat(due)) for key, due in value)
+
+
+def _level(value: str | None) -> AuthorityLevel | None:
+    return None if value is None else AuthorityLevel(value)
+
+
+_INVESTOR_ACTIONS = frozenset(
+    {
+        "dautu.MilestoneMet",
+        "dautu.ViolationRemedied",
+        "dautu.AdjustmentRequested",
+        "dautu.ProjectResumed",
+    }
+)
+"""Events that only happen when the investor acts: the record's sign that they are reachable."""
+
+
+def facts_as_of(
+    timeline: ProjectTimeline, as_of: date, known_at: datetime | None = None
+) -> ProjectFacts:
+    """Fold ``timeline`` into :class:`ProjectFacts` as of ``as_of`` (see the module docstring)."""
+    cutoff = as_of.isoformat()
+    f: dict[str, Any] = {}
+    met: dict[str, Dated] = {}
+    delays: dict[str, Dated] = {}
+    violations: dict[str, ViolationFacts] = {}
+    extensions: list[Extension] = []
+    adjustments: list[Dated] = []
+    decisions: list[Decision] = []
+    schedule: tuple[ScheduledMilestone, ...] = ()
+    used = exempt = version = 0
+    for entry in effective_entries(timeline, known_at):
+        if entry.effective > cutoff:
+            continue
+        version = max(version, entry.version)
+        day = date.fromisoformat(entry.effective)
+        d = entry.data
+        kind = entry.type_name
+        if kind in _INVESTOR_ACTIONS:
+            f["last_investor_action"] = (day, entry.version)
+        if kind == "dautu.ProjectApproved":
+            schedule = _schedule(d["schedule"])
+            f.update(
+                status=ProjectStatus.APPROVED,
+                approved=(day, entry.version),
+                project_name=d["name"],
+                investors=tuple(d["investors"]),
+                has_foreign_investor=d["foreign"],
+                province=d["province"],
+                district=d["district"],
+                inside_industrial_zone=d["iz"],
+                sector=d["sector"],
+                is_mineral_exploitation=d["mineral"],
+                land_square_metres=None if d["land"] is None else Decimal(d["land"]),
+                capital_dong=d["capital"],
+                authority=d["authority"],
+                authority_level=_level(d["level"]),
+                regime=Regime(d["regime"]),
+                original_last_due=max((m.due for m in schedule), default=None),
+            )
+        elif kind == "dautu.MilestoneMet":
+            met[d["m"]] = (day, entry.version)
+        elif kind == "dautu.DelayRecorded":
+            delays[d["m"]] = (day, entry.version)
+        elif kind == "dautu.ScheduleExtended":
+            months, keys = int(d["months"]), d["ms"]
+            schedule = tuple(
+                ScheduledMilestone(m.key, add_months(m.due, months))
+                if (m.key in keys if keys else m.key not in met)
+                else m
+                for m in schedule
+            )
+            ground = None if d["ground"] is None else ExtensionGround(d["ground"])
+            extensions.append(Extension(day, entry.version, months, ground))
+            if ground is None:
+                used += months
+            else:
+                exempt += months
+        elif kind == "dautu.ViolationFound":
+            violations[d["id"]] = ViolationFacts(
+                violation_id=d["id"],
+                category=ViolationCategory(d["cat"]),
+                found_on=day,
+                found_version=entry.version,
+                found_by=d["by"],
+                found_by_level=_level(d["level"]),
+            )
+        elif kind == "dautu.ViolationSanctioned":
+            found = violations.get(d["id"])
+            if found is not None:
+                violations[d["id"]] = attrs.evolve(
+                    found, sanctioned=(day, entry.version), fine_dong=d["fine"]
+                )
+        elif kind == "dautu.ViolationRemedied":
+            found = violations.get(d["id"])
+            if found is not None:
+                violations[d["id"]] = attrs.evolve(found, remedied=(day, entry.version))
+        elif kind == "dautu.AdjustmentRequested":
+            f["pending_adjustment"] = PendingRequest(
+                requested_on=day,
+                version=entry.version,
+                policy_adjustment_required=d["policy"],
+                triggers=tuple(d["triggers"]),
+                kinds=tuple(d["kinds"]),
+            )
+        elif kind == "dautu.ProjectAdjusted":
+            if "schedule" in d:
+                schedule = _schedule(d["schedule"])
+            if "location" in d:
+                loc = d["location"]
+                f.update(
+                    province=loc["province"],
+                    district=loc["district"],
+                    inside_industrial_zone=loc["iz"],
+                )
+            if "land" in d:
+                f["land_square_metres"] = Decimal(d["land"])
+            if "capital" in d:
+                f["capital_dong"] = d["capital"]
+            f["pending_adjustment"] = None
+            adjustments.append((day, entry.version))
+        elif kind == "dautu.ProjectSuspended":
+            f["status"] = ProjectStatus.SUSPENDED
+            f["suspension"] = Suspension(
+                on=day,
+                version=entry.version,
+                ground=SuspensionGround(d["ground"]),
+                until=None if d["until"] is None else date.fromisoformat(d["until"]),
+                authority_level=_level(d["level"]),
+            )
+        elif kind == "dautu.ProjectResumed":
+            f["status"] = ProjectStatus.APPROVED
+            f["suspension"] = None
+        elif kind == "dautu.ProjectTerminated":
+            if not d["partial"]:
+                f["status"] = ProjectStatus.TERMINATED
+                f["termination"] = Termination(
+                    on=day, version=entry.version, ground=TerminationGround(d["ground"])
+                )
+        elif kind == "dautu.ReviewDecided":
+            decisions.append(
+                Decision(
+                    on=day,
+                    version=entry.version,
+                    track=d["track"],
+                    review_round=d["round"],
+                    authority=d["by"],
+                )
+            )
+    return ProjectFacts(
+        project_code=timeline.project_code,
+        as_of=as_of,
+        version=version,
+        schedule=schedule,
+        milestones_met=met,
+        delays=delays,
+        extensions=tuple(extensions),
+        extension_months_used=used,
+        extension_months_exempt=exempt,
+        violations=tuple(violations.values()),
+        adjustments=tuple(adjustments),
+        decisions=tuple(decisions),
+        **f,
+    )

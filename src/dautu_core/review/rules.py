@@ -1,0 +1,409 @@
+"""The review rules: small pure functions of a project's facts and the rulebook's parameters.
+
+Each function answers one question a reviewer asks of the record ("is there an open land or
+environment violation?") and returns a :class:`~dautu_core.review.rulebook.Finding` naming the
+versions of the events it rests on, or ``None``. Which rules apply on a date, with which
+citations, is the business of the dated rulebooks in :mod:`dautu_core.review.builtin`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dautu_core.dates import add_months, format_vi_date, full_months_between
+from dautu_core.review.facts import ProjectFacts, ViolationFacts
+from dautu_core.review.rulebook import Finding, ReviewParameters
+from dautu_core.vocab import AuthorityLevel, MilestoneKind, ProjectStatus, Regime, SuspensionGround
+
+__all__ = [
+    "adjustment_procedures_pending",
+    "blocking_violations",
+    "delay_beyond_extension_cap",
+    "delayed_within_extension_cap",
+    "district_handles_investment_violation",
+    "inside_industrial_zone",
+    "investment_violation_before_policy_adjustment",
+    "investment_violation_remedied_by_procedures",
+    "irc_missing",
+    "land_environment_violation_open",
+    "milestone_label",
+    "mineral_rights_not_auctioned",
+    "not_approved",
+    "policy_adjustment_need",
+    "terminate_deposit_not_paid",
+    "terminate_investor_unreachable",
+    "terminate_land_not_used",
+    "terminate_recorded",
+    "terminate_suspension_not_remedied",
+]
+
+
+def _ids(violations: Iterable[ViolationFacts]) -> str:
+    return ", ".join(v.violation_id for v in violations)
+
+
+def _approval(f: ProjectFacts) -> tuple[int, ...]:
+    return () if f.approved is None else (f.approved[1],)
+
+
+def _versions(*groups: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted({v for group in groups for v in group}))
+
+
+def blocking_violations(f: ProjectFacts, p: ReviewParameters) -> tuple[ViolationFacts, ...]:
+    """Open violations some track handles (minerals only on mineral-exploitation projects)."""
+    handled = set(p.handled_categories)
+    if not f.is_mineral_exploitation:
+        handled -= set(p.mineral_categories)
+    return f.open_violations(handled)
+
+
+def _delay_versions(f: ProjectFacts, keys: Iterable[str]) -> tuple[int, ...]:
+    return tuple(f.delays[k][1] for k in keys if k in f.delays)
+
+
+def _behind(f: ProjectFacts, p: ReviewParameters) -> dict[str, int]:
+    """Milestones behind schedule: unmet and late by the threshold, or found delayed."""
+    late = {k: m for k, m in f.unmet_late().items() if m >= p.delay_threshold_months}
+    for key in f.delays:
+        if key not in f.milestones_met and any(m.key == key for m in f.schedule):
+            late.setdefault(key, 0)
+    return late
+
+
+def _months_left(f: ProjectFacts, p: ReviewParameters) -> int | None:
+    """Extension months still allowed (Art. 41(4)); ``None`` when no cap applies (no policy
+    approval: the cap runs against the first policy approval)."""
+    if not f.has_policy_approval:
+        return None
+    return max(0, p.extension_cap_months - f.extension_months_used)
+
+
+def milestone_label(key: str, lang: str = "vi") -> str:
+    """``construction_start`` -> "Khởi công xây dựng"; a phase keeps its own label."""
+    kind, _, label = key.partition(":")
+    try:
+        text = MilestoneKind(kind).label(lang)
+    except ValueError:
+        text = kind
+    return f"{text} ({label})" if label else text
+
+
+def _late_text(late: dict[str, int]) -> tuple[str, str]:
+    """ "Khởi công xây dựng chậm 5 tháng"; a milestone found delayed before its due date (0
+    months) reads "đã ghi nhận chậm tiến độ"."""
+    vi = ", ".join(
+        f"{milestone_label(k)} " + (f"chậm {m} tháng" if m else "đã ghi nhận chậm tiến độ")
+        for k, m in sorted(late.items())
+    )
+    en = ", ".join(
+        f"{milestone_label(k, 'en').lower()} " + (f"{m} months late" if m else "found behind")
+        for k, m in sorted(late.items())
+    )
+    return vi, en
+
+
+# --- scope -------------------------------------------------------------------------------------
+
+
+def not_approved(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """Nothing to review before an approval takes effect."""
+    if f.is_approved:
+        return None
+    return Finding(
+        (),
+        f"Chưa có quyết định chấp thuận hoặc GCN đăng ký đầu tư có hiệu lực đến ngày "
+        f"{format_vi_date(f.as_of)}",
+        f"no approval in effect by {f.as_of.isoformat()}",
+    )
+
+
+def inside_industrial_zone(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """The review covers projects outside industrial zones (the zones' boards manage those)."""
+    if not f.inside_industrial_zone:
+        return None
+    return Finding(
+        _versions(_approval(f), (v for _, v in f.adjustments)),
+        "Dự án nằm trong khu công nghiệp",
+        "the project is inside an industrial zone",
+    )
+
+
+# --- terminate (Law 61/2020 Art. 48) ----------------------------------------------------------
+
+
+def terminate_recorded(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """A full termination is in the record: what is left is to carry it out."""
+    t = f.termination
+    if t is None:
+        return None
+    return Finding(
+        (t.version,),
+        f"Đã chấm dứt hoạt động ngày {format_vi_date(t.on)} ({t.ground.label_vi})",
+        f"terminated on {t.on.isoformat()} ({t.ground.label_en})",
+    )
+
+
+def terminate_suspension_not_remedied(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """Suspended by an authority, and the causes not remedied by the deadline the suspension set
+    (or, without one, within ``suspension_remedy_months``: an assumption)."""
+    s = f.suspension
+    if f.status is not ProjectStatus.SUSPENDED or s is None:
+        return None
+    if s.ground is SuspensionGround.INVESTOR_NOTICE:
+        return None
+    if s.until is not None:
+        if f.as_of <= s.until:
+            return None
+        vi_when = f"quá thời hạn khắc phục {format_vi_date(s.until)}"
+        en_when = f"past the remedy deadline {s.until.isoformat()}"
+    else:
+        months = full_months_between(s.on, f.as_of)
+        if months < p.suspension_remedy_months:
+            return None
+        vi_when = f"{months} tháng sau khi ngừng, chưa khắc phục"
+        en_when = f"{months} months after the suspension, not remedied"
+    return Finding(
+        (s.version,),
+        f"Ngừng hoạt động từ {format_vi_date(s.on)} ({s.ground.label_vi}), {vi_when}",
+        f"suspended since {s.on.isoformat()} ({s.ground.label_en}), {en_when}",
+    )
+
+
+def terminate_investor_unreachable(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """Suspended for ``unreachable_months`` and the investor has done nothing the record shows
+    since (no milestone, remedy, request or resumption): read as unreachable."""
+    s = f.suspension
+    if f.status is not ProjectStatus.SUSPENDED or s is None:
+        return None
+    months = full_months_between(s.on, f.as_of)
+    if months < p.unreachable_months:
+        return None
+    action = f.last_investor_action
+    if action is not None and action[1] > s.version:
+        return None
+    return Finding(
+        (s.version,),
+        f"Ngừng hoạt động từ {format_vi_date(s.on)}, {months} tháng không có hoạt động nào "
+        "của nhà đầu tư được ghi nhận",
+        f"suspended since {s.on.isoformat()}, {months} months without any recorded action of "
+        "the investor",
+    )
+
+
+def terminate_land_not_used(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """Land not put into use more than the land-use delay plus its one extension past the
+    schedule: the land is to be recovered, a termination ground."""
+    if f.land_square_metres is None or p.land_use_milestone in f.milestones_met:
+        return None
+    due = next((m.due for m in f.schedule if m.key == p.land_use_milestone), None)
+    if due is None:
+        return None
+    months = full_months_between(due, f.as_of)
+    limit = p.land_use_delay_months + p.land_use_extension_months
+    if months < limit:
+        return None
+    return Finding(
+        _versions(_approval(f), _delay_versions(f, [p.land_use_milestone])),
+        f"Chưa đưa đất vào sử dụng: {milestone_label(p.land_use_milestone)} chậm {months} tháng "
+        f"(quá {p.land_use_delay_months} tháng và {p.land_use_extension_months} tháng gia hạn)",
+        f"land not put into use: {milestone_label(p.land_use_milestone, 'en').lower()} {months} "
+        f"months late (beyond "
+        f"{p.land_use_delay_months} months plus a {p.land_use_extension_months}-month extension)",
+    )
+
+
+def terminate_deposit_not_paid(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """An open deposit violation: the deposit was not paid (Art. 43), a termination ground."""
+    open_ = f.open_violations(p.deposit_categories)
+    if not open_:
+        return None
+    return Finding(
+        tuple(v.found_version for v in open_),
+        f"Không thực hiện ký quỹ (vi phạm {_ids(open_)} chưa khắc phục)",
+        f"deposit not paid (violation {_ids(open_)} not remedied)",
+    )
+
+
+# --- minerals, district, land and environment -------------------------------------------------
+
+
+def mineral_rights_not_auctioned(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """A mineral-exploitation project whose exploitation rights were not auctioned."""
+    if not f.is_mineral_exploitation:
+        return None
+    open_ = f.open_violations(p.mineral_categories)
+    if not open_:
+        return None
+    return Finding(
+        _versions(_approval(f), (v.found_version for v in open_)),
+        f"Dự án khai thác khoáng sản, quyền khai thác chưa qua đấu giá ({_ids(open_)})",
+        f"mineral-exploitation project whose rights were not auctioned ({_ids(open_)})",
+    )
+
+
+def district_handles_investment_violation(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """Open investment violations within a district's competence: the project was approved by
+    a district-level authority, or a district-level authority established the violation."""
+    open_ = f.open_violations(p.investment_categories)
+    if not open_:
+        return None
+    by_district = [v for v in open_ if v.found_by_level is AuthorityLevel.DISTRICT]
+    approved_by_district = f.authority_level is AuthorityLevel.DISTRICT
+    if not by_district and not approved_by_district:
+        return None
+    who = f.authority if approved_by_district else by_district[0].found_by
+    return Finding(
+        _versions(
+            _approval(f) if approved_by_district else (),
+            (v.found_version for v in (open_ if approved_by_district else by_district)),
+        ),
+        f"Vi phạm về đầu tư ({_ids(open_)}) thuộc thẩm quyền xử lý của {who}",
+        f"investment violations ({_ids(open_)}) within the competence of {who}",
+    )
+
+
+def land_environment_violation_open(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    open_ = f.open_violations(p.land_environment_categories)
+    if not open_:
+        return None
+    cats_vi = ", ".join(sorted({v.category.label_vi.lower() for v in open_}))
+    cats_en = ", ".join(sorted({v.category.label_en.lower() for v in open_}))
+    return Finding(
+        tuple(v.found_version for v in open_),
+        f"Vi phạm về {cats_vi} chưa khắc phục ({_ids(open_)})",
+        f"open {cats_en} violations ({_ids(open_)})",
+    )
+
+
+# --- investment violations and adjustments (Law 61/2020 Art. 41) -----------------------------
+
+
+def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """Whether a policy adjustment is pending or required, and why (not a rule on its own).
+
+    Pending: the investor's request needs one (decided by the invariant rulebook when it was
+    recorded). Required: a milestone is late and the review date is already more than
+    ``policy_schedule_months`` past the first approved schedule, so any new schedule needs one.
+    """
+    pending = f.pending_adjustment
+    if pending is not None and pending.policy_adjustment_required:
+        triggers = ", ".join(pending.triggers)
+        return Finding(
+            (pending.version,),
+            f"đề nghị điều chỉnh ngày {format_vi_date(pending.requested_on)} phải điều chỉnh "
+            f"chủ trương đầu tư ({triggers})",
+            f"the request of {pending.requested_on.isoformat()} needs a policy adjustment "
+            f"({triggers})",
+        )
+    if not f.has_policy_approval or f.original_last_due is None:
+        return None
+    late = f.unmet_late()
+    limit = add_months(f.original_last_due, p.policy_schedule_months)
+    if late and f.as_of > limit:
+        return Finding(
+            _versions(_approval(f), _delay_versions(f, late)),
+            "tiến độ mới sẽ vượt quá "
+            f"{p.policy_schedule_months} tháng so với tiến độ chấp thuận lần đầu "
+            f"(hoàn thành {format_vi_date(f.original_last_due)})",
+            f"any new schedule runs more than {p.policy_schedule_months} months past the first "
+            f"approved schedule (completion {f.original_last_due.isoformat()})",
+        )
+    return None
+
+
+def investment_violation_before_policy_adjustment(
+    f: ProjectFacts, p: ReviewParameters
+) -> Finding | None:
+    """Open investment violations while a policy adjustment is pending or required: they are
+    handled before the province considers the adjustment."""
+    open_ = f.open_violations(p.investment_categories)
+    if not open_:
+        return None
+    need = policy_adjustment_need(f, p)
+    if need is None:
+        return None
+    return Finding(
+        _versions((v.found_version for v in open_), need.versions),
+        f"Vi phạm về đầu tư chưa khắc phục ({_ids(open_)}); {need.detail_vi}",
+        f"open investment violations ({_ids(open_)}); {need.detail_en}",
+    )
+
+
+def delay_beyond_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """Behind schedule by more than the extension months the cap still allows: no extension can
+    cover it, so the schedule breach is handled before the policy is adjusted."""
+    left = _months_left(f, p)
+    if left is None:
+        return None
+    late = {k: m for k, m in f.unmet_late().items() if m > left}
+    if not late:
+        return None
+    vi, en = _late_text(late)
+    return Finding(
+        _versions(_approval(f), (e.version for e in f.extensions), _delay_versions(f, late)),
+        f"{vi}; đã giãn {f.extension_months_used}/{p.extension_cap_months} tháng, "
+        f"chỉ còn được giãn {left} tháng",
+        f"{en}; {f.extension_months_used}/{p.extension_cap_months} months of extension used, "
+        f"only {left} left",
+    )
+
+
+def investment_violation_remedied_by_procedures(
+    f: ProjectFacts, p: ReviewParameters
+) -> Finding | None:
+    """Open investment violations that need no policy adjustment: they are sanctioned and the
+    investor remedies them by completing the procedure (report, certificate adjustment)."""
+    open_ = f.open_violations(p.investment_categories)
+    if not open_ or policy_adjustment_need(f, p) is not None:
+        return None
+    return Finding(
+        tuple(v.found_version for v in open_),
+        f"Vi phạm về đầu tư ({_ids(open_)}) không cần điều chỉnh chủ trương; "
+        "nhà đầu tư khắc phục bằng việc hoàn thiện thủ tục",
+        f"investment violations ({_ids(open_)}) that need no policy adjustment; the investor "
+        "remedies them by completing the procedures",
+    )
+
+
+def delayed_within_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """Behind schedule, no open violation, and an extension within the cap still covers it."""
+    late = _behind(f, p)
+    if not late or blocking_violations(f, p):
+        return None
+    left = _months_left(f, p)
+    if left is not None and max(late.values()) > left:
+        return None
+    vi, en = _late_text(late)
+    cap_vi = "" if left is None else f"; còn được giãn {left} tháng"
+    cap_en = "" if left is None else f"; {left} months of extension left"
+    return Finding(
+        _versions(_approval(f), _delay_versions(f, late)),
+        f"Chậm tiến độ ({vi}){cap_vi}",
+        f"behind schedule ({en}){cap_en}",
+    )
+
+
+def adjustment_procedures_pending(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """An adjustment request awaits its procedure and no open violation stands in the way."""
+    pending = f.pending_adjustment
+    if pending is None or blocking_violations(f, p):
+        return None
+    kinds = ", ".join(pending.kinds)
+    return Finding(
+        (pending.version,),
+        f"Đề nghị điều chỉnh ngày {format_vi_date(pending.requested_on)} ({kinds}) đang chờ "
+        "hoàn thiện thủ tục",
+        f"adjustment request of {pending.requested_on.isoformat()} ({kinds}) awaits its procedure",
+    )
+
+
+def irc_missing(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+    """A foreign investor's project holds a policy approval but no registration certificate."""
+    if not f.has_foreign_investor or f.regime is not Regime.POLICY_APPROVAL:
+        return None
+    return Finding(
+        _approval(f),
+        "Nhà đầu tư nước ngoài chưa được cấp Giấy chứng nhận đăng ký đầu tư",
+        "a foreign investor's project has no investment registration certificate",
+    )

@@ -1,0 +1,120 @@
+"""The handling tracks of a provincial review, with the article's own Vietnamese wording.
+
+Why a closed list with stable ids: the department's report, the recorded decision
+(:class:`~dautu_core.events.ReviewDecided`) and every export count projects per track, so the
+ids must not drift. The labels are for people and may be reworded; the ids stay. The six
+handling tracks come from the Hải Dương review of 21 Feb 2024 (see DOMAIN.md, "Mapping the
+article's six tracks"); ``on_track`` and ``out_of_scope`` complete the list so that every
+project in a store gets exactly one primary track.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["DEFAULT_PRECEDENCE", "HANDLING_TRACKS", "Track"]
+
+
+class Track(StrEnum):
+    """A handling track; the value is the stable id stored in decisions and exports."""
+
+    TERMINATE = "terminate"
+    RESOLVE_VIOLATION_THEN_ADJUST = "resolve_violation_then_adjust"
+    COMPLETE_PROCEDURES = "complete_procedures"
+    LAND_ENVIRONMENT_VIOLATION = "land_environment_violation"
+    MINERAL_RIGHTS_AUCTION = "mineral_rights_auction"
+    DISTRICT_AUTHORITY = "district_authority"
+    ON_TRACK = "on_track"
+    OUT_OF_SCOPE = "out_of_scope"
+
+    @property
+    def label_vi(self) -> str:
+        return _LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return _LABELS[self][1]
+
+    @property
+    def short_vi(self) -> str:
+        return _SHORT[self][0]
+
+    @property
+    def short_en(self) -> str:
+        return _SHORT[self][1]
+
+    def label(self, lang: str = "vi") -> str:
+        """The full label, in the article's wording for ``vi``."""
+        return self.label_vi if lang == "vi" else self.label_en
+
+    def short(self, lang: str = "vi") -> str:
+        """A short label that fits a terminal table column."""
+        return self.short_vi if lang == "vi" else self.short_en
+
+
+HANDLING_TRACKS: tuple[Track, ...] = (
+    Track.TERMINATE,
+    Track.RESOLVE_VIOLATION_THEN_ADJUST,
+    Track.COMPLETE_PROCEDURES,
+    Track.LAND_ENVIRONMENT_VIOLATION,
+    Track.MINERAL_RIGHTS_AUCTION,
+    Track.DISTRICT_AUTHORITY,
+)
+"""The six tracks of the article, in the order the article lists them."""
+
+DEFAULT_PRECEDENCE: tuple[Track, ...] = (
+    Track.OUT_OF_SCOPE,
+    Track.TERMINATE,
+    Track.MINERAL_RIGHTS_AUCTION,
+    Track.DISTRICT_AUTHORITY,
+    Track.LAND_ENVIRONMENT_VIOLATION,
+    Track.RESOLVE_VIOLATION_THEN_ADJUST,
+    Track.COMPLETE_PROCEDURES,
+    Track.ON_TRACK,
+)
+"""Which track is primary when several hold, strongest first.
+
+Why this order: a project outside the review's scope is not reviewed at all; a project whose
+termination grounds hold (Law 61/2020 Art. 48(2)) makes every other handling moot; the mineral
+auction and the district's competence decide *who* acts first, so they come before the kind of
+violation; land and environment violations go to other sectoral bodies before any investment
+adjustment; handling investment violations comes before letting the investor complete
+procedures; ``on_track`` is what is left.
+"""
+
+_LABELS: dict[Track, tuple[str, str]] = {
+    Track.TERMINATE: ("Chấm dứt hoạt động", "Terminate the project's activities"),
+    Track.RESOLVE_VIOLATION_THEN_ADJUST: (
+        "Xử lý vi phạm về đầu tư trước khi điều chỉnh chủ trương đầu tư",
+        "Handle the investment violations before the investment policy is adjusted",
+    ),
+    Track.COMPLETE_PROCEDURES: (
+        "Hoàn thiện các thủ tục về đầu tư",
+        "Let the investor complete the investment procedures",
+    ),
+    Track.LAND_ENVIRONMENT_VIOLATION: (
+        "Xử lý vi phạm về đất đai, môi trường",
+        "Handle the land and environment violations",
+    ),
+    Track.MINERAL_RIGHTS_AUCTION: (
+        "Đấu giá quyền khai thác khoáng sản",
+        "Auction the mineral exploitation rights",
+    ),
+    Track.DISTRICT_AUTHORITY: (
+        "Thuộc thẩm quyền UBND cấp huyện xử lý vi phạm về đầu tư",
+        "The district People's Committee handles the investment violations first",
+    ),
+    Track.ON_TRACK: ("Đúng tiến độ, không có vi phạm", "On schedule, no violation"),
+    Track.OUT_OF_SCOPE: ("Ngoài phạm vi rà soát", "Outside the review's scope"),
+}
+
+_SHORT: dict[Track, tuple[str, str]] = {
+    Track.TERMINATE: ("Chấm dứt", "Terminate"),
+    Track.RESOLVE_VIOLATION_THEN_ADJUST: ("Xử lý VP rồi điều chỉnh", "Violations, then adjust"),
+    Track.COMPLETE_PROCEDURES: ("Hoàn thiện thủ tục", "Complete procedures"),
+    Track.LAND_ENVIRONMENT_VIOLATION: ("VP đất đai, môi trường", "Land/environment"),
+    Track.MINERAL_RIGHTS_AUCTION: ("Đấu giá khoáng sản", "Mineral auction"),
+    Track.DISTRICT_AUTHORITY: ("Thẩm quyền cấp huyện", "District authority"),
+    Track.ON_TRACK: ("Đúng tiến độ", "On track"),
+    Track.OUT_OF_SCOPE: ("Ngoài phạm vi", "Out of scope"),
+}
