@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from dautu_core import EVENT_TYPES, Command, Investor, ProjectEvent, decide, evolve, fold, run
+from dautu_core.decider import event_from_command
 from dautu_core.state import ProjectState
 from dautu_core.testing import strategies as s
 
@@ -18,21 +19,26 @@ def test_there_is_one_event_strategy_per_event_type() -> None:
     assert {c.EVENT for c in s.COMMAND_STRATEGIES} == set(EVENT_TYPES.values())
 
 
-@settings(max_examples=60)
-@given(st.data())
-def test_each_event_strategy_builds_its_own_type(data: st.DataObject) -> None:
-    for cls, strategy in s.EVENT_STRATEGIES.items():
-        event = data.draw(strategy(project_code="DA-0001"))
+@pytest.mark.parametrize("cls", list(s.EVENT_STRATEGIES), ids=lambda c: c.__name__)
+def test_each_event_strategy_builds_its_own_type(cls: type[ProjectEvent]) -> None:
+    @settings(max_examples=15, deadline=None)
+    @given(s.EVENT_STRATEGIES[cls](project_code="DA-0001"))
+    def check(event: ProjectEvent) -> None:
         assert type(event) is cls
         assert event.project_code == "DA-0001"
 
+    check()
 
-@settings(max_examples=60)
-@given(st.data())
-def test_each_command_strategy_builds_the_command_of_its_event(data: st.DataObject) -> None:
-    for cls, strategy in s.COMMAND_STRATEGIES.items():
-        command = data.draw(strategy())
+
+@pytest.mark.parametrize("cls", list(s.COMMAND_STRATEGIES), ids=lambda c: c.__name__)
+def test_each_command_strategy_builds_the_command_of_its_event(cls: type[Command]) -> None:
+    @settings(max_examples=15, deadline=None)
+    @given(s.COMMAND_STRATEGIES[cls]())
+    def check(command: Command) -> None:
         assert type(command) is cls
+        assert type(event_from_command(command)) is cls.EVENT
+
+    check()
 
 
 @settings(max_examples=200)
