@@ -30,6 +30,7 @@ from dautu_core import (
     CorrectEvent,
     CorrectionAction,
     DautuError,
+    DelayRecorded,
     DocumentRef,
     ExtendSchedule,
     Investor,
@@ -309,6 +310,7 @@ def main() -> int:
     record.submit(
         ResumeProject(**envelope(date(2024, 4, 12)), reason="Nhà đầu tư thông báo tiếp tục")
     )
+    assert isinstance(delay, DelayRecorded)
     record.submit(
         CorrectEvent(
             **envelope(date(2024, 5, 2)),
