@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from dautu_core import commands as cmd
 from dautu_core import events as ev
@@ -27,7 +28,9 @@ def at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=VIETNAM_TIME)
 
 
-def env(code: str, on: date, recorded: datetime | None = None, actor: Actor = SAMPLE_ACTOR) -> dict:
+def env(
+    code: str, on: date, recorded: datetime | None = None, actor: Actor = SAMPLE_ACTOR
+) -> dict[str, Any]:
     return sample_envelope(code, on, recorded_at=recorded or at(on), actor=actor)
 
 
@@ -97,12 +100,20 @@ def portfolio() -> list[StoredRecord]:
 
 
 def correction(
-    code: str, version: int, on: date, recorded: datetime, **kw: object
+    code: str,
+    version: int,
+    on: date,
+    recorded: datetime,
+    *,
+    action: CorrectionAction = CorrectionAction.RETRACT,
+    reason: str = "Nhập nhầm",
+    replacement: ev.ProjectEvent | None = None,
 ) -> cmd.CorrectEvent:
+    """An inspector's correction of ``version``: who (the envelope's actor) and why."""
     return cmd.CorrectEvent(
         **env(code, on, recorded, actor=INSPECTOR),
         corrects_version=version,
-        action=kw.pop("action", CorrectionAction.RETRACT),
-        reason=str(kw.pop("reason", "Nhập nhầm")),
-        **kw,
+        action=action,
+        reason=reason,
+        replacement=replacement,
     )

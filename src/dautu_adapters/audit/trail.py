@@ -177,7 +177,7 @@ def audit_store(
     report = finish_audit(scan, streams, checkpoint, strict=strict, extra=extra)
     findings = _merge_unreadable(list(report.findings), unreadable)
     if check_streams:
-        findings += _check_streams(store, scan, findings, page)
+        findings += _check_streams(store, scan, findings, streams, page)
     findings.sort(key=lambda f: f.sort_key)
     report = attrs.evolve(report, findings=tuple(findings))
     return Audited(report=report, scan=scan, leaves=scanner.leaves, project_records=gathered)
@@ -224,14 +224,22 @@ def _unreadable(position: int, code: str | None, version: int | None) -> Finding
 
 
 def _check_streams(
-    store: EventStore, scan: LogScan, findings: Sequence[Finding], page: int
+    store: EventStore,
+    scan: LogScan,
+    findings: Sequence[Finding],
+    known: Mapping[str, list[StoredRecord]],
+    page: int,
 ) -> list[Finding]:
-    """Each project's stream, read by project, must be exactly its records in the log."""
-    codes = set(scan.heads) | set(store.project_codes())
-    codes |= {f.project_code for f in findings if f.project_code is not None}
+    """Each project's stream, read by project, must be exactly its records in the log.
+
+    ``known`` holds the log's records of projects already collected for diagnosis; others are
+    collected only if their stream's head disagrees with the log's.
+    """
+    flagged = {f.project_code for f in findings if f.project_code is not None}
+    codes = set(scan.heads) | set(store.project_codes()) | flagged
     seen = {(f.project_code, f.version) for f in findings}
     out: list[Finding] = []
-    log_records: dict[str, list[StoredRecord]] | None = None
+    log_records: dict[str, list[StoredRecord]] = dict(known)
     for code in sorted(codes):
         try:
             stream = store.read_stream(code)
@@ -245,16 +253,16 @@ def _check_streams(
                 )
             )
             continue
-        head = stream_head(code, stream)
-        if head is not None and head == scan.heads.get(code):
+        if code not in flagged:
+            head = stream_head(code, stream)
+            if head == scan.heads.get(code):
+                continue
+        if code not in log_records:
+            log_records.update(_collect(store, frozenset(codes - set(log_records)), page))
+        expected = log_records.get(code, [])
+        if [(r.version, r.data) for r in stream] == [(r.version, r.data) for r in expected]:
             continue
-        if head is None and not stream and code not in scan.heads:
-            continue
-        finding = diagnose_stream(code, stream)
-        if finding is None:
-            if log_records is None:
-                log_records = _collect(store, frozenset(codes), page)
-            finding = compare_stream(code, stream, log_records.get(code, []))
+        finding = diagnose_stream(code, stream) or compare_stream(code, stream, expected)
         if finding is not None and (finding.project_code, finding.version) not in seen:
             out.append(finding)
     return out

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -31,7 +32,6 @@ from dautu_core.audit.parsing import (
     CODE_KEY,
     PREV_MARK,
     RECORD_START,
-    TAIL,
     json_string,
     parse_record,
 )
@@ -96,14 +96,17 @@ class LogScan:
         return frozenset(codes)
 
 
+_SCHEMA_MARK = b'","schema_version":'
+
+
 class _Stream:
     """Per-project running state of the scan."""
 
-    __slots__ = ("code_value", "last", "version")
+    __slots__ = ("code_value", "last_hex", "version")
 
     def __init__(self, code: str) -> None:
         self.version = 0
-        self.last = bytes.fromhex(GENESIS)
+        self.last_hex = GENESIS.encode()
         # The project code as it must follow the key in the record, closing quote included.
         self.code_value = json_string(code) + b'"'
 
@@ -116,7 +119,8 @@ class LogScanner:
         self.leaves: list[bytes] | None = [] if keep_leaves else None
         """Every leaf in log order when ``keep_leaves`` (for proofs), else ``None``."""
         self._streams: dict[str, _Stream] = {}
-        self._types: dict[str, bytes] = {}
+        self._tails: dict[str, bytes] = {}
+        self._tail_lengths: dict[bytes, int] = {}
         self._builder = RootBuilder()
         self._count = 0
         self._position = 0
@@ -135,7 +139,7 @@ class LogScanner:
 
     def _heads(self) -> dict[str, Head]:
         return {
-            code: Head(project_code=code, version=s.version, hash=s.last.hex())
+            code: Head(project_code=code, version=s.version, hash=s.last_hex.decode())
             for code, s in self._streams.items()
         }
 
@@ -148,22 +152,30 @@ class LogScanner:
             self._suspects.add(record.project_code)
 
     def feed(self, records: Iterable[StoredRecord]) -> None:
-        """Scan the next records of the log (in global order)."""
+        """Scan the next records of the log (in global order).
+
+        The hot loop of verification: per record one SHA-256 of the stored bytes, one of the
+        leaf, fixed-place byte comparisons instead of JSON parsing (see
+        :mod:`dautu_core.audit.parsing`), and about one node hash on average for the tree.
+        """
         sha = hashlib.sha256
-        unhex = binascii.unhexlify
-        tail_match = TAIL.fullmatch
+        hexlify = binascii.hexlify
         start_len = len(RECORD_START)
         code_len = len(CODE_KEY)
-        streams, types, suspects = self._streams, self._types, self._suspects
-        snap_at = -1 if self._checkpoint_size is None else self._checkpoint_size
+        streams, tails, suspects = self._streams, self._tails, self._suspects
+        tail_lengths = self._tail_lengths
+        snap_at = sys.maxsize if self._checkpoint_size is None else self._checkpoint_size
         count, position = self._count, self._position
         leaves: list[bytes] = []
+        append = leaves.append
         for rec in records:
             pos = rec.position
             if pos != position + 1:
                 self._position = position
                 self._position_anomaly(rec)
-            if pos > position:
+                if pos > position:
+                    position = pos
+            else:
                 position = pos
             data = rec.data
             digest = sha(data).digest()
@@ -171,34 +183,33 @@ class LogScanner:
             stream = streams.get(code)
             if stream is None:
                 stream = streams[code] = _Stream(code)
-            type_bytes = types.get(rec.type_name)
-            if type_bytes is None:
-                type_bytes = types[rec.type_name] = json_string(rec.type_name)
-            good = False
-            if data.startswith(RECORD_START):
-                mark = data.rfind(PREV_MARK)
-                if mark > start_len:
-                    tail = tail_match(data, mark)
-                    if tail is not None:
-                        key = data.find(CODE_KEY, start_len, mark)
-                        good = (
-                            key >= 0
-                            and data.startswith(stream.code_value, key + code_len)
-                            and tail.group(3) == type_bytes
-                            and rec.version == stream.version + 1
-                            and unhex(tail.group(1)) == stream.last
-                        )
-            if not good:
+            tail = tails.get(rec.type_name)
+            if tail is None:
+                tail = tails[rec.type_name] = b',"type":"' + json_string(rec.type_name) + b'"}'
+                tail_lengths[tail] = -len(tail)
+            mark = data.rfind(PREV_MARK)
+            if not (
+                mark > start_len
+                and data.endswith(tail)
+                and data.startswith(stream.last_hex, mark + 9)
+                and data.startswith(_SCHEMA_MARK, mark + 73)
+                and data[mark + 92 : tail_lengths[tail]].isdigit()
+                and rec.version == stream.version + 1
+                and data.startswith(RECORD_START)
+                and (key := data.find(CODE_KEY, start_len, mark)) > 0
+                and data.startswith(stream.code_value, key + code_len)
+            ):
                 suspects.add(code)
             stream.version = rec.version
-            stream.last = digest
-            leaves.append(sha(b"\x00" + digest).digest())
+            stream.last_hex = hexlify(digest)
+            append(sha(b"\x00" + digest).digest())
             count += 1
             if count >= snap_at:
                 if count == snap_at:
                     self._builder.extend(leaves)
                     self._keep(leaves)
                     leaves = []
+                    append = leaves.append
                     self._snapshot()
                 elif count == snap_at + 1:
                     self._first_uncovered = (code, rec.version, pos)
@@ -302,14 +313,9 @@ def diagnose_stream(
                 f"bản ghi ghi mã dự án {p.project_code}, nhưng được lưu trong hồ sơ dự án {code}",
                 f"the record says project {p.project_code} but is filed under project {code}",
             )
-        if p.type_name != rec.type_name:
-            return _finding(
-                _K.MODIFIED,
-                code,
-                rec,
-                f"loại sự kiện lưu kèm ({rec.type_name}) khác loại trong bản ghi ({p.type_name})",
-                f"the stored type ({rec.type_name}) differs from the record's ({p.type_name})",
-            )
+        # A record whose type differs from the type the store filed it under may have been
+        # moved here from elsewhere in the chain: let the chain say so first.
+        wrong_type = p.type_name != rec.type_name
         previous = recs[i - 1] if i else None
         if previous is not None and rec.position <= previous.position:
             return _finding(
@@ -360,6 +366,14 @@ def diagnose_stream(
             )
         if p.prev != expected_prev:
             return _chain_break(code, recs, hashes, index_of, i, head, gaps)
+        if wrong_type:
+            return _finding(
+                _K.MODIFIED,
+                code,
+                rec,
+                f"loại sự kiện lưu kèm ({rec.type_name}) khác loại trong bản ghi ({p.type_name})",
+                f"the stored type ({rec.type_name}) differs from the record's ({p.type_name})",
+            )
     if head is not None:
         return _against_head(code, recs, hashes, head, covered, gaps)
     if heads_known and recs and covered is not None and recs[0].position <= covered:
@@ -395,6 +409,29 @@ def _chain_break(
             f"bản ghi trỏ tới phiên bản {recs[j].version} vốn được lưu sau nó",
             f"the record points to version {recs[j].version}, which is stored after it",
         )
+    has_next = i + 1 < len(recs)
+    nxt = parse_record(recs[i + 1].data) if has_next else None
+    # The last record of the stream: the checkpoint's head says which side was altered.
+    if not has_next and head is not None and head.version == rec.version:
+        if head.hash == hashes[i] and i > 0:
+            return _modified_predecessor(code, recs[i - 1], rec)
+        return _finding(
+            _K.MODIFIED,
+            code,
+            rec,
+            "bản ghi cuối khác với bản ghi đã ký trong điểm kiểm tra",
+            "the last record differs from the one signed in the checkpoint",
+        )
+    if not has_next and head is not None and i > 0 and head.version == recs[i - 1].version:
+        if head.hash == hashes[i - 1]:
+            return _finding(
+                _K.INSERTED,
+                code,
+                rec,
+                "bản ghi được thêm sau điểm kiểm tra nhưng không nối vào bản ghi đã ký",
+                "added after the checkpoint but does not chain onto the signed record",
+            )
+        return _modified_predecessor(code, recs[i - 1], rec)
     if j is not None and j < i - 1:
         return _finding(
             _K.INSERTED,
@@ -413,7 +450,6 @@ def _chain_break(
             f"phiên bản {rec.version} mở đầu một chuỗi mới: các phiên bản trước nó không thuộc chuỗi",
             f"version {rec.version} starts a new chain: the versions before it are not on it",
         )
-    nxt = parse_record(recs[i + 1].data) if i + 1 < len(recs) else None
     if nxt is not None and nxt.prev == expected_prev:
         return _finding(
             _K.INSERTED,
@@ -425,7 +461,10 @@ def _chain_break(
     if nxt is not None and nxt.prev == hashes[i]:
         low = recs[i - 1].position if i else 0
         gap = _gap_between(gaps, low, rec.position)
-        if gap is not None or i == 0:
+        renumbered = head is not None and any(
+            h == head.hash and r.version < head.version for r, h in zip(recs, hashes, strict=True)
+        )
+        if gap is not None or i == 0 or renumbered:
             return _finding(
                 _K.DELETED,
                 code,
@@ -436,7 +475,7 @@ def _chain_break(
                 position=gap,
             )
         return _modified_predecessor(code, recs[i - 1], rec)
-    if nxt is not None:
+    if has_next:
         return _finding(
             _K.MODIFIED,
             code,
@@ -444,26 +483,6 @@ def _chain_break(
             "trường prev của bản ghi không khớp bản ghi trước, và bản ghi sau không trỏ tới nó",
             "its prev does not match the previous record and the next record does not point to it",
         )
-    if head is not None and head.version == rec.version:
-        if head.hash == hashes[i] and i > 0:
-            return _modified_predecessor(code, recs[i - 1], rec)
-        return _finding(
-            _K.MODIFIED,
-            code,
-            rec,
-            "bản ghi cuối khác với bản ghi đã ký trong điểm kiểm tra",
-            "the last record differs from the one signed in the checkpoint",
-        )
-    if head is not None and i > 0 and head.version == recs[i - 1].version:
-        if head.hash == hashes[i - 1]:
-            return _finding(
-                _K.INSERTED,
-                code,
-                rec,
-                "bản ghi được thêm sau điểm kiểm tra nhưng không nối vào bản ghi đã ký",
-                "added after the checkpoint but does not chain onto the signed record",
-            )
-        return _modified_predecessor(code, recs[i - 1], rec)
     return _finding(
         _K.BROKEN_LINK,
         code,
@@ -501,6 +520,12 @@ def _against_head(
         if covered is None or r.position <= covered
     ]
     last_version = inside[-1][0].version if inside else 0
+    if head.version > last_version and any(
+        r.version == head.version and h == head.hash for r, h in zip(recs, hashes, strict=True)
+    ):
+        # The signed head is intact but now lies after the checkpoint's size: records were
+        # inserted before it somewhere in the log (found there, and by the root).
+        return None
     if head.version > last_version:
         low = inside[-1][0].position if inside else 0
         missing = (
@@ -600,9 +625,9 @@ def checkpoint_findings(
                 kind=_K.TRUNCATED,
                 checkpoint=label,
                 detail_vi=f"điểm kiểm tra đã ký {checkpoint.log_size} bản ghi, nhật ký chỉ còn "
-                f"{scan.size}",
+                f"{scan.size} (thiếu {checkpoint.log_size - scan.size} bản ghi)",
                 detail_en=f"the checkpoint signed {checkpoint.log_size} records, the log now "
-                f"holds {scan.size}",
+                f"holds {scan.size} ({checkpoint.log_size - scan.size} missing)",
             )
         )
         return out
