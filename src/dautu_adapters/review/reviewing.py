@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from dautu_adapters.plugins import DautuPluginManager
-from dautu_adapters.review.projection import catch_up
+from dautu_adapters.review.projection import catch_up, collector_paused
 from dautu_adapters.review.rulebooks import installed_review_rulebooks
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.ports import EventStore
@@ -25,11 +25,23 @@ from dautu_core.review import (
 __all__ = ["load_portfolio", "review_store", "summarize_store"]
 
 
-def load_portfolio(store: EventStore, *, save_checkpoint: bool = True) -> Portfolio:
-    """The portfolio projection of ``store``, brought up to date (and its checkpoint saved)."""
+def load_portfolio(
+    store: EventStore,
+    *,
+    save_checkpoint: bool = True,
+    from_zero: bool = False,
+    parallel: bool | None = None,
+) -> Portfolio:
+    """The portfolio projection of ``store``, brought up to date (and its checkpoint saved).
+
+    ``from_zero`` ignores the stored checkpoint and folds the whole log again; ``parallel`` is
+    passed to :func:`~dautu_adapters.review.projection.catch_up`.
+    """
     upcasters: Upcasters = getattr(store, "upcasters", NO_UPCASTERS)
     projection = PortfolioProjection(upcasters=upcasters)
-    return catch_up(store, projection, save=save_checkpoint).portfolio
+    return catch_up(
+        store, projection, save=save_checkpoint, from_zero=from_zero, parallel=parallel
+    ).portfolio
 
 
 def review_store(
@@ -42,18 +54,25 @@ def review_store(
     review_round: str | None = None,
     project_codes: Iterable[str] | None = None,
     save_checkpoint: bool = True,
+    from_zero: bool = False,
+    parallel: bool | None = None,
 ) -> PortfolioReview:
     """Review every project of ``store`` (or only ``project_codes``) as of ``as_of``.
 
     ``rulebooks`` default to the installed ones (builtins plus plugins).
     """
     books = rulebooks or installed_review_rulebooks(plugin_manager)
-    portfolio = load_portfolio(store, save_checkpoint=save_checkpoint)
+    portfolio = load_portfolio(
+        store, save_checkpoint=save_checkpoint, from_zero=from_zero, parallel=parallel
+    )
     timelines: Iterable[ProjectTimeline] = portfolio.timelines.values()
     if project_codes is not None:
         wanted = set(project_codes)
         timelines = [t for t in timelines if t.project_code in wanted]
-    return review_portfolio(timelines, as_of, books, known_at=known_at, review_round=review_round)
+    with collector_paused():
+        return review_portfolio(
+            timelines, as_of, books, known_at=known_at, review_round=review_round
+        )
 
 
 def summarize_store(
@@ -69,4 +88,5 @@ def summarize_store(
     with the full review (``summary.review``)."""
     books = rulebooks or installed_review_rulebooks(plugin_manager)
     portfolio = load_portfolio(store, save_checkpoint=save_checkpoint)
-    return summarize(portfolio, as_of, books, review_round=review_round)
+    with collector_paused():
+        return summarize(portfolio, as_of, books, review_round=review_round)

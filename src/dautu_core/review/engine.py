@@ -121,35 +121,41 @@ class ProjectReview:
         }
 
 
-def _reason(rule: ReviewRule, facts: ProjectFacts, versions: Iterable[int]) -> Reason:
-    return Reason(
-        rule_id=rule.id,
-        track=rule.track,
-        citation=rule.cite(),
-        citation_vi=rule.cite_vi(),
-        events=tuple(EventRef(facts.project_code, v) for v in versions),
-        detail_vi="",
-        detail_en="",
-        assumption=rule.assumption,
-    )
+def _rules_in_force(rulebook: ReviewRulebook, day: date) -> list[ReviewRule]:
+    """The rulebook's rules in force on ``day``, exclusive (scope) rules first."""
+    active = [rule for rule in rulebook.rules if rule.in_force(day)]
+    return [r for r in active if r.exclusive] + [r for r in active if not r.exclusive]
 
 
 def judge(
-    facts: ProjectFacts, rulebook: ReviewRulebook, review_round: str | None = None
+    facts: ProjectFacts,
+    rulebook: ReviewRulebook,
+    review_round: str | None = None,
+    *,
+    rules: Sequence[ReviewRule] | None = None,
 ) -> ProjectReview:
-    """Apply ``rulebook`` to ``facts`` (already as of the review date)."""
+    """Apply ``rulebook`` to ``facts`` (already as of the review date).
+
+    ``rules`` is :func:`_rules_in_force` of the rulebook on that date, when the caller judges
+    many projects on one date and has computed it once.
+    """
+    code = facts.project_code
     reasons: list[Reason] = []
-    active = [rule for rule in rulebook.rules if rule.in_force(facts.as_of)]
-    ordered = [r for r in active if r.exclusive] + [r for r in active if not r.exclusive]
-    for rule in ordered:
-        finding = rule.check(facts, rulebook.parameters)
+    parameters = rulebook.parameters
+    for rule in _rules_in_force(rulebook, facts.as_of) if rules is None else rules:
+        finding = rule.check(facts, parameters)
         if finding is None:
             continue
         reasons.append(
-            attrs.evolve(
-                _reason(rule, facts, finding.versions),
+            Reason(
+                rule_id=rule.id,
+                track=rule.track,
+                citation=rule.citation,
+                citation_vi=rule.citation_vi,
+                events=tuple(EventRef(code, v) for v in finding.versions),
                 detail_vi=finding.detail_vi,
                 detail_en=finding.detail_en,
+                assumption=rule.assumption,
             )
         )
         if rule.exclusive:
@@ -157,13 +163,16 @@ def judge(
     found = {reason.track for reason in reasons}
     tracks = tuple(t for t in rulebook.precedence if t in found)
     primary = tracks[0] if tracks else Track.ON_TRACK
+    if len(reasons) > 1:
+        rank = rulebook.precedence.index
+        reasons.sort(key=lambda r: rank(r.track))
     return ProjectReview(
-        project_code=facts.project_code,
+        project_code=code,
         as_of=facts.as_of,
         rulebook_id=rulebook.id,
         primary_track=primary,
         tracks=tracks or (Track.ON_TRACK,),
-        reasons=tuple(sorted(reasons, key=lambda r: rulebook.precedence.index(r.track))),
+        reasons=tuple(reasons),
         project_name=facts.project_name,
         district=facts.district,
         status=None if facts.status is None else facts.status.value,
@@ -256,8 +265,9 @@ def review_portfolio(
 ) -> PortfolioReview:
     """Review every project of ``timelines`` as of ``as_of``, sorted by project code."""
     book = _book(as_of, rulebooks)
+    rules = _rules_in_force(book, as_of)
     reviews = [
-        judge(facts_as_of(t, as_of, known_at), book, review_round)
+        judge(facts_as_of(t, as_of, known_at), book, review_round, rules=rules)
         for t in sorted(timelines, key=lambda t: t.project_code)
     ]
     return PortfolioReview(as_of=as_of, rulebook=book, projects=tuple(reviews))

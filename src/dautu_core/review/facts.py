@@ -151,6 +151,9 @@ class ProjectFacts:
     termination: Termination | None = None
     last_investor_action: Dated | None = None
     decisions: tuple[Decision, ...] = ()
+    late: Mapping[str, int] = attrs.field(factory=dict)
+    """Whole months late of each unmet milestone past due on :attr:`as_of` (computed once by
+    :func:`facts_as_of`: most rules ask)."""
 
     @property
     def is_approved(self) -> bool:
@@ -172,13 +175,7 @@ class ProjectFacts:
 
     def unmet_late(self) -> dict[str, int]:
         """Months late of the milestones not met yet that are past due."""
-        out = {}
-        for milestone in self.schedule:
-            if milestone.key not in self.milestones_met:
-                months = full_months_between(milestone.due, self.as_of)
-                if months > 0:
-                    out[milestone.key] = months
-        return out
+        return dict(self.late)
 
     def open_violations(
         self, categories: Iterable[ViolationCategory] | None = None
@@ -378,9 +375,16 @@ def facts_as_of(
                     authority=d["by"],
                 )
             )
+    late = {}
+    for milestone in schedule:
+        if milestone.key not in met and milestone.due < as_of:
+            months = full_months_between(milestone.due, as_of)
+            if months > 0:
+                late[milestone.key] = months
     return ProjectFacts(
         project_code=timeline.project_code,
         as_of=as_of,
+        late=late,
         version=version,
         schedule=schedule,
         milestones_met=met,

@@ -116,6 +116,15 @@ class ReviewRule:
     assumption: str | None = None
     exclusive: bool = False
     """An exclusive rule (scope) ends the review when it holds: no other track is looked for."""
+    citation: str = attrs.field(init=False, eq=False)
+    """The citations rendered as officials cite them in English ("61/2020/QH14, Art. 48(2)")."""
+    citation_vi: str = attrs.field(init=False, eq=False)
+    """The same in Vietnamese ("khoản 2 Điều 48 61/2020/QH14")."""
+
+    def __attrs_post_init__(self) -> None:
+        # Rendered once: every reason of every reviewed project repeats them.
+        object.__setattr__(self, "citation", "; ".join(c.cite() for c in self.citations))
+        object.__setattr__(self, "citation_vi", "; ".join(c.cite_vi() for c in self.citations))
 
     def in_force(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -123,10 +132,10 @@ class ReviewRule:
         )
 
     def cite(self) -> str:
-        return "; ".join(c.cite() for c in self.citations)
+        return self.citation
 
     def cite_vi(self) -> str:
-        return "; ".join(c.cite_vi() for c in self.citations)
+        return self.citation_vi
 
 
 @attrs.frozen(kw_only=True)

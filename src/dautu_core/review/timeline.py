@@ -29,6 +29,7 @@ from dautu_core.record import StoredRecord
 __all__ = [
     "ProjectTimeline",
     "TimelineEntry",
+    "entries_from_records",
     "entry_from_data",
     "entry_from_event",
     "entry_from_record",
@@ -55,8 +56,9 @@ class TimelineEntry:
 
     @classmethod
     def from_json(cls, value: Sequence[Any]) -> TimelineEntry:
+        """Inverse of :meth:`to_json` (the value comes from our own canonical JSON)."""
         version, type_name, effective, recorded, data = value
-        return cls(int(version), str(type_name), str(effective), str(recorded), dict(data))
+        return cls(version, type_name, effective, recorded, data)
 
 
 @attrs.frozen
@@ -239,12 +241,39 @@ def entry_from_data(
     )
 
 
+_DECODE = json.JSONDecoder().raw_decode
+
+
 def entry_from_record(record: StoredRecord, upcasters: Upcasters = NO_UPCASTERS) -> TimelineEntry:
-    """The entry of a record as a store returns it (its bytes are parsed, never changed)."""
-    value = json.loads(record.data)
+    """The entry of a record as a store returns it (its bytes are parsed, never changed).
+
+    Records are canonical UTF-8 JSON without surrounding space, so the text is decoded and
+    parsed directly (``json.loads`` would first sniff the encoding of every record).
+    """
+    value = _DECODE(record.data.decode("utf-8"))[0]
     return entry_from_data(
         record.version, value["type"], value["schema_version"], value["data"], upcasters
     )
+
+
+def entries_from_records(
+    items: Sequence[tuple[int, bytes]], upcasters: Upcasters = NO_UPCASTERS
+) -> list[TimelineEntry]:
+    """The entries of ``(version, record bytes)`` pairs, in order.
+
+    Plain data in, plain data out: a projection runner can hand pages of the log to another
+    process with it (see ``dautu_adapters.review.projection``).
+    """
+    decode = _DECODE
+    out = []
+    for version, data in items:
+        value = decode(data.decode("utf-8"))[0]
+        out.append(
+            entry_from_data(
+                version, value["type"], value["schema_version"], value["data"], upcasters
+            )
+        )
+    return out
 
 
 def entry_from_event(version: int, event: ev.ProjectEvent) -> TimelineEntry:
