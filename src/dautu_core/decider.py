@@ -14,7 +14,7 @@ import attrs
 from dautu_core import commands as cmd
 from dautu_core import events as ev
 from dautu_core.errors import RuleViolation
-from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebooks
+from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebook, Rulebooks
 from dautu_core.rules import check_event, policy_adjustment_triggers
 from dautu_core.state import ProjectState, _apply, effective_history, evolve
 
@@ -40,27 +40,38 @@ def decide(
     """
     book = rulebooks.in_force(command.effective_date, command.project_code)
     extra: dict[str, object] = {}
-    if isinstance(command, cmd.RequestAdjustment | cmd.AdjustProject):
+    if isinstance(command, cmd.RequestAdjustment):
         triggers = policy_adjustment_triggers(state, command.changes, book)
         needs_policy = bool(triggers) and state.has_policy_approval
-        if isinstance(command, cmd.RequestAdjustment):
-            extra = {"policy_adjustment_required": needs_policy, "triggers": triggers}
-        elif needs_policy and not command.policy_adjusted:
-            raise RuleViolation(
-                "Nội dung điều chỉnh thuộc trường hợp phải điều chỉnh chủ trương đầu tư "
-                f"({', '.join(triggers)}); cần quyết định chấp thuận điều chỉnh chủ trương",
-                "this adjustment requires an adjustment of the investment policy "
-                f"({', '.join(triggers)}); record it with policy_adjusted=True",
-                project_code=command.project_code,
-                field="policy_adjusted",
-                rule_id="policy_adjustment_triggers",
-                citation=book.cite("policy_adjustment_triggers").cite(),
-            )
+        extra = {"policy_adjustment_required": needs_policy, "triggers": triggers}
     event = event_from_command(command, **extra)
+    _check_policy_adjusted(state, event, book)
     check_event(state, event, book)
     if isinstance(event, ev.EventCorrected):
         _rejudge_corrected_history(state, event, rulebooks)
     return [event]
+
+
+def _check_policy_adjusted(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """An adjustment that meets an Art. 41(3) condition must come with a policy adjustment.
+
+    Checked on the event, like the rules of :mod:`dautu_core.rules`, so that a correction of an
+    earlier event (say, the approval's regime) re-judges the adjustments recorded after it.
+    """
+    if not isinstance(event, ev.ProjectAdjusted) or event.policy_adjusted:
+        return
+    triggers = policy_adjustment_triggers(state, event.changes, book)
+    if triggers and state.has_policy_approval:
+        raise RuleViolation(
+            "Nội dung điều chỉnh thuộc trường hợp phải điều chỉnh chủ trương đầu tư "
+            f"({', '.join(triggers)}); cần quyết định chấp thuận điều chỉnh chủ trương",
+            "this adjustment requires an adjustment of the investment policy "
+            f"({', '.join(triggers)}); record it with policy_adjusted=True",
+            project_code=event.project_code,
+            field="policy_adjusted",
+            rule_id="policy_adjustment_triggers",
+            citation=book.cite("policy_adjustment_triggers").cite(),
+        )
 
 
 def _rejudge_corrected_history(
@@ -72,6 +83,7 @@ def _rejudge_corrected_history(
     for version, event in effective_history(recorded):
         book = rulebooks.in_force(event.effective_date, event.project_code)
         try:
+            _check_policy_adjusted(rebuilt, event, book)
             check_event(rebuilt, event, book)
         except RuleViolation as refusal:
             raise RuleViolation(
