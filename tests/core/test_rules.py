@@ -28,6 +28,7 @@ from dautu_core import (
     Milestone,
     MilestoneKind,
     Money,
+    ProjectApproved,
     ProjectChanges,
     ProjectStatus,
     RecordDelay,
@@ -655,3 +656,29 @@ def test_an_event_of_another_project_is_refused() -> None:
         decide(other, state)
     assert (caught.value.rule_id, caught.value.field) == ("same_project", "project_code")
     assert "DA-0002" in caught.value.message_en and "DA-0001" in caught.value.message_en
+
+
+def test_a_correction_that_makes_an_adjustment_need_a_policy_adjustment_is_refused() -> None:
+    """policy_adjustment_triggers, re-judged after a correction — Law 61/2020/QH14, Art. 41(3):
+    amending an IRC-only approval into a policy approval makes an earlier change of objectives
+    one that needed a policy adjustment."""
+    irc_only = sample_approval(CODE, APPROVED_ON, regime=Regime.IRC)
+    new_objectives = adjust(
+        date(2023, 1, 1), ProjectChanges(objectives="Sản xuất bao bì"), policy_adjusted=False
+    )
+    approved = event_from_command(irc_only)
+    assert isinstance(approved, ProjectApproved)
+    as_policy = attrs.evolve(approved, regime=Regime.POLICY_APPROVAL_AND_IRC)
+    fix = CorrectEvent(
+        **env(date(2023, 6, 1)),
+        corrects_version=1,
+        action="amend",
+        reason="Sai hình thức",
+        replacement=as_policy,
+    )
+    SPEC.given(irc_only, new_objectives).when(fix).then_raises(
+        rule_id="policy_adjustment_triggers",
+        field="policy_adjusted",
+        citation=cite61("policy_adjustment_triggers"),
+        message_contains="objectives_change",
+    )

@@ -194,8 +194,9 @@ class When:
         return state
 
 
-def _show(event: ProjectEvent) -> str:
-    return f"{event.TYPE_NAME} {json.dumps(event_to_data(event), ensure_ascii=False)}"
+def _show(event: ProjectEvent, limit: int = 300) -> str:
+    text = f"{event.TYPE_NAME} {json.dumps(event_to_data(event), ensure_ascii=False)}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
