@@ -257,7 +257,7 @@ def reporting_violation_only(p: ProjectBuilder) -> None:
 
 def foreign_policy_approval_without_certificate(p: ProjectBuilder) -> None:
     """A foreign investor's project approved in policy, its registration certificate pending."""
-    approved = p.day(date(2022, 6, 1), date(2023, 6, 30))
+    approved = p.day(date(2022, 1, 1), date(2022, 12, 31))
     approve(p, approved, months=(9, 18, 36), regime=Regime.POLICY_APPROVAL, foreign=True)
 
 

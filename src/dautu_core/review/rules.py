@@ -283,8 +283,9 @@ def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | No
     """Whether a policy adjustment is pending or required, and why (not a rule on its own).
 
     Pending: the investor's request needs one (decided by the invariant rulebook when it was
-    recorded). Required: a milestone is late and the review date is already more than
-    ``policy_schedule_months`` past the first approved schedule, so any new schedule needs one.
+    recorded). Required: a milestone is later than the extension months the cap still allows,
+    or the review date is already more than ``policy_schedule_months`` past the first approved
+    schedule with a milestone late, so any new schedule needs one.
     """
     pending = f.pending_adjustment
     if pending is not None and pending.policy_adjustment_required:
@@ -299,6 +300,14 @@ def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | No
     if not f.has_policy_approval or f.original_last_due is None:
         return None
     late = f.unmet_late()
+    left = _months_left(f, p)
+    if late and left is not None and max(late.values()) > left:
+        vi, en = _late_text(late)
+        return Finding(
+            _versions(_approval(f), (e.version for e in f.extensions), _delay_versions(f, late)),
+            f"{vi}, quá thời gian còn được giãn tiến độ ({left} tháng)",
+            f"{en}, beyond the extension months left ({left})",
+        )
     limit = add_months(f.original_last_due, p.policy_schedule_months)
     if late and f.as_of > limit:
         return Finding(
