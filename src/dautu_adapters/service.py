@@ -199,14 +199,12 @@ class ProjectService:
         self, start: ProjectSnapshot, code: str, records: Sequence[StoredRecord]
     ) -> ProjectSnapshot:
         state = start.state
-        last_hash = start.last_hash
         upcasters = self.upcasters
         for record in records:
             if record.version != state.version + 1:
                 raise ConcurrencyConflict(code, state.version + 1, record.version)
             state = evolve(state, record.event(upcasters))
-            last_hash = record.hash
-        return ProjectSnapshot(state, last_hash)
+        return ProjectSnapshot(state, records[-1].hash if records else start.last_hash)
 
     def _remember(self, code: str, snapshot: ProjectSnapshot) -> None:
         if self._cache_size <= 0:

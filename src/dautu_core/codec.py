@@ -127,36 +127,144 @@ def _hints(cls: type) -> dict[str, Any]:
     return hints
 
 
-def _from_data(hint: Any, data: Any, upcasters: Upcasters) -> Any:
+Decoder = Callable[[Any, Upcasters], Any]
+"""Turns the JSON value of one field back into its Python value."""
+
+_DECODERS: dict[Any, Decoder] = {}
+_EVENT_DECODERS: dict[type, Decoder] = {}
+
+
+def _identity(data: Any, _upcasters: Upcasters) -> Any:
+    return data
+
+
+def _decoder(hint: Any) -> Decoder:
+    """The decoder of a type hint, built once and cached.
+
+    Why compiled decoders: reading a project folds every one of its records, and inspecting
+    ``typing`` hints for every field of every record dominated the time of a rebuild. The
+    decision "what does this hint need" is taken once per hint; decoding is then plain calls.
+    Constructors still run, so every value is validated and normalised as when it was made.
+    """
+    try:
+        return _DECODERS[hint]
+    except KeyError:
+        decoder = _DECODERS[hint] = _build_decoder(hint)
+        return decoder
+    except TypeError:  # an unhashable hint: build it every time (none in the core)
+        return _build_decoder(hint)
+
+
+def _build_decoder(hint: Any) -> Decoder:
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        if data is None:
-            return None
         options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _from_data(options[0], data, upcasters)
+        inner = _decoder(options[0])
+        if inner is _identity:
+            return _identity
+
+        def optional(data: Any, upcasters: Upcasters) -> Any:
+            return None if data is None else inner(data, upcasters)
+
+        return optional
     if origin is tuple:
         (item_hint, _ellipsis) = typing.get_args(hint)
-        return tuple(_from_data(item_hint, item, upcasters) for item in data)
+        item = _decoder(item_hint)
+        if item is _identity:
+            return lambda data, _upcasters: tuple(data)
+        return lambda data, upcasters: tuple([item(value, upcasters) for value in data])
     if origin is not None and origin in (Mapping, dict, typing.Mapping):
         _, value_hint = typing.get_args(hint)
-        return {k: _from_data(value_hint, v, upcasters) for k, v in data.items()}
+        value_decoder = _decoder(value_hint)
+        return lambda data, upcasters: {k: value_decoder(v, upcasters) for k, v in data.items()}
     if hint is Any or hint in (bool, int, str):
-        return data
+        return _identity
     if isinstance(hint, type):
         if issubclass(hint, ev.ProjectEvent):
-            return event_from_data(data["type"], data["schema_version"], data["data"], upcasters)
+            return lambda data, upcasters: event_from_data(
+                data["type"], data["schema_version"], data["data"], upcasters
+            )
         if issubclass(hint, Enum):
-            return hint(data)
+            return lambda data, _upcasters: hint(data)
         if hint is datetime:
-            return datetime.fromisoformat(data)
+            return lambda data, _upcasters: datetime.fromisoformat(data)
         if hint is date:
-            return date.fromisoformat(data)
+            return lambda data, _upcasters: date.fromisoformat(data)
         if hint is Decimal:
-            return Decimal(data)
+            return lambda data, _upcasters: Decimal(data)
         if attrs.has(hint):
-            hints = _hints(hint)
-            return hint(**{k: _from_data(hints[k], v, upcasters) for k, v in data.items()})
-    raise TypeError(f"cannot decode {hint!r}")
+            return _value_decoder(hint)
+
+    def undecodable(_data: Any, _upcasters: Upcasters) -> Any:
+        raise TypeError(f"cannot decode {hint!r}")
+
+    return undecodable
+
+
+def _attrs_decoder(cls: type) -> Decoder:
+    """Decode a JSON object into ``cls`` (an attrs class) through its constructor.
+
+    An unknown field raises ``KeyError`` (reported by :func:`event_from_data`). Field decoders
+    are looked up lazily so that classes may refer to themselves.
+    """
+    fields: dict[str, Decoder | None] = {}
+
+    def field_decoder(name: str) -> Decoder | None:
+        hint = _hints(cls)[name]  # KeyError: unknown field
+        decoder: Decoder | None = _decoder(hint)
+        if decoder is _identity:
+            decoder = None
+        fields[name] = decoder
+        return decoder
+
+    def decode(data: Any, upcasters: Upcasters) -> Any:
+        kwargs = {}
+        for name, value in data.items():
+            try:
+                decoder = fields[name]
+            except KeyError:
+                decoder = field_decoder(name)
+            kwargs[name] = value if decoder is None else decoder(value, upcasters)
+        return cls(**kwargs)
+
+    return decode
+
+
+_VALUE_CACHE_SIZE = 4096
+
+
+def _value_decoder(cls: type) -> Decoder:
+    """Like :func:`_attrs_decoder`, remembering values already decoded.
+
+    Why: the same actor, authority, legal basis or location appears in most records of a
+    project, and validating their text (NFC, legacy-encoding check) again for each record was a
+    large share of a rebuild. Values are frozen, so one validated instance can be shared.
+    Objects holding lists or objects are not remembered (their parts are). The key records
+    each value's type, so that ``true`` and ``1`` never share an entry.
+    """
+    decode = _attrs_decoder(cls)
+    cache: dict[tuple[tuple[str, type, Any], ...], Any] = {}
+
+    def cached(data: Any, upcasters: Upcasters) -> Any:
+        key = tuple([(name, value.__class__, value) for name, value in data.items()])
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # a list or an object inside: not hashable, not remembered
+            return decode(data, upcasters)
+        value = decode(data, upcasters)
+        if len(cache) >= _VALUE_CACHE_SIZE:
+            cache.clear()
+        cache[key] = value
+        return value
+
+    return cached
+
+
+def _from_data(hint: Any, data: Any, upcasters: Upcasters) -> Any:
+    """Decode ``data`` as ``hint`` describes it (see :func:`_decoder`)."""
+    return _decoder(hint)(data, upcasters)
 
 
 def event_from_data(
@@ -177,9 +285,12 @@ def event_from_data(
         )
     if schema_version != cls.SCHEMA_VERSION:
         data = upcasters.upcast(type_name, schema_version, dict(data), cls.SCHEMA_VERSION)
-    hints = _hints(cls)
+    decode = _EVENT_DECODERS.get(cls)
+    if decode is None:
+        decode = _EVENT_DECODERS[cls] = _attrs_decoder(cls)
     try:
-        return cls(**{k: _from_data(hints[k], v, upcasters) for k, v in data.items()})
+        event: ev.ProjectEvent = decode(data, upcasters)
+        return event
     except KeyError as exc:
         raise InvalidValue(
             f"Trường không xác định {exc.args[0]!r} trong {type_name} phiên bản {schema_version}",

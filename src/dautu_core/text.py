@@ -31,10 +31,12 @@ __all__ = [
 # Symbols that TCVN3 (ABC) uses for Vietnamese letters and that real Vietnamese text never
 # contains. Two of them in one string, or one squeezed between two letters, is mojibake.
 _TCVN3_SYMBOLS = "µ¸¶·¹¨»¾¼½©ª«¬¦÷§®"
+_TCVN3_ANY = re.compile(f"[{re.escape(_TCVN3_SYMBOLS)}]")
 _TCVN3_INSIDE_WORD = re.compile(rf"[^\W\d_][{_TCVN3_SYMBOLS}][^\W\d_]")
 # VNI writes a base vowel followed by a tone byte; as cp1252 these come out as "ø", "û", "ï"
 # (grave, hook, dot below) right after a vowel, letters Vietnamese itself never uses.
 _VNI_TONE = re.compile(r"[aeiouyâêôAEIOUYÂÊÔ][øûïØÛÏ]")
+_SUSPECT = re.compile(f"[{re.escape(_TCVN3_SYMBOLS)}øûïØÛÏ]")
 
 
 def nfc(value: str) -> str:
@@ -48,7 +50,9 @@ def looks_like_legacy_encoding(value: str) -> str | None:
     A heuristic, deliberately conservative: a single trade-mark sign after a company name or a
     Danish "ø" in an investor's name does not trip it.
     """
-    symbols = sum(1 for ch in value if ch in _TCVN3_SYMBOLS)
+    if value.isascii() or not _SUSPECT.search(value):
+        return None  # every sign looked for below needs one of the _SUSPECT characters
+    symbols = len(_TCVN3_ANY.findall(value))
     if symbols >= 2 or _TCVN3_INSIDE_WORD.search(value):
         return "TCVN3 (ABC)"
     if len(_VNI_TONE.findall(value)) >= 2:

@@ -155,6 +155,14 @@ def test_a_postgres_connection_dropped_mid_append_writes_nothing(
     assert store.read_log() == before
     assert store.read_stream("big") == [] and store.read_stream("small") == []
 
-    # The pool recovers: the same store writes again.
-    assert store.append([AppendBatch("small", 0, project_records("small"))])
+    # The pool recovers: the same store writes again, and the global log has no gap where
+    # the rolled-back insert had taken notification ids.
+    top = before[-1].position
+    assert store.append([AppendBatch("small", 0, project_records("small"))]) == [
+        top + 1,
+        top + 2,
+        top + 3,
+        top + 4,
+    ]
+    assert [r.position for r in store.read_log()] == list(range(1, top + 5))
     assert store.project_codes() == ["before", "small"]

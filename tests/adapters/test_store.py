@@ -66,6 +66,21 @@ def test_a_stale_expected_version_is_refused_in_both_directions(
     assert store.read_log() == before
 
 
+def test_positions_stay_gap_free_after_refused_appends(store_url: str, opened: Opener) -> None:
+    store = opened(store_url)
+    store.append([AppendBatch("A", 0, project_records("A"))])
+    for expected in (0, 1, 7):  # refused by the database's unique constraint or by the check
+        with pytest.raises(ConcurrencyConflict):
+            store.append(
+                [AppendBatch("B", 0, project_records("B")), AppendBatch("A", expected, ())]
+                if expected == 7
+                else [AppendBatch("A", expected, project_records("A"))]
+            )
+
+    assert store.append([AppendBatch("B", 0, project_records("B"))]) == [5, 6, 7, 8]
+    assert [r.position for r in store.read_log()] == list(range(1, 9))
+
+
 def test_a_batch_of_many_projects_is_all_or_nothing(store_url: str, opened: Opener) -> None:
     store = opened(store_url)
     store.append([AppendBatch("B", 0, project_records("B"))])

@@ -40,7 +40,7 @@ from dautu_adapters.stores.checkpoints import (
     SQLiteCheckpoints,
 )
 from dautu_adapters.stores.errors import StorageError
-from dautu_adapters.stores.recorders import PositionedPOPORecorder
+from dautu_adapters.stores.recorders import PositionedPOPORecorder, use_sqlite_pragmas
 from dautu_adapters.stores.sealing import RecordSealer, cipher_environment
 from dautu_adapters.stores.store import RecorderStore
 from dautu_adapters.stores.urls import (
@@ -139,7 +139,11 @@ def sqlite_database_name(url: StoreURL) -> str:
 def open_sqlite_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     """``sqlite:///file.db``: eventsourcing's SQLite recorder (WAL mode), one file per store.
 
-    URL query: ``compress=1``, ``lock_timeout=SECONDS`` (how long a writer waits for another).
+    URL query: ``compress=1``, ``lock_timeout=SECONDS`` (how long a writer waits for another),
+    ``synchronous=full|normal`` (SQLite's ``PRAGMA synchronous``; default ``full``: every
+    command is on disk when ``append`` returns. ``normal`` skips the flush to disk at each
+    commit: a crash of the program loses nothing, a power cut may lose the last commands but
+    never leaves half of one).
     """
     from eventsourcing.sqlite import SQLiteFactory
 
@@ -153,8 +157,18 @@ def open_sqlite_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     if parsed.query.get("lock_timeout"):
         env["SQLITE_LOCK_TIMEOUT"] = parsed.query["lock_timeout"]
     env |= _extra_env(options)
+    synchronous = parsed.query.get("synchronous", "").strip().lower()
+    if synchronous not in ("", "full", "normal", "extra"):
+        raise InvalidValue(
+            f"synchronous phải là full, normal hoặc extra, nhận được {synchronous!r}",
+            f"synchronous must be full, normal or extra, got {synchronous!r}",
+            field="synchronous",
+            rule_id="store_options",
+        )
     try:
         factory = SQLiteFactory(Environment(env=env))
+        if synchronous:
+            use_sqlite_pragmas(factory.datastore, [f"PRAGMA synchronous={synchronous}"])
         recorder = factory.application_recorder()
         checkpoints = SQLiteCheckpoints(factory.datastore)
     except PersistenceError as exc:

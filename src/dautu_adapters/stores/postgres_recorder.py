@@ -3,7 +3,13 @@
 1. Stream reads return ``Notification`` objects carrying the global position (the row's
    ``notification_id``, already selected by eventsourcing's own query), see
    :mod:`dautu_adapters.stores.recorders`.
-2. Inserts are *not* retried blindly after a lost connection. eventsourcing retries an insert
+2. Positions stay gap-free. PostgreSQL hands out ``notification_id`` values from a sequence,
+   and a rolled-back insert (a unique-constraint refusal, a dropped connection) has used some
+   of them for good, which would leave a hole in the global log. Every insert transaction
+   therefore first takes eventsourcing's exclusive table lock and sets the sequence back to
+   the highest committed id + 1; under that lock no other insert is in flight, so the ids it
+   hands out follow on without a gap.
+3. Inserts are *not* retried blindly after a lost connection. eventsourcing retries an insert
    ten times on ``OperationalError``; if the connection dropped after the server committed, the
    retry would fail on the unique constraint and look like a concurrent write, and the service
    would then decide the same command a second time. dautu instead reports the lost
@@ -22,7 +28,9 @@ from uuid import UUID
 from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
-from psycopg.sql import SQL
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier, Literal
 
 __all__ = ["PositionedPostgresRecorder"]
 
@@ -30,7 +38,25 @@ _insert_once = inspect.unwrap(PostgresApplicationRecorder.insert_events)
 
 
 class PositionedPostgresRecorder(PostgresApplicationRecorder):
-    """eventsourcing's PostgreSQL recorder; positions on stream reads, no blind insert retry."""
+    """eventsourcing's PostgreSQL recorder; positions on stream reads, gap-free positions, no
+    blind insert retry."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        schema, table = self.datastore.schema, self.events_table_name
+        qualified = f"{Identifier(schema).as_string()}.{Identifier(table).as_string()}"
+        self._rewind_sequence = SQL(
+            "SELECT setval(pg_get_serial_sequence({qualified}, 'notification_id'), "
+            "COALESCE((SELECT MAX(notification_id) FROM {schema}.{table}), 0) + 1, false)"
+        ).format(qualified=Literal(qualified), schema=Identifier(schema), table=Identifier(table))
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        """Runs first in eventsourcing's insert transaction: lock, then rewind the sequence."""
+        super()._insert_events(curs, stored_events, **kwargs)
+        self._lock_table(curs)
+        curs.execute(self._rewind_sequence, prepare=True)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

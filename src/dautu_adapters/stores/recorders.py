@@ -19,10 +19,15 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 from eventsourcing.popo import POPOApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteDatastore,
+)
 from eventsourcing.utils import reversed_keys
 
-__all__ = ["PositionedPOPORecorder", "PositionedSQLiteRecorder"]
+__all__ = ["PositionedPOPORecorder", "PositionedSQLiteRecorder", "use_sqlite_pragmas"]
 
 
 class PositionedPOPORecorder(POPOApplicationRecorder):
@@ -96,9 +101,10 @@ class PositionedSQLiteRecorder(SQLiteApplicationRecorder):
             params.append(limit)
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(statement, params)
+            # Every row belongs to ``originator_id``: no need to parse each row's id back.
             return [
                 Notification(
-                    originator_id=self.convert_originator_id(row[1]),
+                    originator_id=originator_id,
                     originator_version=row[2],
                     topic=row[3],
                     state=row[4],
@@ -106,3 +112,38 @@ class PositionedSQLiteRecorder(SQLiteApplicationRecorder):
                 )
                 for row in cursor.fetchall()
             ]
+
+
+class _PragmaSQLiteConnectionPool(SQLiteConnectionPool):
+    """eventsourcing's SQLite pool that runs PRAGMA statements on every new connection."""
+
+    def __init__(self, *, pragmas: Sequence[str], **kwargs: Any) -> None:
+        self._pragmas = tuple(pragmas)
+        super().__init__(**kwargs)
+
+    def _create_connection(self) -> SQLiteConnection:
+        connection = super()._create_connection()
+        cursor = connection.cursor()
+        for pragma in self._pragmas:
+            cursor.execute(pragma)
+        return connection
+
+
+def use_sqlite_pragmas(datastore: SQLiteDatastore, pragmas: Sequence[str]) -> None:
+    """Make every connection of ``datastore`` (not used yet) run ``pragmas`` first.
+
+    eventsourcing's SQLite datastore has no setting for PRAGMAs such as ``synchronous``; its
+    pool is replaced, before any connection exists, by one that runs them.
+    """
+    old = datastore.pool
+    datastore.pool = _PragmaSQLiteConnectionPool(
+        pragmas=pragmas,
+        db_name=old.db_name,
+        lock_timeout=old.lock_timeout,
+        pool_size=old.pool_size,
+        max_overflow=old.max_overflow,
+        pool_timeout=old.pool_timeout,
+        max_age=old.max_age,
+        pre_ping=old.pre_ping,
+    )
+    old.close()
