@@ -91,6 +91,7 @@ def dautu_register_exporters(register: RegisterExporter) -> None:
     """Offer exporters, one ``register(name, exporter, description)`` call each.
 
     ``name`` is what users type after ``dautu export`` (``"audit-bundle"``, ``"oc4ids"``).
+    A later registration of the same name is refused with a warning naming both plugins.
     """
 
 
@@ -105,4 +106,9 @@ def dautu_register_rulebooks(register: RegisterRulebook) -> None:
 
 @hookspec
 def dautu_register_review_rulebooks(register: RegisterReviewRulebook) -> None:
-    """Offer review rulebooks: the dated rules that propose a handling track per project."""
+    """Offer review rulebooks: the dated rules that propose a handling track per project.
+
+    Registered by their ``id``. One with the id of a builtin review rulebook replaces it (a
+    province's own reading); two third-party plugins offering the same id: the first is kept,
+    with a warning naming both.
+    """

@@ -160,14 +160,18 @@ class DautuPluginManager(pluggy.PluginManager):
         where = info.describe()
         if info.entry_point:
             where += f", entry point '{info.entry_point}'"
-        message_vi = f"Bỏ qua plugin dautu {where}: {problem}"
-        message_en = f"dautu plugin {where} is ignored: {problem}"
         if self.strict:
-            raise PluginError(message_vi, message_en, field="plugin", rule_id="plugin_load") from (
-                exc
-            )
+            raise PluginError(
+                f"Plugin dautu {where} bị lỗi ({STRICT_ENV}=1): {problem}",
+                f"dautu plugin {where} failed ({STRICT_ENV}=1): {problem}",
+                field="plugin",
+                rule_id="plugin_load",
+            ) from exc
         warnings.warn(
-            f"{message_en} (set {STRICT_ENV}=1 to make this an error)", PluginWarning, stacklevel=3
+            f"dautu plugin {where} is ignored: {problem} "
+            f"(set {STRICT_ENV}=1 to make this an error)",
+            PluginWarning,
+            stacklevel=3,
         )
 
 
