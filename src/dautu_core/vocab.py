@@ -35,11 +35,11 @@ class Labelled(StrEnum):
 
     @property
     def label_vi(self) -> str:
-        return _LABELS[self][0]
+        return _LABELS[_key(self)][0]
 
     @property
     def label_en(self) -> str:
-        return _LABELS[self][1]
+        return _LABELS[_key(self)][1]
 
     def label(self, lang: str = "vi") -> str:
         return self.label_vi if lang == "vi" else self.label_en
@@ -139,90 +139,102 @@ class CorrectionAction(Labelled):
     AMEND = "amend"
 
 
-_LABELS: dict[StrEnum, tuple[str, str]] = {
-    ProjectStatus.APPROVED: ("Đang thực hiện", "In progress"),
-    ProjectStatus.SUSPENDED: ("Ngừng hoạt động", "Suspended"),
-    ProjectStatus.TERMINATED: ("Chấm dứt hoạt động", "Terminated"),
-    Regime.POLICY_APPROVAL: ("Chấp thuận chủ trương đầu tư", "Investment policy approval"),
-    Regime.IRC: ("Giấy chứng nhận đăng ký đầu tư", "Investment registration certificate"),
-    Regime.POLICY_APPROVAL_AND_IRC: (
+def _key(member: StrEnum) -> tuple[type, str]:
+    """Labels are looked up by vocabulary *and* value: ``ViolationCategory.LAND`` and
+    ``AdjustmentKind.LAND`` are both ``"land"`` and equal as strings, but not the same word."""
+    return (type(member), member.value)
+
+
+_LABELS: dict[tuple[type, str], tuple[str, str]] = {
+    _key(ProjectStatus.APPROVED): ("Đang thực hiện", "In progress"),
+    _key(ProjectStatus.SUSPENDED): ("Ngừng hoạt động", "Suspended"),
+    _key(ProjectStatus.TERMINATED): ("Chấm dứt hoạt động", "Terminated"),
+    _key(Regime.POLICY_APPROVAL): ("Chấp thuận chủ trương đầu tư", "Investment policy approval"),
+    _key(Regime.IRC): ("Giấy chứng nhận đăng ký đầu tư", "Investment registration certificate"),
+    _key(Regime.POLICY_APPROVAL_AND_IRC): (
         "Chấp thuận chủ trương và cấp Giấy chứng nhận đăng ký đầu tư",
         "Policy approval and investment registration certificate",
     ),
-    AuthorityLevel.CENTRAL: ("Trung ương", "Central"),
-    AuthorityLevel.PROVINCIAL: ("Cấp tỉnh", "Provincial"),
-    AuthorityLevel.DISTRICT: ("Cấp huyện", "District"),
-    AuthorityLevel.COMMUNE: ("Cấp xã", "Commune"),
-    MilestoneKind.CAPITAL_CONTRIBUTION: ("Góp vốn", "Capital contribution"),
-    MilestoneKind.CONSTRUCTION_START: ("Khởi công xây dựng", "Construction start"),
-    MilestoneKind.OPERATION_START: ("Đi vào hoạt động", "Start of operation"),
-    MilestoneKind.PHASE: ("Giai đoạn", "Phase"),
-    ViolationCategory.INVESTMENT: ("Đầu tư", "Investment"),
-    ViolationCategory.LAND: ("Đất đai", "Land"),
-    ViolationCategory.ENVIRONMENT: ("Môi trường", "Environment"),
-    ViolationCategory.CONSTRUCTION: ("Xây dựng", "Construction"),
-    ViolationCategory.MINERALS: ("Khoáng sản", "Minerals"),
-    ViolationCategory.REPORTING: ("Chế độ báo cáo", "Reporting"),
-    ViolationCategory.DEPOSIT: ("Ký quỹ", "Deposit"),
-    ExtensionGround.FORCE_MAJEURE: ("Sự kiện bất khả kháng", "Force majeure"),
-    ExtensionGround.LAND_HANDOVER_DELAY: (
+    _key(AuthorityLevel.CENTRAL): ("Trung ương", "Central"),
+    _key(AuthorityLevel.PROVINCIAL): ("Cấp tỉnh", "Provincial"),
+    _key(AuthorityLevel.DISTRICT): ("Cấp huyện", "District"),
+    _key(AuthorityLevel.COMMUNE): ("Cấp xã", "Commune"),
+    _key(MilestoneKind.CAPITAL_CONTRIBUTION): ("Góp vốn", "Capital contribution"),
+    _key(MilestoneKind.CONSTRUCTION_START): ("Khởi công xây dựng", "Construction start"),
+    _key(MilestoneKind.OPERATION_START): ("Đi vào hoạt động", "Start of operation"),
+    _key(MilestoneKind.PHASE): ("Giai đoạn", "Phase"),
+    _key(ViolationCategory.INVESTMENT): ("Đầu tư", "Investment"),
+    _key(ViolationCategory.LAND): ("Đất đai", "Land"),
+    _key(ViolationCategory.ENVIRONMENT): ("Môi trường", "Environment"),
+    _key(ViolationCategory.CONSTRUCTION): ("Xây dựng", "Construction"),
+    _key(ViolationCategory.MINERALS): ("Khoáng sản", "Minerals"),
+    _key(ViolationCategory.REPORTING): ("Chế độ báo cáo", "Reporting"),
+    _key(ViolationCategory.DEPOSIT): ("Ký quỹ", "Deposit"),
+    _key(ExtensionGround.FORCE_MAJEURE): ("Sự kiện bất khả kháng", "Force majeure"),
+    _key(ExtensionGround.LAND_HANDOVER_DELAY): (
         "Nhà nước chậm bàn giao đất hoặc chậm chuyển mục đích sử dụng đất",
         "State late handing over land or changing its use",
     ),
-    ExtensionGround.STATE_AGENCY_REQUEST_OR_DELAY: (
+    _key(ExtensionGround.STATE_AGENCY_REQUEST_OR_DELAY): (
         "Theo yêu cầu hoặc do cơ quan nhà nước chậm thực hiện thủ tục",
         "State agency request or delay",
     ),
-    ExtensionGround.PLANNING_CHANGE: ("Điều chỉnh quy hoạch", "Planning change"),
-    ExtensionGround.OBJECTIVES_CHANGE: ("Thay đổi mục tiêu dự án", "Change of objectives"),
-    ExtensionGround.CAPITAL_INCREASE: (
+    _key(ExtensionGround.PLANNING_CHANGE): ("Điều chỉnh quy hoạch", "Planning change"),
+    _key(ExtensionGround.OBJECTIVES_CHANGE): ("Thay đổi mục tiêu dự án", "Change of objectives"),
+    _key(ExtensionGround.CAPITAL_INCREASE): (
         "Tăng tổng vốn đầu tư từ 20% trở lên",
         "Capital increase of 20% or more",
     ),
-    AdjustmentKind.CAPITAL: ("Vốn đầu tư", "Investment capital"),
-    AdjustmentKind.SCHEDULE: ("Tiến độ", "Schedule"),
-    AdjustmentKind.LAND: ("Diện tích đất", "Land area"),
-    AdjustmentKind.LOCATION: ("Địa điểm", "Location"),
-    AdjustmentKind.OBJECTIVES: ("Mục tiêu", "Objectives"),
-    AdjustmentKind.INVESTOR: ("Nhà đầu tư", "Investor"),
-    AdjustmentKind.DURATION: ("Thời hạn hoạt động", "Duration"),
-    SuspensionGround.INVESTOR_NOTICE: ("Nhà đầu tư tự ngừng", "Investor's own notice"),
-    SuspensionGround.HERITAGE_PROTECTION: ("Bảo vệ di tích, di sản", "Heritage protection"),
-    SuspensionGround.ENVIRONMENT_BREACH: ("Vi phạm về môi trường", "Environmental breach"),
-    SuspensionGround.LABOUR_SAFETY_BREACH: ("Vi phạm an toàn lao động", "Labour-safety breach"),
-    SuspensionGround.COURT_OR_ARBITRAL_DECISION: (
+    _key(AdjustmentKind.CAPITAL): ("Vốn đầu tư", "Investment capital"),
+    _key(AdjustmentKind.SCHEDULE): ("Tiến độ", "Schedule"),
+    _key(AdjustmentKind.LAND): ("Diện tích đất", "Land area"),
+    _key(AdjustmentKind.LOCATION): ("Địa điểm", "Location"),
+    _key(AdjustmentKind.OBJECTIVES): ("Mục tiêu", "Objectives"),
+    _key(AdjustmentKind.INVESTOR): ("Nhà đầu tư", "Investor"),
+    _key(AdjustmentKind.DURATION): ("Thời hạn hoạt động", "Duration"),
+    _key(SuspensionGround.INVESTOR_NOTICE): ("Nhà đầu tư tự ngừng", "Investor's own notice"),
+    _key(SuspensionGround.HERITAGE_PROTECTION): ("Bảo vệ di tích, di sản", "Heritage protection"),
+    _key(SuspensionGround.ENVIRONMENT_BREACH): ("Vi phạm về môi trường", "Environmental breach"),
+    _key(SuspensionGround.LABOUR_SAFETY_BREACH): (
+        "Vi phạm an toàn lao động",
+        "Labour-safety breach",
+    ),
+    _key(SuspensionGround.COURT_OR_ARBITRAL_DECISION): (
         "Theo bản án, quyết định của Tòa án, Trọng tài",
         "Court or arbitral decision",
     ),
-    SuspensionGround.REPEATED_VIOLATIONS: (
+    _key(SuspensionGround.REPEATED_VIOLATIONS): (
         "Vi phạm nhiều lần đã bị xử phạt",
         "Repeated sanctioned violations",
     ),
-    SuspensionGround.DEFENCE_SECURITY: ("Quốc phòng, an ninh", "Defence or security"),
-    TerminationGround.INVESTOR_DECISION: ("Nhà đầu tư quyết định chấm dứt", "Investor's decision"),
-    TerminationGround.TERM_EXPIRED: ("Hết thời hạn hoạt động", "Term expired"),
-    TerminationGround.SUSPENSION_NOT_REMEDIED: (
+    _key(SuspensionGround.DEFENCE_SECURITY): ("Quốc phòng, an ninh", "Defence or security"),
+    _key(TerminationGround.INVESTOR_DECISION): (
+        "Nhà đầu tư quyết định chấm dứt",
+        "Investor's decision",
+    ),
+    _key(TerminationGround.TERM_EXPIRED): ("Hết thời hạn hoạt động", "Term expired"),
+    _key(TerminationGround.SUSPENSION_NOT_REMEDIED): (
         "Không khắc phục được điều kiện ngừng hoạt động",
         "Causes of suspension not remedied",
     ),
-    TerminationGround.SITE_LOST_NOT_RELOCATED: (
+    _key(TerminationGround.SITE_LOST_NOT_RELOCATED): (
         "Không được tiếp tục sử dụng địa điểm và không điều chỉnh địa điểm trong 6 tháng",
         "Site lost and not relocated within 6 months",
     ),
-    TerminationGround.INVESTOR_UNREACHABLE: (
+    _key(TerminationGround.INVESTOR_UNREACHABLE): (
         "Ngừng hoạt động, không liên lạc được với nhà đầu tư sau 12 tháng",
         "Investor unreachable 12 months after suspension",
     ),
-    TerminationGround.LAND_RECOVERED: (
+    _key(TerminationGround.LAND_RECOVERED): (
         "Bị thu hồi đất do không đưa đất vào sử dụng hoặc chậm đưa đất vào sử dụng",
         "Land recovered for non-use or late use",
     ),
-    TerminationGround.DEPOSIT_NOT_PAID: ("Không ký quỹ", "Deposit not paid"),
-    TerminationGround.SHAM_TRANSACTION: ("Giao dịch dân sự giả tạo", "Sham transaction"),
-    TerminationGround.COURT_OR_ARBITRAL_DECISION: (
+    _key(TerminationGround.DEPOSIT_NOT_PAID): ("Không ký quỹ", "Deposit not paid"),
+    _key(TerminationGround.SHAM_TRANSACTION): ("Giao dịch dân sự giả tạo", "Sham transaction"),
+    _key(TerminationGround.COURT_OR_ARBITRAL_DECISION): (
         "Theo bản án, quyết định của Tòa án, Trọng tài",
         "Court or arbitral decision",
     ),
-    CorrectionAction.RETRACT: ("Huỷ bỏ", "Retract"),
-    CorrectionAction.AMEND: ("Sửa đổi", "Amend"),
+    _key(CorrectionAction.RETRACT): ("Huỷ bỏ", "Retract"),
+    _key(CorrectionAction.AMEND): ("Sửa đổi", "Amend"),
 }

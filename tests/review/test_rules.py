@@ -257,6 +257,7 @@ def test_open_land_or_environment_violations_and_only_open_ones() -> None:
     assert land.primary_track is Track.LAND_ENVIRONMENT_VIOLATION
     assert versions(found_reason) == [2]
     assert "45/2013/QH13" in found_reason.citation and "72/2020/QH14" in found_reason.citation
+    assert found_reason.detail_vi.startswith("Vi phạm về đất đai chưa khắc phục")
     assert Track.LAND_ENVIRONMENT_VIOLATION not in remedied_environment.tracks
 
 
