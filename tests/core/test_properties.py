@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import attrs
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dautu_core import (
@@ -33,10 +33,14 @@ from dautu_core.state import ProjectState, effective_history
 from dautu_core.testing import sample_approval, sample_envelope
 from dautu_core.testing import strategies as s
 
+GENERATED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+"""Events and project lives take milliseconds each to build: no deadline, no speed check
+(the suite also runs on busy machines)."""
+
 # --- codec and stored records -------------------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None)
+@settings(GENERATED, max_examples=150)
 @given(s.events())
 def test_every_event_survives_encode_and_decode(event: ProjectEvent) -> None:
     type_name, version, payload = encode_event(event)
@@ -47,7 +51,7 @@ def test_every_event_survives_encode_and_decode(event: ProjectEvent) -> None:
     assert encode_event(decoded)[2] == payload
 
 
-@settings(max_examples=100, deadline=None)
+@settings(GENERATED, max_examples=100)
 @given(s.events(), st.one_of(st.just(GENESIS), st.binary(min_size=1).map(record_hash)))
 def test_every_event_survives_its_stored_record(event: ProjectEvent, prev: str) -> None:
     data = make_record(event, prev)
@@ -58,7 +62,7 @@ def test_every_event_survives_its_stored_record(event: ProjectEvent, prev: str) 
     assert make_record(record.event(), prev) == data
 
 
-@settings(max_examples=100, deadline=None)
+@settings(GENERATED, max_examples=100)
 @given(s.events())
 def test_canonical_bytes_do_not_depend_on_the_normal_form_typed(event: ProjectEvent) -> None:
     data = make_record(event, GENESIS)
@@ -71,7 +75,7 @@ def test_canonical_bytes_do_not_depend_on_the_normal_form_typed(event: ProjectEv
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(GENERATED, max_examples=60)
 @given(s.delay_recorded(project_code="DA-0001"), s.aware_datetimes())
 def test_recorded_time_keeps_its_instant_and_offset(event: ProjectEvent, moment: Any) -> None:
     event = attrs.evolve(event, recorded_at=moment)
@@ -83,7 +87,7 @@ def test_recorded_time_keeps_its_instant_and_offset(event: ProjectEvent, moment:
 # --- the fold ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(GENERATED, max_examples=60)
 @given(s.histories(max_size=15))
 def test_fold_is_successive_evolve(events: list[ProjectEvent]) -> None:
     state = ProjectState()
@@ -127,7 +131,7 @@ def _view(state: ProjectState) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=80, deadline=None)
+@settings(GENERATED, max_examples=80)
 @given(s.histories(max_size=18))
 def test_a_corrected_history_reads_as_if_recorded_right_first_time(
     events: list[ProjectEvent],
@@ -188,7 +192,7 @@ def test_effective_history_without_corrections_is_the_history() -> None:
 # --- months behind and calendar months ----------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(GENERATED, max_examples=60)
 @given(
     s.histories(max_size=12), st.dates(date(2014, 1, 1), date(2040, 12, 31)), st.integers(0, 4000)
 )

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import attrs
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -340,7 +340,12 @@ class ProjectMachine(RuleBasedStateMachine):
             assert all(e.effective_date >= approved_on for e in self.accepted)
 
 
-ProjectMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40, deadline=None)
+ProjectMachine.TestCase.settings = settings(
+    max_examples=100,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 TestProjectMachine = ProjectMachine.TestCase
 
 
@@ -351,6 +356,9 @@ class ProvinceBookMachine(ProjectMachine):
 
 
 ProvinceBookMachine.TestCase.settings = settings(
-    max_examples=50, stateful_step_count=40, deadline=None
+    max_examples=50,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 TestProvinceBookMachine = ProvinceBookMachine.TestCase

@@ -6,12 +6,16 @@ import unicodedata
 from datetime import datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 
 from dautu_core import EVENT_TYPES, Command, Investor, ProjectEvent, decide, evolve, fold, run
 from dautu_core.decider import event_from_command
 from dautu_core.state import ProjectState
 from dautu_core.testing import strategies as s
+
+GENERATED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+"""Events and project lives take milliseconds each to build: no deadline, no speed check
+(the suite also runs on busy machines)."""
 
 
 def test_there_is_one_event_strategy_per_event_type() -> None:
@@ -21,7 +25,7 @@ def test_there_is_one_event_strategy_per_event_type() -> None:
 
 @pytest.mark.parametrize("cls", list(s.EVENT_STRATEGIES), ids=lambda c: c.__name__)
 def test_each_event_strategy_builds_its_own_type(cls: type[ProjectEvent]) -> None:
-    @settings(max_examples=15, deadline=None)
+    @settings(GENERATED, max_examples=15)
     @given(s.EVENT_STRATEGIES[cls](project_code="DA-0001"))
     def check(event: ProjectEvent) -> None:
         assert type(event) is cls
@@ -32,7 +36,7 @@ def test_each_event_strategy_builds_its_own_type(cls: type[ProjectEvent]) -> Non
 
 @pytest.mark.parametrize("cls", list(s.COMMAND_STRATEGIES), ids=lambda c: c.__name__)
 def test_each_command_strategy_builds_the_command_of_its_event(cls: type[Command]) -> None:
-    @settings(max_examples=15, deadline=None)
+    @settings(GENERATED, max_examples=15)
     @given(s.COMMAND_STRATEGIES[cls]())
     def check(command: Command) -> None:
         assert type(command) is cls
@@ -69,7 +73,7 @@ def test_datetimes_are_aware(moment: datetime) -> None:
     assert moment.utcoffset() is not None
 
 
-@settings(max_examples=60, deadline=None)
+@settings(GENERATED, max_examples=60)
 @given(s.command_sequences(max_size=15))
 def test_command_sequences_are_accepted_in_order(commands: list[Command]) -> None:
     state = ProjectState()
@@ -82,21 +86,21 @@ def test_command_sequences_are_accepted_in_order(commands: list[Command]) -> Non
     assert len({c.project_code for c in commands}) == 1
 
 
-@settings(max_examples=30, deadline=None)
+@settings(GENERATED, max_examples=30)
 @given(s.histories(max_size=10))
 def test_histories_are_the_events_of_a_valid_life(events: list[ProjectEvent]) -> None:
     assert type(events[0]).__name__ == "ProjectApproved"
     assert fold(events).version == len(events)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(GENERATED, max_examples=40)
 @given(s.events())
 def test_nfd_variant_of_an_event_is_equal(event: ProjectEvent) -> None:
     assert s.nfd_variant(event) == event
 
 
 def test_run_accepts_a_generated_sequence_whole() -> None:
-    @settings(max_examples=20, deadline=None, database=None)
+    @settings(GENERATED, max_examples=20, database=None)
     @given(s.command_sequences(min_size=5, max_size=8))
     def check(commands: list[Command]) -> None:
         state, produced = run(commands)
