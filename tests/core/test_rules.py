@@ -1,127 +1,53 @@
-"""One given/when/then example per rule of the decider, each naming its citation.
+"""One given/when/then example per invariant of the decider, each naming its citation.
 
 The citation a refusal carries is compared with the one the rulebook in force states, so a
-rulebook edit that changes a citation shows up here.
+rulebook edit that changes a citation shows up here. Policy adjustment and the choice of
+rulebook by date are in test_rules_adjustment.py.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from typing import Any
 
 import attrs
-import pytest
 
 from dautu_core import (
-    AdjustProject,
-    Authority,
     CorrectEvent,
     CorrectionAction,
-    DocumentRef,
     ExtendSchedule,
     ExtensionGround,
-    Investor,
-    LandArea,
-    LegalBasis,
-    Location,
     Milestone,
     MilestoneKind,
     Money,
-    ProjectApproved,
-    ProjectChanges,
     ProjectStatus,
     RecordDelay,
-    RecordMilestoneMet,
-    RecordViolation,
     Regime,
-    RemedyViolation,
-    RequestAdjustment,
     ResumeProject,
-    Rulebooks,
-    RuleViolation,
-    SanctionViolation,
     Schedule,
-    SuspendProject,
-    SuspensionGround,
-    TerminateProject,
-    TerminationGround,
     ViolationCategory,
-    decide,
 )
-from dautu_core.dates import add_months
 from dautu_core.decider import event_from_command
-from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020, LAW_143_2025, RULE_IDS
+from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020, RULE_IDS
 from dautu_core.rules import CHECKS
-from dautu_core.state import PendingAdjustment, ProjectState
-from dautu_core.testing import DeciderSpec, sample_approval, sample_envelope, sample_schedule
+from dautu_core.state import ProjectState
+from dautu_core.testing import sample_approval, sample_schedule
 
-CODE = "DA-0001"
-APPROVED_ON = date(2022, 3, 15)
-SPEC = DeciderSpec()
-APPROVE = sample_approval(CODE, APPROVED_ON)
-INSPECTORATE = Authority(name="Thanh tra Sở Kế hoạch và Đầu tư tỉnh Hải Dương")
-
-
-def cite61(rule_id: str) -> str:
-    return LAW_61_2020.cite(rule_id).cite()
-
-
-def env(day: date) -> dict[str, Any]:
-    return sample_envelope(CODE, day)
-
-
-def violation(day: date, violation_id: str = "12/BB-VPHC") -> RecordViolation:
-    return RecordViolation(
-        **env(day),
-        violation_id=violation_id,
-        category=ViolationCategory.INVESTMENT,
-        description="Chậm góp vốn so với tiến độ đã đăng ký",
-        found_by=INSPECTORATE,
-    )
-
-
-def sanction(day: date, violation_id: str = "12/BB-VPHC") -> SanctionViolation:
-    return SanctionViolation(
-        **env(day),
-        violation_id=violation_id,
-        sanctioning_authority=Authority(name="Chủ tịch UBND tỉnh Hải Dương"),
-        decision=DocumentRef(number="45/QĐ-XPHC", issued_on=day),
-        fine=Money(80_000_000),
-    )
-
-
-def remedy(day: date, violation_id: str = "12/BB-VPHC") -> RemedyViolation:
-    return RemedyViolation(**env(day), violation_id=violation_id, description="Đã góp đủ vốn")
-
-
-def met(day: date, milestone: str = "capital_contribution") -> RecordMilestoneMet:
-    return RecordMilestoneMet(**env(day), milestone=milestone)
-
-
-def extend(day: date, months: int, ground: ExtensionGround | None = None) -> ExtendSchedule:
-    return ExtendSchedule(**env(day), months=months, ground=ground)
-
-
-def suspend(day: date) -> SuspendProject:
-    return SuspendProject(**env(day), ground=SuspensionGround.INVESTOR_NOTICE)
-
-
-def terminate(day: date) -> TerminateProject:
-    return TerminateProject(**env(day), ground=TerminationGround.INVESTOR_DECISION)
-
-
-def request(day: date, changes: ProjectChanges) -> RequestAdjustment:
-    return RequestAdjustment(**env(day), changes=changes, description="Đề nghị điều chỉnh")
-
-
-def adjust(day: date, changes: ProjectChanges, *, policy_adjusted: bool) -> AdjustProject:
-    return AdjustProject(
-        **env(day),
-        changes=changes,
-        authority=Authority(name="UBND tỉnh Hải Dương"),
-        policy_adjusted=policy_adjusted,
-    )
+from .rule_helpers import (
+    APPROVE,
+    APPROVED_ON,
+    CODE,
+    SPEC,
+    cite61,
+    env,
+    extend,
+    met,
+    remedy,
+    sanction,
+    suspend,
+    terminate,
+    violation,
+)
 
 
 def test_every_rule_is_cited_by_every_builtin_rulebook() -> None:
@@ -473,212 +399,4 @@ def test_a_sanction_alone_leaves_the_violation_open() -> None:
     )
     SPEC.given(APPROVE, violation(date(2022, 6, 1))).when(remedy(date(2022, 7, 1))).then_state(
         lambda s: s.open_violations_by_category() == {}
-    )
-
-
-# --- policy_adjustment_triggers (Art. 41(3)) and the refusal in decide ----------------------------
-
-_CAPITAL_100 = APPROVE.capital
-
-
-@pytest.mark.parametrize(
-    ("changes", "trigger"),
-    [
-        (ProjectChanges(objectives="Sản xuất bao bì"), "objectives_change"),
-        (
-            ProjectChanges(location=Location(province="Hải Dương", district="huyện Tứ Kỳ")),
-            "location_change",
-        ),
-        (ProjectChanges(investors=(Investor(name="Công ty Khác (hư cấu)"),)), "investor_change"),
-        (ProjectChanges(duration_years=30), "duration_change"),
-        (ProjectChanges(land_area=LandArea.from_hectares("5.5")), "land_change:10.0%,0.50ha"),
-        (ProjectChanges(capital=Money.from_billion(120)), "capital_change:20%"),
-        (
-            ProjectChanges(schedule=sample_schedule(add_months(APPROVED_ON, 13))),
-            "schedule_beyond_first:13m",
-        ),
-    ],
-)
-def test_each_policy_adjustment_trigger(changes: ProjectChanges, trigger: str) -> None:
-    """policy_adjustment_triggers — Law 61/2020/QH14, Art. 41(3) (clause number recollected):
-    objectives, location, investor, duration, land >=10% or >30 ha, capital >=20%, schedule
-    more than 12 months beyond the first approval."""
-    command = request(date(2023, 1, 1), changes)
-    SPEC.given(APPROVE).when(command).then(
-        event_from_command(command, policy_adjustment_required=True, triggers=(trigger,))
-    )
-
-
-@pytest.mark.parametrize(
-    "changes",
-    [
-        ProjectChanges(land_area=LandArea.from_hectares("5.49")),
-        ProjectChanges(capital=Money.from_billion("119.9")),
-        ProjectChanges(schedule=sample_schedule(add_months(APPROVED_ON, 12))),
-        ProjectChanges(objectives=APPROVE.objectives),
-    ],
-)
-def test_changes_under_the_thresholds_need_no_policy_adjustment(changes: ProjectChanges) -> None:
-    """policy_adjustment_triggers — Law 61/2020/QH14, Art. 41(3): below 10% of land, 20% of
-    capital, 12 months of schedule (and an unchanged objective) the IRC alone is adjusted."""
-    SPEC.given(APPROVE).when(request(date(2023, 1, 1), changes)).then_state(
-        policy_adjustment_pending=False,
-        pending_adjustment=_pending(changes, required=False, triggers=()),
-    )
-
-
-def _pending(
-    changes: ProjectChanges, *, required: bool, triggers: tuple[str, ...]
-) -> PendingAdjustment:
-    return PendingAdjustment(
-        requested_on=date(2023, 1, 1),
-        version=2,
-        changes=changes,
-        policy_adjustment_required=required,
-        triggers=triggers,
-    )
-
-
-def test_more_than_30_hectares_triggers_even_under_10_percent() -> None:
-    """policy_adjustment_triggers — Law 61/2020/QH14, Art. 41(3): >30 ha whatever the share."""
-    big = sample_approval(CODE, APPROVED_ON, land_area=LandArea.from_hectares(400))
-    command = request(date(2023, 1, 1), ProjectChanges(land_area=LandArea.from_hectares(431)))
-    SPEC.given(big).when(command).then(
-        event_from_command(
-            command, policy_adjustment_required=True, triggers=("land_change:7.8%,31.00ha",)
-        )
-    )
-
-
-def test_a_project_without_policy_approval_needs_no_policy_adjustment() -> None:
-    """policy_adjustment_triggers — Law 61/2020/QH14, Art. 41(3) concerns projects whose policy
-    was approved; for an IRC-only project the trigger is recorded but nothing is required."""
-    irc_only = sample_approval(CODE, APPROVED_ON, regime=Regime.IRC)
-    command = request(date(2023, 1, 1), ProjectChanges(objectives="Sản xuất bao bì"))
-    SPEC.given(irc_only).when(command).then(
-        event_from_command(
-            command, policy_adjustment_required=False, triggers=("objectives_change",)
-        )
-    )
-
-
-def test_an_adjustment_that_needs_a_policy_adjustment_must_say_it_had_one() -> None:
-    """policy_adjustment_triggers (refusal in decide) — Law 61/2020/QH14, Art. 41(3)."""
-    changes = ProjectChanges(capital=Money.from_billion(150))
-    SPEC.given(APPROVE).when(adjust(date(2023, 3, 1), changes, policy_adjusted=False)).then_raises(
-        rule_id="policy_adjustment_triggers",
-        field="policy_adjusted",
-        citation=cite61("policy_adjustment_triggers"),
-        message_contains="capital_change:50%",
-    )
-    SPEC.given(APPROVE, request(date(2023, 1, 1), changes)).when(
-        adjust(date(2023, 3, 1), changes, policy_adjusted=True)
-    ).then_state(capital=Money.from_billion(150), pending_adjustment=None, adjustments=1)
-
-
-def test_a_request_leaves_a_pending_policy_adjustment() -> None:
-    """policy_adjustment_triggers — Law 61/2020/QH14, Art. 41(3): reviewers see it pending."""
-    changes = ProjectChanges(capital=Money.from_billion(130))
-    SPEC.given(APPROVE).when(request(date(2023, 1, 1), changes)).then_state(
-        policy_adjustment_pending=True
-    )
-
-
-# --- the rulebook in force at the effective date ---------------------------------------------------
-
-
-def test_a_capital_change_is_judged_by_the_law_in_force_on_its_date() -> None:
-    """policy_adjustment_triggers — Law 61/2020/QH14, Art. 41(3) until 28 Feb 2026; Law
-    143/2025/QH15 from 1 Mar 2026 removed capital-change triggers (parameter
-    capital_change_triggers)."""
-    changes = ProjectChanges(capital=Money.from_billion(150))
-    before = adjust(date(2026, 2, 28), changes, policy_adjusted=False)
-    after = adjust(date(2026, 3, 1), changes, policy_adjusted=False)
-    SPEC.given(APPROVE).when(before).then_raises(
-        rule_id="policy_adjustment_triggers",
-        citation=LAW_61_2020.cite("policy_adjustment_triggers").cite(),
-    )
-    SPEC.given(APPROVE).when(after).then(event_from_command(after))
-    on_last_day = request(date(2026, 2, 28), changes)
-    on_first_day = request(date(2026, 3, 1), changes)
-    SPEC.given(APPROVE).when(on_last_day).then(
-        event_from_command(
-            on_last_day, policy_adjustment_required=True, triggers=("capital_change:50%",)
-        )
-    )
-    SPEC.given(APPROVE).when(on_first_day).then(
-        event_from_command(on_first_day, policy_adjustment_required=False, triggers=())
-    )
-
-
-def test_refusals_under_law_143_2025_cite_that_law() -> None:
-    """extension_cap — Law 143/2025/QH15 (article not verified: parameter of the rulebook)."""
-    SPEC.given(APPROVE, extend(date(2026, 1, 1), 20)).when(extend(date(2026, 3, 1), 5)).then_raises(
-        rule_id="extension_cap", citation=LAW_143_2025.cite("extension_cap").cite()
-    )
-
-
-def test_a_province_rulebook_replaces_the_builtin_one() -> None:
-    """extension_cap — a province's own reading (here a fictional 12-month cap with its own
-    citation) replaces the builtin book through Rulebooks.replace."""
-    local = LegalBasis(instrument="99/2022/QĐ-UBND", note="fictional provincial rule")
-    province_book = attrs.evolve(
-        LAW_61_2020,
-        extension_cap_months=12,
-        citations={**LAW_61_2020.citations, "extension_cap": local},
-    )
-    spec = DeciderSpec(rulebooks=BUILTIN_RULEBOOKS.replace([province_book]))
-    spec.given(APPROVE).when(extend(date(2023, 1, 1), 13)).then_raises(
-        rule_id="extension_cap", field="months", citation=local.cite()
-    )
-    SPEC.given(APPROVE).when(extend(date(2023, 1, 1), 13)).then_state(extension_months_used=13)
-
-
-def test_no_rulebook_in_force_is_a_refusal() -> None:
-    """rulebook_in_force — a date no rulebook covers is refused, not judged by a guess."""
-    only_61 = DeciderSpec(rulebooks=Rulebooks((LAW_61_2020,)))
-    only_61.given().when(sample_approval(CODE, date(2019, 5, 1))).then_raises(
-        rule_id="rulebook_in_force", field="effective_date", citation=False
-    )
-
-
-def test_an_event_of_another_project_is_refused() -> None:
-    """same_project — structural rule: a project's state only takes its own project's events."""
-    other = RecordViolation(
-        **sample_envelope("DA-0002", date(2022, 6, 1)),
-        violation_id="1",
-        category=ViolationCategory.LAND,
-        description="Sử dụng đất sai mục đích",
-        found_by=INSPECTORATE,
-    )
-    state = SPEC.given(APPROVE).state
-    with pytest.raises(RuleViolation) as caught:
-        decide(other, state)
-    assert (caught.value.rule_id, caught.value.field) == ("same_project", "project_code")
-    assert "DA-0002" in caught.value.message_en and "DA-0001" in caught.value.message_en
-
-
-def test_a_correction_that_makes_an_adjustment_need_a_policy_adjustment_is_refused() -> None:
-    """policy_adjustment_triggers, re-judged after a correction — Law 61/2020/QH14, Art. 41(3):
-    amending an IRC-only approval into a policy approval makes an earlier change of objectives
-    one that needed a policy adjustment."""
-    irc_only = sample_approval(CODE, APPROVED_ON, regime=Regime.IRC)
-    new_objectives = adjust(
-        date(2023, 1, 1), ProjectChanges(objectives="Sản xuất bao bì"), policy_adjusted=False
-    )
-    approved = event_from_command(irc_only)
-    assert isinstance(approved, ProjectApproved)
-    as_policy = attrs.evolve(approved, regime=Regime.POLICY_APPROVAL_AND_IRC)
-    fix = CorrectEvent(
-        **env(date(2023, 6, 1)),
-        corrects_version=1,
-        action="amend",
-        reason="Sai hình thức",
-        replacement=as_policy,
-    )
-    SPEC.given(irc_only, new_objectives).when(fix).then_raises(
-        rule_id="policy_adjustment_triggers",
-        field="policy_adjusted",
-        citation=cite61("policy_adjustment_triggers"),
-        message_contains="objectives_change",
     )
