@@ -35,11 +35,11 @@ from uuid import UUID, uuid5
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
-    IntegrityError,
     InterfaceError,
     Notification,
     OperationalError,
     PersistenceError,
+    RecordConflictError,
     StoredEvent,
 )
 
@@ -131,7 +131,7 @@ class RecorderStore:
             return []
         try:
             ids = self.recorder.insert_events(stored)
-        except IntegrityError as exc:
+        except RecordConflictError as exc:  # eventsourcing's IntegrityError and its legacy base
             raise self._conflict(heads) from exc
         except (OperationalError, InterfaceError) as exc:
             raise self._lost(heads, batches, exc) from exc
@@ -194,7 +194,7 @@ class RecorderStore:
         batches: Sequence[AppendBatch],
         exc: Exception,
     ) -> StorageError:
-        """Say what the database holds after a dropped connection, if it can be checked."""
+        """Say what the database holds after a failed write, if it can be checked."""
         code = next(iter(heads))
         written: bool | None
         try:
@@ -230,8 +230,10 @@ class RecorderStore:
             ),
         }[written]
         error = StorageError(
-            f"Mất kết nối tới cơ sở dữ liệu khi ghi ({exc}); {outcome_vi}",
-            f"lost the connection to the database while writing ({exc}); {outcome_en}",
+            f"Ghi vào cơ sở dữ liệu không thành công (mất kết nối hoặc cơ sở dữ liệu bận: "
+            f"{exc}); {outcome_vi}",
+            f"writing to the database failed (connection lost or database busy: {exc}); "
+            f"{outcome_en}",
             project_code=code,
             rule_id="store_connection",
         )
