@@ -158,3 +158,24 @@ def test_sqlalchemy_settings_can_come_as_options(tmp_path: Path, opened: Opener)
     )
     store.append([AppendBatch("A", 0, project_records("A"))])
     assert db.exists() and os.path.getsize(db) > 0
+
+
+def test_recorders_without_stream_positions_get_them_from_the_log(
+    tmp_path: Path, opened: Opener
+) -> None:
+    # eventsourcing's stock SQLite recorder: stream reads carry no notification ids.
+    url = (
+        "eventsourcing://?PERSISTENCE_MODULE=eventsourcing.sqlite"
+        f"&SQLITE_DBNAME={tmp_path / 'stock.db'}"
+        "&APPLICATION_RECORDER_TOPIC=eventsourcing.sqlite:SQLiteApplicationRecorder"
+    )
+    store = opened(url)
+    assert isinstance(store, RecorderStore)
+    assert type(store.recorder).__name__ == "SQLiteApplicationRecorder"
+    store.append([AppendBatch("A", 0, project_records("A")[:2])])
+    store.append([AppendBatch("B", 0, project_records("B"))])
+    store.append([AppendBatch("A", 2, project_records("A")[2:])])
+
+    assert [r.position for r in store.read_stream("A")] == [1, 2, 7, 8]
+    assert [r.position for r in store.read_stream("B", after_version=2)] == [5, 6]
+    assert store.read_stream("A") == [r for r in store.read_log() if r.project_code == "A"]
