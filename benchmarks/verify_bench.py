@@ -14,6 +14,12 @@ What is measured, in one run over the same records:
 - verify + checkpoint: the same, against a checkpoint of the whole log (prefix root and heads
   compared; the heads tree rebuilt).
 
+Each phase is timed twice: wall-clock (``time.perf_counter``) and the CPU time of this process
+(``time.process_time``). On a machine shared with other work the wall-clock rate understates
+what the code does; the CPU-time rate does not count time spent waiting for a core. Both are
+printed, and the baseline is measured the same way in the same run, so the ratio holds either
+way. The target (200,000 records/s) is judged on CPU time when ``--on wall`` is not given.
+
 Records are real canonical records: each is ``make_record(event, prev)`` of one of a few
 events of the sample project, with its own project code and the true hash of the previous
 record of its project, so the chain is valid. They are produced from byte templates because
@@ -24,15 +30,19 @@ checks on a sample that the template gives byte for byte what ``make_record`` gi
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from typing import cast
+
+import attrs
 
 from dautu_core import commands as cmd
-from dautu_core.audit import Checkpoint, LogScanner, finish_audit, heads_tree
+from dautu_core.audit import Checkpoint, LogScan, LogScanner, checkpoint_from_scan, finish_audit
 from dautu_core.decider import event_from_command
 from dautu_core.events import ProjectEvent
 from dautu_core.record import GENESIS, StoredRecord, make_record
@@ -118,10 +128,22 @@ def _check_templates() -> None:
         assert make_record(event, parsed["prev"]) == rec.data, "template drifted from make_record"
 
 
-def _timed(run: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = run()
-    return time.perf_counter() - start, result
+@attrs.frozen
+class Timing:
+    wall: float
+    cpu: float
+
+
+def _timed(run: Callable[[], object], repeat: int = 1) -> tuple[Timing, object]:
+    """Best of ``repeat`` runs, wall-clock and CPU time measured separately."""
+    best_wall = best_cpu = float("inf")
+    result: object = None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = run()
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return Timing(best_wall, best_cpu), result
 
 
 def baseline(records: Sequence[StoredRecord]) -> None:
@@ -143,63 +165,64 @@ def verify(records: Sequence[StoredRecord], checkpoint: Checkpoint | None = None
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--records", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=2, help="best of N runs per phase")
+    parser.add_argument("--on", choices=("cpu", "wall"), default="cpu", help="judge the target on")
     parser.add_argument("--json", action="store_true", help="print one JSON summary line")
     args = parser.parse_args(argv)
 
     _check_templates()
     gen_time, generated = _timed(lambda: generate(args.records))
     records: list[StoredRecord] = generated  # type: ignore[assignment]
-    projects = len({r.project_code for r in records[:: max(1, len(records) // 1000)]})
-    base_time, _ = _timed(lambda: baseline(records))
-    verify_time, scanned = _timed(lambda: verify(records))
-    scan: object = scanned
-    tree = heads_tree(scan.heads.values())  # type: ignore[attr-defined]
-    checkpoint = Checkpoint(
-        origin="bench",
-        log_size=len(records),
-        root_hash=scan.root_hash,  # type: ignore[attr-defined]
-        heads_size=tree.size,
-        heads_root=tree.root().hex(),
-        issued_at=datetime(2024, 2, 21, tzinfo=UTC),
-        heads=tuple(scan.heads.values()),  # type: ignore[attr-defined]
+    gc.collect()
+    gc.freeze()  # the records live for the whole run: keep the collector off them
+    base, _ = _timed(lambda: baseline(records), args.repeat)
+    plain, scanned = _timed(lambda: verify(records), args.repeat)
+    scan = cast(LogScan, scanned)
+    checkpoint = checkpoint_from_scan(
+        scan, origin="bench", issued_at=datetime(2024, 2, 21, tzinfo=UTC)
     )
-    cp_time, _ = _timed(lambda: verify(records, checkpoint))
+    signed, _ = _timed(lambda: verify(records, checkpoint), args.repeat)
 
     n = len(records)
+
+    def rate(t: Timing, on: str) -> int:
+        return round(n / (t.cpu if on == "cpu" else t.wall))
+
     summary = {
         "records": n,
-        "projects": len(scan.heads),  # type: ignore[attr-defined]
-        "generate_s": round(gen_time, 3),
-        "baseline_sha256_s": round(base_time, 3),
-        "baseline_records_per_s": round(n / base_time),
-        "verify_s": round(verify_time, 3),
-        "verify_records_per_s": round(n / verify_time),
-        "verify_with_checkpoint_s": round(cp_time, 3),
-        "verify_with_checkpoint_records_per_s": round(n / cp_time),
-        "ratio_verify_to_baseline": round(verify_time / base_time, 2),
+        "projects": len(scan.heads),
+        "generate_wall_s": round(gen_time.wall, 3),
+        "baseline_wall_s": round(base.wall, 3),
+        "baseline_cpu_s": round(base.cpu, 3),
+        "verify_wall_s": round(plain.wall, 3),
+        "verify_cpu_s": round(plain.cpu, 3),
+        "verify_checkpoint_wall_s": round(signed.wall, 3),
+        "verify_checkpoint_cpu_s": round(signed.cpu, 3),
+        "baseline_records_per_s_cpu": rate(base, "cpu"),
+        "verify_records_per_s_cpu": rate(plain, "cpu"),
+        "verify_checkpoint_records_per_s_cpu": rate(signed, "cpu"),
+        "verify_records_per_s_wall": rate(plain, "wall"),
+        "verify_checkpoint_records_per_s_wall": rate(signed, "wall"),
+        "ratio_verify_to_baseline_cpu": round(plain.cpu / base.cpu, 2),
         "target_records_per_s": TARGET,
-        "meets_target": n / max(verify_time, cp_time) >= TARGET,
+        "target_judged_on": args.on,
+        "meets_target": min(rate(plain, args.on), rate(signed, args.on)) >= TARGET,
     }
     if args.json:
         print(json.dumps(summary))
         return 0
-    print(f"records: {n:,} ({summary['projects']:,} projects), generated in {gen_time:.2f} s")
-    print(f"sample of {projects} projects checked; templates equal make_record output")
-    print(
-        f"baseline  sha256 per record      {base_time:7.2f} s  "
-        f"{summary['baseline_records_per_s']:>12,} records/s"
-    )
-    print(
-        f"verify    chain + Merkle + heads {verify_time:7.2f} s  "
-        f"{summary['verify_records_per_s']:>12,} records/s  "
-        f"({summary['ratio_verify_to_baseline']}x baseline)"
-    )
-    print(
-        f"verify    + checkpoint           {cp_time:7.2f} s  "
-        f"{summary['verify_with_checkpoint_records_per_s']:>12,} records/s"
-    )
+    print(f"records: {n:,} ({len(scan.heads):,} projects), generated in {gen_time.wall:.2f} s")
+    print("templates checked: generated bytes equal make_record output")
+    print(f"{'':34}{'wall s':>8}{'cpu s':>8}{'records/s (cpu)':>18}{'records/s (wall)':>18}")
+    for label, t in (
+        ("baseline: sha256 of each record", base),
+        ("verify: chain + Merkle + heads", plain),
+        ("verify: + checkpoint", signed),
+    ):
+        print(f"{label:34}{t.wall:8.2f}{t.cpu:8.2f}{rate(t, 'cpu'):>18,}{rate(t, 'wall'):>18,}")
+    print(f"ratio verify / baseline (cpu): {summary['ratio_verify_to_baseline_cpu']}x")
     verdict = "meets" if summary["meets_target"] else "MISSES"
-    print(f"target {TARGET:,} records/s: {verdict}")
+    print(f"target {TARGET:,} records/s ({args.on} time): {verdict}")
     print(json.dumps(summary))
     return 0
 

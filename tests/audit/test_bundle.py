@@ -286,8 +286,8 @@ def _inclusion(leaf: bytes, index: int, size: int, path: list[bytes], root: byte
 def independent_check(folder: Path, public_key: Ed25519PublicKey) -> bool:
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     cp = json.loads((folder / "checkpoint.json").read_text("utf-8"))
-    fields = ("format", "origin", "log_size", "root_hash", "heads_size", "heads_root")
-    signed = {k: cp[k] for k in (*fields, "issued_at", "key_id")}
+    fields = ("format", "origin", "log_size", "last_position", "root_hash", "heads_size")
+    signed = {k: cp[k] for k in (*fields, "heads_root", "issued_at", "key_id")}
     message = json.dumps(signed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     try:
         public_key.verify(bytes.fromhex(cp["signature"]), message.encode())
@@ -299,6 +299,7 @@ def independent_check(folder: Path, public_key: Ed25519PublicKey) -> bool:
         for p in map(json.loads, (folder / "proofs.jsonl").read_text("utf-8").splitlines())
     }
     prev = "0" * 64
+    last_index = -1
     for expected_version, line in enumerate(lines, start=1):
         data = line["record"].encode("utf-8")
         record = json.loads(data)
@@ -311,11 +312,14 @@ def independent_check(folder: Path, public_key: Ed25519PublicKey) -> bool:
         ):
             return False
         prev = digest.hex()
-        if line["position"] <= cp["log_size"]:
+        if line["position"] <= cp["last_position"]:
             proof = proofs.get(line["position"])
-            if proof is None or not _inclusion(
+            if proof is None or proof["leaf_index"] <= last_index:
+                return False
+            last_index = proof["leaf_index"]
+            if not _inclusion(
                 _h(b"\x00" + digest),
-                line["position"] - 1,
+                proof["leaf_index"],
                 cp["log_size"],
                 [bytes.fromhex(x) for x in proof["path"]],
                 bytes.fromhex(cp["root_hash"]),
@@ -335,7 +339,7 @@ def independent_check(folder: Path, public_key: Ed25519PublicKey) -> bool:
         bytes.fromhex(cp["heads_root"]),
     ):
         return False
-    covered = [x for x in lines if x["position"] <= cp["log_size"]]
+    covered = [x for x in lines if x["position"] <= cp["last_position"]]
     return bool(
         head["project_code"] == manifest["project_code"]
         and len(covered) == head["version"]

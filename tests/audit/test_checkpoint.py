@@ -40,6 +40,7 @@ def sample_checkpoint() -> Checkpoint:
     return Checkpoint(
         origin="Sở Tài chính tỉnh Hải Dương",
         log_size=3,
+        last_position=4,
         root_hash="ab" * 32,
         heads_size=1,
         heads_root="cd" * 32,
@@ -51,8 +52,8 @@ def test_the_signed_bytes_are_exactly_the_documented_canonical_json() -> None:
     checkpoint = attrs.evolve(sample_checkpoint(), key_id="0123456789abcdef")
     expected = (
         '{"format":"dautu-checkpoint/1","heads_root":"' + "cd" * 32 + '","heads_size":1,'
-        '"issued_at":"2024-02-21T17:30:00+07:00","key_id":"0123456789abcdef","log_size":3,'
-        '"origin":"Sở Tài chính tỉnh Hải Dương","root_hash":"' + "ab" * 32 + '"}'
+        '"issued_at":"2024-02-21T17:30:00+07:00","key_id":"0123456789abcdef","last_position":4,'
+        '"log_size":3,"origin":"Sở Tài chính tỉnh Hải Dương","root_hash":"' + "ab" * 32 + '"}'
     ).encode()
     assert checkpoint.signed_bytes() == expected
     assert CHECKPOINT_FORMAT == "dautu-checkpoint/1"
@@ -66,6 +67,7 @@ def test_signing_binds_every_field_and_the_key() -> None:
     assert signature_finding(signed, key.public_key()) is None
     for change in (
         {"log_size": 4},
+        {"last_position": 5},
         {"root_hash": "ac" * 32},
         {"heads_root": "ce" * 32},
         {"issued_at": datetime(2024, 2, 22, tzinfo=ICT)},

@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.samples import project_commands
+from audit.test_bundle import independent_check
 from audit.test_verify import forged_delay
 from dautu_adapters.audit import audit_store, make_checkpoint
 from dautu_adapters.service import ProjectService
@@ -223,3 +224,46 @@ def test_a_row_moved_to_another_project_is_located(scene: Scene) -> None:
     scene.rows.insert("DA-0002", 6, target.type_name, state)
     kinds = {(f.kind, f.project_code) for f in scene.audit().report.findings}
     assert (K.DELETED, "DA-0003") in kinds or (K.MISFILED, "DA-0003") in kinds
+
+
+def test_a_skipped_position_is_not_tampering(tmp_path: Path) -> None:
+    """Some backends leave holes in the positions (a PostgreSQL sequence is not transactional,
+    a rolled-back insert keeps its number). A hole no chain misses is noted, not reported as
+    tampering, and checkpoints and bundles still prove (leaf index = rank, not position)."""
+    from dautu_adapters.audit import verify_bundle, write_bundle
+    from dautu_core.decider import event_from_command
+    from dautu_core.record import GENESIS, make_record
+
+    path = tmp_path / "dautu.db"
+    scene = Scene(f"sqlite:///{path}", SQLiteRows(path))
+    approval = event_from_command(project_commands("DA-0004")[0])
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+            "VALUES (17, ?, 1, ?, ?)",
+            (stream_id("DA-0004").hex, approval.TYPE_NAME, make_record(approval, GENESIS)),
+        )
+    con.close()
+    store = open_store(scene.url)
+    try:
+        ProjectService(store).execute_batch(project_commands("DA-0004")[1:])
+        assert [r.position for r in store.read_log()][14:16] == [15, 17]
+        report = audit_store(store, scene.checkpoint, scene.key.public_key()).report
+        assert report.ok and [(n.kind, n.position) for n in report.notes] == [(K.GAP, 16)]
+        fresh = make_checkpoint(store, issued_at=datetime(2024, 3, 1, tzinfo=UTC), key=scene.key)
+        assert (fresh.log_size, fresh.last_position) == (20, 21)
+        assert audit_store(store, fresh, scene.key.public_key(), strict=True).report.ok
+        folder = tmp_path / "bundle"
+        write_bundle(
+            store,
+            "DA-0004",
+            folder,
+            issued_at=fresh.issued_at,
+            checkpoint=fresh,
+            public_key=scene.key.public_key(),
+        )
+    finally:
+        store.close()
+    bundle = verify_bundle(folder, scene.key.public_key())
+    assert bundle.ok and bundle.covered == 5, bundle.findings
+    assert independent_check(folder, scene.key.public_key())

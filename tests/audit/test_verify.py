@@ -18,7 +18,7 @@ from dautu_core.audit import (
     FindingKind,
     LogScanner,
     audit_log,
-    heads_tree,
+    checkpoint_from_scan,
     parse_record,
     parse_record_strict,
 )
@@ -35,16 +35,8 @@ def checkpoint_of(log: list[StoredRecord], size: int | None = None) -> Checkpoin
     """What `dautu checkpoint` would sign over the first ``size`` records of ``log``."""
     scanner = LogScanner()
     scanner.feed(log[: len(log) if size is None else size])
-    scan = scanner.result()
-    tree = heads_tree(scan.heads.values())
-    return Checkpoint(
-        origin="test",
-        log_size=scan.size,
-        root_hash=scan.root_hash,
-        heads_size=tree.size,
-        heads_root=tree.root().hex(),
-        issued_at=datetime(2024, 2, 21, 9, tzinfo=UTC),
-        heads=tuple(scan.heads.values()),
+    return checkpoint_from_scan(
+        scanner.result(), origin="test", issued_at=datetime(2024, 2, 21, 9, tzinfo=UTC)
     )
 
 
@@ -332,6 +324,27 @@ def test_records_from_several_pages_verify_like_one() -> None:
     for start in range(0, len(log), 4):
         paged.feed(log[start : start + 4])
     assert whole.result() == paged.result()
+
+
+def test_a_missing_position_no_chain_misses_is_only_noted() -> None:
+    """PostgreSQL's sequence skips a number when an insert is refused: not a deletion."""
+    log = [attrs.evolve(r, position=r.position + (r.position > 6)) for r in portfolio()]
+    checkpoint = checkpoint_of(log, size=10)
+    assert checkpoint.last_position == 11
+    report = audit_log(log, checkpoint)
+    assert report.ok and [(n.kind, n.position) for n in report.notes] == [(K.GAP, 7)]
+    assert audit_log(log, checkpoint, strict=True).first.kind is K.NOT_IN_CHECKPOINT  # type: ignore[union-attr]
+    later = [attrs.evolve(r, position=r.position + (r.position > 13)) for r in log]
+    strict = audit_log(later, checkpoint, strict=True)
+    assert K.GAP in {f.kind for f in strict.findings}  # a hole after the signed records
+    assert audit_log(later, checkpoint).ok
+
+
+def test_records_renumbered_under_a_checkpoint_do_not_match_it() -> None:
+    log = portfolio()
+    shifted = [attrs.evolve(r, position=r.position + 1) for r in log]
+    report = audit_log(shifted, checkpoint_of(log))
+    assert K.CHECKPOINT_MISMATCH in {f.kind for f in report.findings}
 
 
 @pytest.mark.parametrize("size", [0, 1, 7])

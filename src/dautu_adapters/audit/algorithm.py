@@ -32,8 +32,9 @@ canonical JSON (keys sorted, no spaces, UTF-8, Unicode NFC):
 
 ## 2. The Merkle tree of the global log (RFC 6962 / RFC 9162, as Certificate Transparency)
 
-The log holds every record of every project, numbered by `position` 1, 2, 3... without gaps.
-Leaf `i` (0-based) is the record at position `i + 1`:
+The log holds every record of every project in the order of their global `position`
+(strictly increasing; a backend may leave holes, which change nothing). Leaf `i` (0-based) is
+the `i + 1`-th record of the log:
 
     leaf(i)       = H(0x00 || raw 32 bytes of the record hash)    # H(0x00 || H(record bytes))
     node(l, r)    = H(0x01 || l || r)
@@ -41,9 +42,10 @@ Leaf `i` (0-based) is the record at position `i + 1`:
     MTH({d0})     = leaf(d0)
     MTH(D[0:n])   = node(MTH(D[0:k]), MTH(D[k:n]))  with k the largest power of two < n
 
-`proofs.jsonl` gives, per record covered by the checkpoint, `leaf_index` (= position - 1),
-`tree_size` (= the checkpoint's `log_size`) and `path` (hex hashes, leaf level first). Check it
-with RFC 9162 section 2.1.3.2:
+`proofs.jsonl` gives, per record covered by the checkpoint (position <= `last_position`),
+`leaf_index` (its rank in the log; increasing with the versions), `tree_size` (= the
+checkpoint's `log_size`) and `path` (hex hashes, leaf level first). Check it with RFC 9162
+section 2.1.3.2:
 
     fn = leaf_index; sn = tree_size - 1; r = leaf
     for p in path:
@@ -65,20 +67,21 @@ RFC 6962 tree with one leaf per project, ordered by the UTF-8 bytes of the proje
 
 `head_proof.json` gives the project's `head`, its `leaf_index`, `tree_size` (= `heads_size`)
 and `path`; check it with the same algorithm against `heads_root`. Then the bundle must hold
-versions 1..n of the project at positions <= `log_size`, version n's record hash must equal the
-head's `hash`, and no covered record may have a version above n. This proves nothing was left
-out up to the checkpoint. Records at positions above `log_size` came later: they are checked by
-the chain only, not by the checkpoint.
+versions 1..n of the project at positions <= `last_position`, version n's record hash must
+equal the head's `hash`, and no covered record may have a version above n. This proves nothing
+was left out up to the checkpoint. Records at positions above `last_position` came later: they
+are checked by the chain only, not by the checkpoint.
 
 ## 4. The checkpoint and its signature
 
-`checkpoint.json` holds `format` ("dautu-checkpoint/1"), `origin`, `log_size`, `root_hash`,
-`heads_size`, `heads_root`, `issued_at` (ISO 8601 with offset), `key_id` and `signature`.
-The signed bytes are the canonical JSON (keys sorted, separators "," and ":", UTF-8, no spaces)
-of exactly these eight fields:
+`checkpoint.json` holds `format` ("dautu-checkpoint/1"), `origin`, `log_size` (records
+covered), `last_position` (global position of the last of them), `root_hash`, `heads_size`,
+`heads_root`, `issued_at` (ISO 8601 with offset), `key_id` and `signature`. The signed bytes are
+the canonical JSON (keys sorted, separators "," and ":", UTF-8, no spaces) of exactly these nine
+fields:
 
     {"format":...,"heads_root":...,"heads_size":...,"issued_at":...,"key_id":...,
-     "log_size":...,"origin":...,"root_hash":...}
+     "last_position":...,"log_size":...,"origin":...,"root_hash":...}
 
 `signature` is the 64-byte Ed25519 signature (RFC 8032) of those bytes, in hex. `key_id` is the
 first 16 hex digits of H(raw 32-byte Ed25519 public key). Obtain the public key from the

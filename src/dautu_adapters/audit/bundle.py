@@ -45,9 +45,9 @@ from dautu_core.audit import (
     FindingKind,
     Head,
     MerkleTree,
+    checkpoint_from_scan,
     diagnose_stream,
     head_leaf,
-    heads_tree,
     record_leaf,
     sorted_heads,
     verify_inclusion,
@@ -93,7 +93,8 @@ def write_bundle(
     audited = audit_store(store, checkpoint, public_key, keep_leaves=True, project=code, page=page)
     if not audited.report.ok:
         raise AuditFailed(audited.report, "xuất bộ hồ sơ kiểm toán", "export an audit bundle")
-    records = audited.project_records
+    ranked = audited.project_records
+    records = [r for _, r in ranked]
     if not records:
         raise UnknownProject(
             f"Không có dự án {code} trong kho",
@@ -102,21 +103,14 @@ def write_bundle(
         )
     scan, leaves = audited.scan, audited.leaves or []
     if checkpoint is None:
-        tree = heads_tree(scan.heads.values())
-        checkpoint = Checkpoint(
-            origin=origin,
-            log_size=scan.size,
-            root_hash=scan.root_hash,
-            heads_size=tree.size,
-            heads_root=tree.root().hex(),
-            issued_at=issued_at,
-        )
+        fresh = checkpoint_from_scan(scan, origin=origin, issued_at=issued_at)
+        checkpoint = attrs.evolve(fresh, heads=())
     heads_at = scan.checkpoint_heads if scan.checkpoint_heads is not None else scan.heads
     log_tree = MerkleTree(leaves[: checkpoint.log_size])
     out.mkdir(parents=True, exist_ok=True)
     written = [
         _write_records(out / "records.jsonl", records),
-        _write_proofs(out / "proofs.jsonl", records, log_tree, checkpoint.log_size),
+        _write_proofs(out / "proofs.jsonl", ranked, log_tree, checkpoint.log_size),
         write_checkpoint(
             out / "checkpoint.json", attrs.evolve(checkpoint, heads=()), with_heads=False
         ),
@@ -127,7 +121,7 @@ def write_bundle(
     if public_key is not None:
         (out / "public_key.pem").write_bytes(public_pem(public_key))
         written.append(out / "public_key.pem")
-    covered = sum(1 for r in records if r.position <= checkpoint.log_size)
+    covered = sum(1 for r in records if r.position <= checkpoint.last_position)
     manifest = {
         "format": BUNDLE_FORMAT,
         "project_code": code,
@@ -160,18 +154,19 @@ def _write_records(path: Path, records: list[StoredRecord]) -> Path:
     return path
 
 
-def _write_proofs(path: Path, records: list[StoredRecord], tree: MerkleTree, size: int) -> Path:
+def _write_proofs(
+    path: Path, ranked: list[tuple[int, StoredRecord]], tree: MerkleTree, size: int
+) -> Path:
     with path.open("w", encoding="utf-8") as handle:
-        for rec in records:
-            if rec.position > size:
+        for rank, rec in ranked:
+            if rank >= size:
                 continue
-            proof = tree.inclusion_proof(rec.position - 1, size)
             line = {
                 "version": rec.version,
                 "position": rec.position,
-                "leaf_index": rec.position - 1,
+                "leaf_index": rank,
                 "tree_size": size,
-                "path": [p.hex() for p in proof],
+                "path": [p.hex() for p in tree.inclusion_proof(rank, size)],
             }
             handle.write(_dump(line) + "\n")
     return path
@@ -337,7 +332,7 @@ def _verify_bundle(
         code,
         records,
         head=head,
-        covered=checkpoint.log_size,
+        covered=checkpoint.last_position,
         heads_known=True,
     )
     if chain is not None:
@@ -346,7 +341,7 @@ def _verify_bundle(
     return BundleReport(
         project_code=code,
         records=len(records),
-        covered=sum(1 for r in records if r.position <= checkpoint.log_size),
+        covered=sum(1 for r in records if r.position <= checkpoint.last_position),
         checkpoint=checkpoint,
         key_id=key_id(public_key) if public_key is not None else None,
         key_source=source,
@@ -419,10 +414,12 @@ def _check_head(
 def _check_proofs(
     path: Path, code: str, records: list[StoredRecord], checkpoint: Checkpoint
 ) -> list[Finding]:
+    """Every record inside the checkpoint (position up to ``last_position``) needs a proof
+    that holds, at a leaf index that grows with the versions; no other record may have one."""
     proofs = {}
     for line in _lines(path):
         try:
-            proofs[int(line["position"])] = (
+            proofs[int(line["version"])] = (
                 int(line["leaf_index"]),
                 int(line["tree_size"]),
                 [bytes.fromhex(p) for p in line["path"]],
@@ -430,29 +427,59 @@ def _check_proofs(
         except (KeyError, TypeError, ValueError) as exc:
             raise _unreadable(path.name, f"bad line {line!r}: {exc}") from exc
     root = bytes.fromhex(checkpoint.root_hash)
-    out = []
-    for rec in records:
-        if rec.position > checkpoint.log_size:
-            continue
-        proof = proofs.get(rec.position)
-        valid = (
-            proof is not None
-            and proof[0] == rec.position - 1
-            and proof[1] == checkpoint.log_size
-            and verify_inclusion(record_leaf(rec.data), proof[0], proof[1], proof[2], root)
+    problems: list[Finding] = []
+    last_index = -1
+
+    def bad(rec: StoredRecord | None, version: int, vi: str, en: str) -> Finding:
+        return Finding(
+            kind=FindingKind.PROOF_INVALID,
+            project_code=code,
+            version=version,
+            position=rec.position if rec is not None else None,
+            checkpoint=checkpoint.label,
+            detail_vi=vi,
+            detail_en=en,
         )
-        if not valid:
-            out.append(
-                Finding(
-                    kind=FindingKind.PROOF_INVALID,
-                    project_code=code,
-                    version=rec.version,
-                    position=rec.position,
-                    checkpoint=checkpoint.label,
-                    detail_vi="bản ghi không được chứng minh thuộc gốc Merkle đã ký"
-                    + (" (thiếu bằng chứng)" if proof is None else ""),
-                    detail_en="the record is not proven to be in the signed Merkle root"
-                    + (" (proof missing)" if proof is None else ""),
+
+    for rec in records:
+        proof = proofs.pop(rec.version, None)
+        inside = rec.position <= checkpoint.last_position
+        if proof is None:
+            if inside:
+                problems.append(
+                    bad(
+                        rec,
+                        rec.version,
+                        "bản ghi nằm trong điểm kiểm tra nhưng thiếu bằng chứng Merkle",
+                        "the record is inside the checkpoint but has no Merkle proof",
+                    )
                 )
+            continue
+        index, size, path_hashes = proof
+        valid = (
+            inside
+            and size == checkpoint.log_size
+            and last_index < index < size
+            and verify_inclusion(record_leaf(rec.data), index, size, path_hashes, root)
+        )
+        if valid:
+            last_index = index
+            continue
+        problems.append(
+            bad(
+                rec,
+                rec.version,
+                "bản ghi không được chứng minh thuộc gốc Merkle đã ký",
+                "the record is not proven to be in the signed Merkle root",
             )
-    return out
+        )
+    for version in sorted(proofs):
+        problems.append(
+            bad(
+                None,
+                version,
+                "có bằng chứng cho một phiên bản không có trong bộ hồ sơ",
+                "a proof is given for a version the bundle does not hold",
+            )
+        )
+    return problems

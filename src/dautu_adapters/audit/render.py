@@ -354,6 +354,11 @@ def audit_text(
                 if vi
                 else f"  {report.uncovered} records after the checkpoint are not signed yet"
             )
+    for note in report.notes[:5]:
+        lines.append(f"{'Lưu ý' if vi else 'Note'}: {note.message(lang)}")
+    if len(report.notes) > 5:
+        more = len(report.notes) - 5
+        lines.append(f"  … {more} {'lưu ý khác' if vi else 'more notes'}")
     if report.ok:
         checks = (
             "chuỗi băm từng dự án, vị trí liên tục, hồ sơ từng dự án khớp nhật ký"

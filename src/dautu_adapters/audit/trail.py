@@ -25,10 +25,10 @@ from dautu_core.audit import (
     FindingKind,
     LogScan,
     LogScanner,
+    checkpoint_from_scan,
     compare_stream,
     diagnose_stream,
     finish_audit,
-    heads_tree,
     stream_head,
 )
 from dautu_core.errors import DautuError, InvalidValue
@@ -123,7 +123,9 @@ class Audited:
     report: AuditReport
     scan: LogScan
     leaves: list[bytes] | None = None
-    project_records: list[StoredRecord] = attrs.field(factory=list)
+    project_records: list[tuple[int, StoredRecord]] = attrs.field(factory=list)
+    """``(leaf index, record)``: the index is the record's rank in the log, not its position
+    (positions may have gaps)."""
 
 
 def audit_store(
@@ -149,12 +151,14 @@ def audit_store(
         checkpoint.log_size if checkpoint is not None else None, keep_leaves=keep_leaves
     )
     unreadable: list[int] = []
-    gathered: list[StoredRecord] = []
+    gathered: list[tuple[int, StoredRecord]] = []
+    rank = 0
     for records, bad in _pages(store, page):
         scanner.feed(records)
         unreadable += bad
         if project is not None:
-            gathered += [r for r in records if r.project_code == project]
+            gathered += [(rank + i, r) for i, r in enumerate(records) if r.project_code == project]
+        rank += len(records)
     scan = scanner.result()
     wanted = scan.codes_to_diagnose(checkpoint)
     streams = _collect(store, wanted, page) if wanted else {}
@@ -286,17 +290,7 @@ def make_checkpoint(
     audited = audit_store(store, previous, page=page)
     if not audited.report.ok:
         raise AuditFailed(audited.report, "ký điểm kiểm tra", "sign a checkpoint")
-    scan = audited.scan
-    tree = heads_tree(scan.heads.values())
-    checkpoint = Checkpoint(
-        origin=origin,
-        log_size=scan.size,
-        root_hash=scan.root_hash,
-        heads_size=tree.size,
-        heads_root=tree.root().hex(),
-        issued_at=issued_at,
-        heads=tuple(scan.heads.values()),
-    )
+    checkpoint = checkpoint_from_scan(audited.scan, origin=origin, issued_at=issued_at)
     return sign_checkpoint(checkpoint, key) if key is not None else checkpoint
 
 

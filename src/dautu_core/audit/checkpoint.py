@@ -1,7 +1,9 @@
 """Checkpoints: a signed statement of what the log held at one moment.
 
-A checkpoint says "the first ``log_size`` records of the log hash to ``root_hash``" (the
-RFC 6962 tree head, as Certificate Transparency signs it) and also "at that size, each
+A checkpoint says "the first ``log_size`` records of the log, the last of them at global
+position ``last_position``, hash to ``root_hash``" (the RFC 6962 tree head, as Certificate
+Transparency signs it; the position is there because positions may have gaps, so a record's
+position alone does not say whether a checkpoint covers it) and also "at that size, each
 project's stream ended at this version with this record hash" (``heads_root``: the root of a
 second RFC 6962 tree over one leaf per project, sorted by project code).
 
@@ -135,6 +137,7 @@ class Checkpoint:
 
     origin: str
     log_size: int = attrs.field(validator=_count("log_size"))
+    last_position: int = attrs.field(validator=_count("last_position"))
     root_hash: str = attrs.field(validator=_hex64("root_hash"))
     heads_size: int = attrs.field(validator=_count("heads_size"))
     heads_root: str = attrs.field(validator=_hex64("heads_root"))
@@ -158,6 +161,7 @@ class Checkpoint:
             "format": CHECKPOINT_FORMAT,
             "origin": self.origin,
             "log_size": self.log_size,
+            "last_position": self.last_position,
             "root_hash": self.root_hash,
             "heads_size": self.heads_size,
             "heads_root": self.heads_root,
@@ -194,6 +198,7 @@ class Checkpoint:
             return cls(
                 origin=origin,
                 log_size=data["log_size"],
+                last_position=data["last_position"],
                 root_hash=data["root_hash"],
                 heads_size=data["heads_size"],
                 heads_root=data["heads_root"],

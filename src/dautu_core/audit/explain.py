@@ -135,10 +135,11 @@ def _schedule(
         key = milestone.key
         versions: list[int] = []
         sources: list[ev.ProjectEvent] = []
+        met_before = False
         for version, event in items:
             touches = (
                 isinstance(event, ev.ProjectApproved)
-                or (isinstance(event, ev.ScheduleExtended) and _shifts(event, key))
+                or (isinstance(event, ev.ScheduleExtended) and _shifts(event, key, met_before))
                 or (isinstance(event, ev.ProjectAdjusted) and event.changes.schedule is not None)
                 or (
                     isinstance(event, ev.MilestoneMet | ev.DelayRecorded) and event.milestone == key
@@ -147,6 +148,8 @@ def _schedule(
             if touches:
                 versions.append(version)
                 sources.append(event)
+            if isinstance(event, ev.MilestoneMet) and event.milestone == key:
+                met_before = True
         met = state.milestones_met.get(key)
         months = behind.get(key, 0)
         label_vi = milestone.kind.label_vi + (f" ({milestone.label})" if milestone.label else "")
@@ -169,9 +172,10 @@ def _schedule(
     return lines
 
 
-def _shifts(event: ev.ScheduleExtended, key: str) -> bool:
-    """An extension naming no milestone shifts every milestone not yet met."""
-    return key in event.milestones if event.milestones else True
+def _shifts(event: ev.ScheduleExtended, key: str, met_before: bool) -> bool:
+    """An extension naming no milestone shifts every milestone not yet met (as the fold does:
+    met means met by an earlier version)."""
+    return key in event.milestones if event.milestones else not met_before
 
 
 def _extensions(

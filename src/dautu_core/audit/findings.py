@@ -31,6 +31,7 @@ class FindingKind(StrEnum):
     SIGNATURE_INVALID = "signature_invalid"
     PROOF_INVALID = "proof_invalid"
     NOT_IN_CHECKPOINT = "not_in_checkpoint"
+    GAP = "gap"
 
     @property
     def label_vi(self) -> str:
@@ -59,6 +60,7 @@ _LABELS: dict[FindingKind, tuple[str, str]] = {
     FindingKind.CHECKPOINT_MISMATCH: ("không còn khớp với nhật ký", "no longer matches the log"),
     FindingKind.SIGNATURE_INVALID: ("chữ ký không hợp lệ", "signature invalid"),
     FindingKind.PROOF_INVALID: ("bằng chứng Merkle không hợp lệ", "Merkle proof invalid"),
+    FindingKind.GAP: ("vị trí bị bỏ trống", "missing position"),
     FindingKind.NOT_IN_CHECKPOINT: (
         "chưa nằm trong điểm kiểm tra đã ký",
         "not covered by the signed checkpoint",

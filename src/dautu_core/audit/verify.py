@@ -22,6 +22,7 @@ import binascii
 import hashlib
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 import attrs
 
@@ -43,6 +44,7 @@ __all__ = [
     "LogScanner",
     "audit_log",
     "checkpoint_findings",
+    "checkpoint_from_scan",
     "compare_stream",
     "diagnose_stream",
     "finish_audit",
@@ -68,6 +70,11 @@ class LogScan:
     checkpoint_root: bytes | None
     """Root of the first ``checkpoint_size`` records (``None`` if the log is shorter)."""
     checkpoint_heads: Mapping[str, Head] | None
+    checkpoint_position: int | None
+    """Global position of the ``checkpoint_size``-th record (``None``: no checkpoint, or the
+    log is shorter than it). Positions may have gaps, so this is not ``checkpoint_size``."""
+    last_position: int
+    """The highest global position seen (0 for an empty log)."""
     first_uncovered: tuple[str, int, int] | None
     """``(project code, version, position)`` of the first record after the checkpoint."""
 
@@ -119,8 +126,7 @@ class LogScanner:
         self.leaves: list[bytes] | None = [] if keep_leaves else None
         """Every leaf in log order when ``keep_leaves`` (for proofs), else ``None``."""
         self._streams: dict[str, _Stream] = {}
-        self._tails: dict[str, bytes] = {}
-        self._tail_lengths: dict[bytes, int] = {}
+        self._tails: dict[str, tuple[bytes, int]] = {}
         self._builder = RootBuilder()
         self._count = 0
         self._position = 0
@@ -129,11 +135,13 @@ class LogScanner:
         self._out_of_order: list[tuple[int, str, int]] = []
         self._checkpoint_root: bytes | None = None
         self._checkpoint_heads: dict[str, Head] | None = None
+        self._checkpoint_position: int | None = None
         self._first_uncovered: tuple[str, int, int] | None = None
         if checkpoint_size == 0:
-            self._snapshot()
+            self._snapshot(0)
 
-    def _snapshot(self) -> None:
+    def _snapshot(self, position: int | None = None) -> None:
+        self._checkpoint_position = position
         self._checkpoint_root = self._builder.root()
         self._checkpoint_heads = self._heads()
 
@@ -163,7 +171,6 @@ class LogScanner:
         start_len = len(RECORD_START)
         code_len = len(CODE_KEY)
         streams, tails, suspects = self._streams, self._tails, self._suspects
-        tail_lengths = self._tail_lengths
         snap_at = sys.maxsize if self._checkpoint_size is None else self._checkpoint_size
         count, position = self._count, self._position
         leaves: list[bytes] = []
@@ -183,17 +190,18 @@ class LogScanner:
             stream = streams.get(code)
             if stream is None:
                 stream = streams[code] = _Stream(code)
-            tail = tails.get(rec.type_name)
-            if tail is None:
-                tail = tails[rec.type_name] = b',"type":"' + json_string(rec.type_name) + b'"}'
-                tail_lengths[tail] = -len(tail)
+            known = tails.get(rec.type_name)
+            if known is None:
+                tail = b',"type":"' + json_string(rec.type_name) + b'"}'
+                known = tails[rec.type_name] = (tail, -len(tail))
+            tail, before_tail = known
             mark = data.rfind(PREV_MARK)
             if not (
                 mark > start_len
                 and data.endswith(tail)
                 and data.startswith(stream.last_hex, mark + 9)
                 and data.startswith(_SCHEMA_MARK, mark + 73)
-                and data[mark + 92 : tail_lengths[tail]].isdigit()
+                and data[mark + 92 : before_tail].isdigit()
                 and rec.version == stream.version + 1
                 and data.startswith(RECORD_START)
                 and (key := data.find(CODE_KEY, start_len, mark)) > 0
@@ -210,7 +218,7 @@ class LogScanner:
                     self._keep(leaves)
                     leaves = []
                     append = leaves.append
-                    self._snapshot()
+                    self._snapshot(pos)
                 elif count == snap_at + 1:
                     self._first_uncovered = (code, rec.version, pos)
         self._builder.extend(leaves)
@@ -232,8 +240,25 @@ class LogScanner:
             checkpoint_size=self._checkpoint_size,
             checkpoint_root=self._checkpoint_root,
             checkpoint_heads=self._checkpoint_heads,
+            checkpoint_position=self._checkpoint_position,
+            last_position=self._position,
             first_uncovered=self._first_uncovered,
         )
+
+
+def checkpoint_from_scan(scan: LogScan, *, origin: str, issued_at: datetime) -> Checkpoint:
+    """The unsigned checkpoint of everything ``scan`` read, with every project's head."""
+    tree = heads_tree(scan.heads.values())
+    return Checkpoint(
+        origin=origin,
+        log_size=scan.size,
+        last_position=scan.last_position,
+        root_hash=scan.root_hash,
+        heads_size=tree.size,
+        heads_root=tree.root().hex(),
+        issued_at=issued_at,
+        heads=tuple(scan.heads.values()),
+    )
 
 
 def _gap_between(gaps: Sequence[tuple[int, int]], low: int, high: int | None) -> int | None:
@@ -277,8 +302,9 @@ def diagnose_stream(
     """What happened to project ``code``'s stream, or ``None`` if it is intact.
 
     ``records`` are the project's records in the order the store gives them (global order);
-    ``head`` is the checkpoint's head for the project, ``covered`` the checkpoint's log size
-    (records at positions above it are not covered), ``gaps`` the missing global positions;
+    ``head`` is the checkpoint's head for the project, ``covered`` the global position of the
+    last record the checkpoint covers (records after it are not covered; ``None``: all are),
+    ``gaps`` the missing global positions;
     ``heads_known`` says the checkpoint lists every project's head, so a project without one
     must have no record inside the checkpoint's range.
     The reasoning, for the first record that does not continue the chain:
@@ -644,6 +670,22 @@ def checkpoint_findings(
                 f"{checkpoint.root_hash[:16]}…",
             )
         )
+    if (
+        scan.checkpoint_position is not None
+        and scan.checkpoint_position != checkpoint.last_position
+    ):
+        out.append(
+            Finding(
+                kind=_K.CHECKPOINT_MISMATCH,
+                checkpoint=label,
+                detail_vi=f"bản ghi thứ {checkpoint.log_size} nằm ở vị trí "
+                f"{scan.checkpoint_position}, điểm kiểm tra đã ký vị trí "
+                f"{checkpoint.last_position}",
+                detail_en=f"record number {checkpoint.log_size} is at position "
+                f"{scan.checkpoint_position}, the checkpoint signed position "
+                f"{checkpoint.last_position}",
+            )
+        )
     heads = scan.checkpoint_heads
     if heads is not None and not out and not located:
         tree = heads_tree(heads.values())
@@ -681,6 +723,8 @@ class AuditReport:
     findings: tuple[Finding, ...]
     checkpoint: Checkpoint | None = None
     uncovered: int = 0
+    notes: tuple[Finding, ...] = ()
+    """Worth knowing but not evidence of tampering (missing positions no chain misses)."""
 
     @property
     def ok(self) -> bool:
@@ -699,6 +743,7 @@ class AuditReport:
             "checkpoint": self.checkpoint.label if self.checkpoint else None,
             "uncovered": self.uncovered,
             "findings": [f.as_dict() for f in self.findings],
+            "notes": [f.as_dict() for f in self.notes],
         }
 
 
@@ -713,7 +758,8 @@ def finish_audit(
     """Second pass: diagnose the projects of :meth:`LogScan.codes_to_diagnose` from their
     records in ``streams`` (log order), then add log-wide and checkpoint findings."""
     heads = {h.project_code: h for h in checkpoint.heads} if checkpoint is not None else {}
-    covered = checkpoint.log_size if checkpoint is not None else None
+    # Records at positions up to the signed last position are inside the checkpoint.
+    covered = checkpoint.last_position if checkpoint is not None else None
     findings: list[Finding] = list(extra)
     for code in sorted(scan.codes_to_diagnose(checkpoint)):
         finding = diagnose_stream(
@@ -740,18 +786,26 @@ def finish_audit(
                     position=position,
                 )
             )
+    # A missing position that no project's chain or head misses is not evidence of deletion:
+    # PostgreSQL's sequence skips a number when an insert is refused. It is noted; with
+    # ``strict``, one after the checkpoint fails (nobody signed what was there).
     explained = {f.position for f in findings if f.kind is _K.DELETED}
+    notes: list[Finding] = []
     for first, last in scan.gaps:
-        if not any(p is not None and first <= p <= last for p in explained):
-            span = f"{first}" if first == last else f"{first}–{last}"
-            findings.append(
-                Finding(
-                    kind=_K.DELETED,
-                    position=first,
-                    detail_vi=f"nhật ký chung thiếu vị trí {span}",
-                    detail_en=f"position {span} is missing from the global log",
-                )
-            )
+        if any(p is not None and first <= p <= last for p in explained):
+            continue
+        span = f"{first}" if first == last else f"{first}–{last}"
+        gap = Finding(
+            kind=_K.GAP,
+            position=first,
+            detail_vi=f"nhật ký chung không có vị trí {span}; không chuỗi băm nào của dự án "
+            "thiếu bản ghi (PostgreSQL bỏ qua số thứ tự khi một lần ghi bị từ chối)",
+            detail_en=f"the global log has no position {span}; no project's hash chain misses "
+            "a record (PostgreSQL skips a number when an insert is refused)",
+        )
+        after = checkpoint is not None and first > checkpoint.last_position
+        unsigned = checkpoint is None or after
+        (findings if strict and unsigned else notes).append(gap)
     if checkpoint is not None:
         findings += checkpoint_findings(
             scan, checkpoint, located=any(f.project_code for f in findings), strict=strict
@@ -764,6 +818,7 @@ def finish_audit(
         findings=tuple(findings),
         checkpoint=checkpoint,
         uncovered=scan.uncovered,
+        notes=tuple(notes),
     )
 
 
