@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from dautu_core.dates import format_vi_date
-from dautu_core.projections import PortfolioSummary
+from dautu_core.projections import NOT_APPROVED, PortfolioSummary
 from dautu_core.review import PortfolioReview, ProjectReview, Track
+from dautu_core.review.rules import milestone_label
+from dautu_core.vocab import ProjectStatus
 
 __all__ = [
     "CSV_COLUMNS",
@@ -50,6 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
         "delayed": "Dự án chậm tiến độ (số tháng chậm theo mốc)",
         "violations": "Vi phạm chưa khắc phục theo loại",
         "months": "tháng",
+        "not_approved": "Chưa được chấp thuận",
     },
     "en": {
         "title": "REVIEW OF INVESTMENT PROJECTS OUTSIDE INDUSTRIAL ZONES",
@@ -73,6 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         "delayed": "Projects behind schedule (months late per milestone)",
         "violations": "Open violations by category",
         "months": "months",
+        "not_approved": "Not approved yet",
     },
 }
 
@@ -173,8 +177,9 @@ def render_summary(summary: PortfolioSummary, lang: str = "vi") -> str:
     """Portfolio counts by status, district and sector, delays and open violations."""
     t = LABELS[lang]
     out = [render_counts(summary.review, lang), ""]
+    statuses = {_status(name, lang): n for name, n in summary.by_status.items()}
     for key, counts in (
-        ("status", summary.by_status),
+        ("status", statuses),
         ("district", summary.by_district),
         ("sector", summary.by_sector),
     ):
@@ -185,7 +190,7 @@ def render_summary(summary: PortfolioSummary, lang: str = "vi") -> str:
     out += [f"  {_fit(c.label(lang), 40)} {n:>6}" for c, n in summary.open_violations.items()]
     out += ["", f"{t['delayed']}: {len(summary.delayed)}"]
     for delayed in summary.delayed:
-        late = ", ".join(f"{k} {m}" for k, m in delayed.months_late.items())
+        late = ", ".join(f"{milestone_label(k, lang)} {m}" for k, m in delayed.months_late.items())
         out.append(f"  {_fit(delayed.project_code, 10)} {late} {t['months']}")
     return "\n".join(out) + "\n"
 
@@ -231,6 +236,14 @@ CSV_COLUMNS: dict[str, Sequence[str]] = {
 }
 
 
+def _status(status: str | None, lang: str) -> str:
+    if status is None:
+        return ""
+    if status == NOT_APPROVED:
+        return LABELS[lang]["not_approved"]
+    return ProjectStatus(status).label(lang)
+
+
 def review_csv(review: PortfolioReview, lang: str = "vi") -> bytes:
     """One row per project; UTF-8 with BOM so that Excel shows Vietnamese correctly."""
     buffer = io.StringIO()
@@ -244,7 +257,7 @@ def review_csv(review: PortfolioReview, lang: str = "vi") -> bytes:
                 p.project_code,
                 p.project_name or "",
                 p.district or "",
-                p.status or "",
+                _status(p.status, lang),
                 p.primary_track.value,
                 p.primary_track.label(lang),
                 "; ".join(t.value for t in p.tracks),

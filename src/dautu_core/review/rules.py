@@ -305,7 +305,7 @@ def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | No
         vi, en = _late_text(late)
         return Finding(
             _versions(_approval(f), (e.version for e in f.extensions), _delay_versions(f, late)),
-            f"{vi}, quá thời gian còn được giãn tiến độ ({left} tháng)",
+            f"{vi[:1].lower()}{vi[1:]}, quá thời gian còn được giãn tiến độ ({left} tháng)",
             f"{en}, beyond the extension months left ({left})",
         )
     limit = add_months(f.original_last_due, p.policy_schedule_months)
