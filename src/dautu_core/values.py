@@ -113,7 +113,36 @@ def _decimal_area(value: object) -> Decimal:
             field="square_metres",
             rule_id="area_decimal",
         )
-    return area
+    return _one_form(area, value)
+
+
+_MAX_AREA_DIGITS = 30
+"""Whole digits an area may have (10**30 m² is far beyond any land): bounds the expansion of
+exponents such as ``1E+999999`` into plain digits."""
+
+
+def _one_form(area: Decimal, given: object) -> Decimal:
+    """One representation per value: ``5.50``, ``5.5`` and ``0.55E+1`` become ``5.5``.
+
+    Why: equal areas must give the same canonical bytes (and so the same record hash), whatever
+    precision the clerk typed. Done on the digit tuple, so no context rounds the value.
+    """
+    _sign, digits, exponent = area.as_tuple()
+    assert isinstance(exponent, int)  # finite, checked above
+    if not any(digits):
+        return Decimal(0)
+    while exponent < 0 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    if exponent > 0:
+        if len(digits) + exponent > _MAX_AREA_DIGITS:
+            raise InvalidValue(
+                f"Diện tích quá lớn: {given!r}",
+                f"area is too large: {given!r}",
+                field="square_metres",
+                rule_id="area_decimal",
+            )
+        digits, exponent = digits + (0,) * exponent, 0
+    return Decimal((0, digits, exponent))
 
 
 @attrs.frozen(field_transformer=nfc_fields)
