@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dautu_core import (
+    GENESIS,
     Actor,
     Authority,
     DocumentRef,
@@ -26,8 +28,10 @@ from dautu_core import (
     ProjectChanges,
     RecordViolation,
     Schedule,
+    make_record,
 )
-from dautu_core.testing import sample_envelope, strategies
+from dautu_core.decider import event_from_command
+from dautu_core.testing import sample_approval, sample_envelope, strategies
 from dautu_core.text import looks_like_legacy_encoding
 
 TCVN3_SAMPLE = "céng hoµ x· héi chđ nghÜa viƯt nam"
@@ -157,6 +161,31 @@ def test_land_area_is_an_exact_decimal() -> None:
         with pytest.raises(InvalidValue) as caught:
             LandArea(bad)
         assert_bilingual(caught.value, "square_metres", "area_decimal")
+
+
+@settings(max_examples=150)
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=3, allow_nan=False, allow_infinity=False),
+    st.integers(0, 6),
+)
+def test_an_area_has_one_form_whatever_the_precision_typed(area: Decimal, zeros: int) -> None:
+    padded = area.quantize(Decimal(1).scaleb(-(3 + zeros)))
+    assert padded == area
+    assert LandArea(padded) == LandArea(area)
+    assert str(LandArea(padded).square_metres) == str(LandArea(area).square_metres)
+    assert LandArea(area).square_metres == area
+
+
+def test_equal_areas_give_equal_record_bytes() -> None:
+    typed_short = sample_approval(land_area=LandArea.from_hectares("5.5"))
+    typed_long = sample_approval(land_area=LandArea(Decimal("55000.00")))
+    assert make_record(event_from_command(typed_short), GENESIS) == make_record(
+        event_from_command(typed_long), GENESIS
+    )
+    assert str(LandArea("1E+2").square_metres) == "100"
+    with pytest.raises(InvalidValue) as caught:
+        LandArea("1E+999999")
+    assert_bilingual(caught.value, "square_metres", "area_decimal")
 
 
 # --- codes ------------------------------------------------------------------------------------
