@@ -1,0 +1,165 @@
+"""``dautu check-adapter URL``: run the conformance kit against the store at a URL.
+
+For adapter authors (is my backend done?) and for operators (does this database server, this
+eventsourcing module, this plugin version behave?). The store is opened through
+:func:`dautu_adapters.stores.open_store`, hence through the plugin registry, so a third-party
+scheme is checked exactly the way users will reach it.
+
+The kit appends test records, and a record can never be removed, so a store that already holds
+records is refused unless ``--allow-non-empty`` says it is a scratch store.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dautu_core.errors import InvalidValue
+
+__all__ = ["register", "run_check_adapter"]
+
+_USAGE = (
+    "dautu check-adapter URL [--without PART] [--max-examples N] [--allow-non-empty] "
+    "[-- PYTEST_ARGS]"
+)
+_WITHOUT_HELP = (
+    "bỏ qua một phần tuỳ chọn của bộ kiểm tra (lặp lại được) / skip an optional part of the "
+    "kit (repeatable): reopen, processes, checkpoints"
+)
+
+
+def _add_options(parser: argparse.ArgumentParser) -> None:
+    from dautu_adapters.conformance.runner import CAPABILITIES
+
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        choices=CAPABILITIES,
+        metavar="PART",
+        help=_WITHOUT_HELP,
+    )
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=None,
+        metavar="N",
+        help="số ví dụ hypothesis mỗi phép thử / hypothesis examples per round-trip test",
+    )
+    parser.add_argument(
+        "--allow-non-empty",
+        action="store_true",
+        help="cho phép kho đã có dữ liệu (kho thử) / accept a store that already holds records",
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add ``check-adapter`` to the ``dautu`` command line."""
+    parser = subparsers.add_parser(
+        "check-adapter",
+        usage=_USAGE,
+        help="kiểm tra một kho lưu trữ bằng bộ kiểm tra tương thích / run the conformance kit",
+        description=(
+            "Chạy bộ kiểm tra tương thích của dautu với kho lưu trữ tại URL; thoát với mã khác 0 "
+            "nếu có lỗi. Bộ kiểm tra ghi dữ liệu thử: hãy dùng một kho trống. / Run dautu's "
+            "conformance kit against the store at URL; exit non-zero on any failure. The kit "
+            "writes test records: use an empty scratch store."
+        ),
+        epilog="Ví dụ / example: dautu check-adapter jsonl:///tmp/kho-thu --without processes -- -x",
+    )
+    _add_options(parser)
+    # URL, then more of our options, then "--" and pytest's arguments. argparse cannot put a
+    # positional between options and pass-through arguments consistently, so everything from
+    # the URL on is taken as is and split by _split_target.
+    parser.add_argument(
+        "target",
+        nargs=argparse.REMAINDER,
+        metavar="URL [-- PYTEST_ARGS]",
+        help="kho cần kiểm tra, rồi tham số cho pytest sau -- / store URL, then pytest "
+        "arguments after --",
+    )
+    later = argparse.ArgumentParser(prog="dautu check-adapter", usage=_USAGE, add_help=False)
+    _add_options(later)
+    parser.set_defaults(func=run_check_adapter, _check_adapter_parser=later)
+
+
+def _split_target(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """``(url, pytest arguments)``; options written after URL are parsed into ``args``."""
+    target = list(getattr(args, "target", []) or [])
+    later: argparse.ArgumentParser = args._check_adapter_parser
+    if target[:1] == ["--"]:
+        target = target[1:]
+    if not target or target[0].startswith("-"):
+        later.error("the store URL is missing / thiếu địa chỉ kho lưu trữ (URL)")
+    url, rest = target[0], target[1:]
+    if "--" in rest:
+        ours, pytest_args = rest[: rest.index("--")], rest[rest.index("--") + 1 :]
+    else:
+        ours, pytest_args = rest, []
+    if ours:
+        later.parse_args(ours, namespace=args)
+    return url, pytest_args
+
+
+def _say(lang: str, vi: str, en: str) -> None:
+    print(vi if lang == "vi" else en, flush=True)
+
+
+def run_check_adapter(args: argparse.Namespace) -> int:
+    """Run the kit; 0 when every test passed, pytest's exit code otherwise."""
+    from dautu_adapters.conformance.kit import EventStoreConformance
+    from dautu_adapters.conformance.runner import default_capabilities, run_conformance
+    from dautu_adapters.stores import open_store, parse_store_url
+
+    lang: str = getattr(args, "lang", "vi")
+    url, pytest_args = _split_target(args)
+    shown = parse_store_url(url).redacted
+    store = open_store(url)
+    try:
+        held = store.max_position()
+    finally:
+        store.close()
+    if held and not args.allow_non_empty:
+        raise InvalidValue(
+            f"Kho {shown} đã có {held} bản ghi; bộ kiểm tra sẽ ghi thêm dữ liệu thử không xoá "
+            "được. Hãy dùng một kho trống, hoặc thêm --allow-non-empty nếu đây là kho thử",
+            f"the store {shown} already holds {held} records; the kit would add test records "
+            "that cannot be removed. Use an empty store, or pass --allow-non-empty for a "
+            "scratch store",
+            field="url",
+            rule_id="check_adapter_empty_store",
+        )
+    capabilities = default_capabilities(url).without(args.without)
+    skipped = [n for n in ("reopen", "processes", "checkpoints") if not getattr(capabilities, n)]
+    skipped_vi = ", ".join(skipped) or "không"
+    skipped_en = ", ".join(skipped) or "none"
+    _say(
+        lang,
+        f"Kiểm tra tương thích kho lưu trữ {shown} (bỏ qua: {skipped_vi})",
+        f"Checking the store {shown} against the conformance kit (skipped: {skipped_en})",
+    )
+    max_examples = args.max_examples or EventStoreConformance.max_examples
+    code = run_conformance(
+        url, pytest_args=pytest_args, capabilities=capabilities, max_examples=max_examples
+    )
+    if code == 0:
+        _say(
+            lang,
+            f"ĐẠT: kho {shown} đáp ứng bộ kiểm tra tương thích của dautu",
+            f"PASSED: the store {shown} conforms to dautu's storage contract",
+        )
+    elif code == 5:
+        _say(
+            lang,
+            "KHÔNG ĐẠT: không có phép thử nào được chạy (xem lại tham số pytest)",
+            "FAILED: no test was run (check the pytest arguments)",
+        )
+    else:
+        _say(
+            lang,
+            f"KHÔNG ĐẠT: kho {shown} chưa đáp ứng bộ kiểm tra (mã thoát pytest {code}); "
+            "xem các phép thử lỗi ở trên",
+            f"FAILED: the store {shown} does not conform (pytest exit code {code}); "
+            "see the failed tests above",
+        )
+    return code

@@ -1,0 +1,61 @@
+"""The conformance kit for storage adapters: subclass, give it a store, run pytest.
+
+::
+
+    import pytest
+    from dautu_adapters.conformance import EventStoreConformance
+
+    class TestMyStore(EventStoreConformance):
+        supports_reopen = True
+        supports_concurrent_processes = True
+
+        @pytest.fixture
+        def store(self, tmp_path):
+            store = MyStore(tmp_path / "data")
+            yield store
+            store.close()
+
+        def opener(self, store):
+            return functools.partial(MyStore, store.path)
+
+The same kit runs against every builtin store in dautu's own test suite, and
+``dautu check-adapter URL`` runs it against the store at a URL (:func:`run_conformance`).
+Needs the ``testing`` extra (pytest, hypothesis).
+"""
+
+from dautu_adapters.conformance.kit import EventStoreConformance
+from dautu_adapters.conformance.records import (
+    UNUSUAL_PROJECT_CODES,
+    approval,
+    chain,
+    chain_after,
+    old_record,
+    unique_code,
+    violation,
+)
+from dautu_adapters.conformance.roundtrip import assert_round_trip, kit_settings
+from dautu_adapters.conformance.runner import (
+    CAPABILITIES,
+    Capabilities,
+    UrlStoreConformance,
+    default_capabilities,
+    run_conformance,
+)
+
+__all__ = [
+    "CAPABILITIES",
+    "UNUSUAL_PROJECT_CODES",
+    "Capabilities",
+    "EventStoreConformance",
+    "UrlStoreConformance",
+    "approval",
+    "assert_round_trip",
+    "chain",
+    "chain_after",
+    "default_capabilities",
+    "kit_settings",
+    "old_record",
+    "run_conformance",
+    "unique_code",
+    "violation",
+]
