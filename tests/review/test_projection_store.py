@@ -13,7 +13,7 @@ from dautu_adapters.service import ProjectService
 from dautu_adapters.stores import open_store
 from dautu_core import ViolationCategory, run
 from dautu_core.projections import Portfolio, PortfolioProjection
-from dautu_core.review import Track
+from dautu_core.review import HANDLING_TRACKS, Track
 from review.helpers import approve, delay, found
 
 NAME = PortfolioProjection().name
@@ -82,3 +82,18 @@ def test_review_and_summary_of_a_store_agree() -> None:
     for commands in demo_histories().values():
         oracle.update(run(commands)[0].open_violations_by_category())
     assert dict(summary.open_violations) == dict(oracle)
+
+
+def test_the_demo_review_on_postgresql(postgres_url: str) -> None:
+    store = open_store(postgres_url)
+    try:
+        outcome = record_demo(ProjectService(store))
+        review = review_store(store, DEMO_REVIEW_DATE)
+        again = record_demo(ProjectService(store))
+        from_checkpoint = catch_up(store)
+    finally:
+        store.close()
+
+    assert outcome.recorded_projects == 78 and again.recorded_projects == 0
+    assert [review.counts[t] for t in HANDLING_TRACKS] == [4, 18, 42, 6, 3, 5]
+    assert from_checkpoint.records_read == 0 and not from_checkpoint.rebuilt
