@@ -161,7 +161,9 @@ def review_command(args: argparse.Namespace) -> int:
         document = review.to_dict(lang)
         if summary is not None:
             document["summary"] = summary.to_dict(lang)
-        data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        # One line: the document is for scripts (pipe it to `jq` to read it), and the indented
+        # encoder is the pure-Python one, seconds slower on a province of 10,000 projects.
+        data = (json.dumps(document, ensure_ascii=False) + "\n").encode("utf-8")
     else:
         text = render_table(review, lang)
         if summary is not None:

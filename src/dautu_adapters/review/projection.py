@@ -11,7 +11,8 @@ record's JSON (ours) each take about as long; with a backlog of tens of thousand
 helper process parses page *n* while this one reads page *n + 1*. Pages are folded in order
 and checked for gaps exactly as without the helper; only the parsing moves. Anything the
 helper cannot do (it failed to start, a record it could not parse) is redone here, so errors
-are the same as in a plain fold.
+are the same as in a plain fold. The helper is forked (Linux, single-threaded caller only; see
+``_helper``); elsewhere the fold runs in one process.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import gc
 import multiprocessing
 import os
 import pickle
+import sys
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -112,13 +115,21 @@ def _parse_page(items: list[tuple[int, bytes]], upcasters: Upcasters) -> list[Ti
 
 
 def _helper(upcasters: Upcasters) -> ProcessPoolExecutor | None:
-    """A one-process pool for parsing, or ``None`` when one cannot help or cannot be had."""
-    if (os.cpu_count() or 1) < 2:
+    """A one-process pool for parsing, or ``None`` when one cannot help or cannot be had.
+
+    The helper is *forked*, and only on Linux from a process running no other thread: a
+    spawned helper would import the caller's main module again (a library must not re-run
+    its user's script), and a fork copies the locks other threads may hold. Elsewhere, or
+    when it is not safe, the fold simply runs in this process.
+    """
+    if (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"):
+        return None
+    if threading.active_count() > 1:
         return None
     try:
         pickle.dumps(upcasters)
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    except (pickle.PicklingError, AttributeError, TypeError, OSError):
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    except (pickle.PicklingError, AttributeError, TypeError, OSError, ValueError):
         return None
 
 
@@ -191,8 +202,8 @@ def catch_up(
                 if not page:
                     raise _gap(state.position, top)
                 state = projection.apply(state, page)
-    if save and isinstance(store, CheckpointStore) and (state.position != start or rebuilt):
-        store.save_checkpoint(projection.name, state.position, projection.encode(state))
+        if save and isinstance(store, CheckpointStore) and (state.position != start or rebuilt):
+            store.save_checkpoint(projection.name, state.position, projection.encode(state))
     return CatchUp(state, start, state.position - start, rebuilt, pool is not None)
 
 

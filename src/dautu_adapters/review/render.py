@@ -196,8 +196,8 @@ def render_summary(summary: PortfolioSummary, lang: str = "vi") -> str:
 
 
 def review_json(review: PortfolioReview, lang: str = "vi") -> str:
-    """``{"as_of", "rulebook", "counts", "labels", "projects", "disagreements"}``, UTF-8 text."""
-    return json.dumps(review.to_dict(lang), ensure_ascii=False, indent=2) + "\n"
+    """``{"as_of", "rulebook", "counts", "labels", "projects", "disagreements"}`` on one line."""
+    return json.dumps(review.to_dict(lang), ensure_ascii=False) + "\n"
 
 
 CSV_COLUMNS: dict[str, Sequence[str]] = {

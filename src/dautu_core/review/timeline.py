@@ -52,7 +52,7 @@ class TimelineEntry:
     data: Mapping[str, Any]
 
     def to_json(self) -> list[Any]:
-        return [self.version, self.type_name, self.effective, self.recorded, dict(self.data)]
+        return [self.version, self.type_name, self.effective, self.recorded, self.data]
 
     @classmethod
     def from_json(cls, value: Sequence[Any]) -> TimelineEntry:
