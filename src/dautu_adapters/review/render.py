@@ -128,7 +128,7 @@ def _project_lines(project: ProjectReview, lang: str) -> list[str]:
     for reason in primary:
         detail = reason.detail_vi if lang == "vi" else reason.detail_en
         citation = reason.citation_vi if lang == "vi" else reason.citation
-        lines.append(f"{'':13}{detail}")
+        lines.append(f"{'':13}{detail[:1].upper()}{detail[1:]}")
         lines.append(f"{'':13}[{reason.rule_id}] {citation}")
     others = [track.short(lang) for track in project.tracks if track is not project.primary_track]
     if others:
