@@ -21,6 +21,7 @@ from dautu_core.audit import (
     checkpoint_from_scan,
     parse_record,
     parse_record_strict,
+    stream_head,
 )
 from dautu_core.decider import event_from_command
 from dautu_core.record import StoredRecord, make_record
@@ -314,6 +315,19 @@ def test_every_single_mutation_is_detected_and_located(
         assert located(report) == expected, report.findings
     else:
         assert K.TRUNCATED in {f.kind for f in report.findings}
+
+
+def test_the_head_of_a_stream_read_by_project() -> None:
+    log = portfolio()
+    stream = [r for r in log if r.project_code == "DA-0002"]
+    scanner = LogScanner()
+    scanner.feed(log)
+    assert stream_head("DA-0002", stream) == scanner.result().heads["DA-0002"]
+    assert stream_head("DA-0002", stream[1:]) is None
+    assert stream_head("DA-0001", stream) is None
+    assert stream_head("DA-0002", [attrs.evolve(stream[0], type_name="x"), *stream[1:]]) is None
+    assert stream_head("DA-0002", [stream[0], stream[2]]) is None
+    assert stream_head("DA-0002", []) is None
 
 
 def test_records_from_several_pages_verify_like_one() -> None:

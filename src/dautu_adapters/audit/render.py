@@ -361,9 +361,9 @@ def audit_text(
         lines.append(f"  … {more} {'lưu ý khác' if vi else 'more notes'}")
     if report.ok:
         checks = (
-            "chuỗi băm từng dự án, vị trí liên tục, hồ sơ từng dự án khớp nhật ký"
+            "chuỗi băm từng dự án, vị trí tăng dần, hồ sơ từng dự án khớp nhật ký"
             if vi
-            else "every project's hash chain, contiguous positions, streams match the log"
+            else "every project's hash chain, positions in order, streams match the log"
         )
         if cp is not None:
             checks += (
