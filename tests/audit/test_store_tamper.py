@@ -227,9 +227,9 @@ def test_a_row_moved_to_another_project_is_located(scene: Scene) -> None:
 
 
 def test_a_skipped_position_is_not_tampering(tmp_path: Path) -> None:
-    """Some backends leave holes in the positions (a PostgreSQL sequence is not transactional,
-    a rolled-back insert keeps its number). A hole no chain misses is noted, not reported as
-    tampering, and checkpoints and bundles still prove (leaf index = rank, not position)."""
+    """Some backends leave holes in the positions (a database sequence may keep the number of
+    a rolled-back insert). A hole no chain misses is noted, not reported as tampering, and
+    checkpoints and bundles still prove (leaf index = rank, not position)."""
     from dautu_adapters.audit import verify_bundle, write_bundle
     from dautu_core.decider import event_from_command
     from dautu_core.record import GENESIS, make_record

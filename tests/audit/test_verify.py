@@ -341,7 +341,7 @@ def test_records_from_several_pages_verify_like_one() -> None:
 
 
 def test_a_missing_position_no_chain_misses_is_only_noted() -> None:
-    """PostgreSQL's sequence skips a number when an insert is refused: not a deletion."""
+    """A database sequence may keep the number of a rolled-back insert: not a deletion."""
     log = [attrs.evolve(r, position=r.position + (r.position > 6)) for r in portfolio()]
     checkpoint = checkpoint_of(log, size=10)
     assert checkpoint.last_position == 11

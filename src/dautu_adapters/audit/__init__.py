@@ -2,11 +2,13 @@
 
 - :mod:`~dautu_adapters.audit.trail`: verify a store, make and read checkpoints;
 - :mod:`~dautu_adapters.audit.keys`: Ed25519 keys and checkpoint signatures;
-- :mod:`~dautu_adapters.audit.bundle`: write and verify auditor bundles (no database needed);
+- :mod:`~dautu_adapters.audit.bundle`, :mod:`~dautu_adapters.audit.bundle_check`: write
+  auditor bundles, and check them with no database;
 - :mod:`~dautu_adapters.audit.plugin`: the builtin plugin registering ``audit-bundle``.
 """
 
-from dautu_adapters.audit.bundle import BUNDLE_FORMAT, BundleReport, verify_bundle, write_bundle
+from dautu_adapters.audit.bundle import BUNDLE_FORMAT, write_bundle
+from dautu_adapters.audit.bundle_check import BundleReport, verify_bundle
 from dautu_adapters.audit.keys import (
     KeyPair,
     generate_key,

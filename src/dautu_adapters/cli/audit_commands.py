@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from dautu_adapters.audit.bundle import verify_bundle
+from dautu_adapters.audit.bundle_check import verify_bundle
 from dautu_adapters.audit.keys import (
     generate_key,
     load_private_key,

@@ -6,7 +6,8 @@ touches the world: reading stores, Ed25519 keys and signatures, files, the comma
 
 - :mod:`~dautu_core.audit.merkle`: RFC 6962/9162 tree, inclusion and consistency proofs;
 - :mod:`~dautu_core.audit.checkpoint`: the checkpoint (tree head + per-project heads);
-- :mod:`~dautu_core.audit.verify`: verifying a log and locating the first altered record;
+- :mod:`~dautu_core.audit.scan`, :mod:`~dautu_core.audit.diagnosis`,
+  :mod:`~dautu_core.audit.verify`: verifying a log, locating the first altered record;
 - :mod:`~dautu_core.audit.findings`: what verification reports;
 - :mod:`~dautu_core.audit.explain`: why a project is in its state (events and rules).
 """
@@ -19,6 +20,7 @@ from dautu_core.audit.checkpoint import (
     heads_tree,
     sorted_heads,
 )
+from dautu_core.audit.diagnosis import compare_stream, diagnose_stream
 from dautu_core.audit.explain import Explanation, ExplanationLine, explain
 from dautu_core.audit.findings import Finding, FindingKind
 from dautu_core.audit.merkle import (
@@ -35,18 +37,8 @@ from dautu_core.audit.merkle import (
     verify_inclusion,
 )
 from dautu_core.audit.parsing import ParsedRecord, parse_record, parse_record_strict
-from dautu_core.audit.verify import (
-    AuditReport,
-    LogScan,
-    LogScanner,
-    audit_log,
-    checkpoint_findings,
-    checkpoint_from_scan,
-    compare_stream,
-    diagnose_stream,
-    finish_audit,
-    stream_head,
-)
+from dautu_core.audit.scan import LogScan, LogScanner, checkpoint_from_scan, stream_head
+from dautu_core.audit.verify import AuditReport, audit_log, checkpoint_findings, finish_audit
 
 __all__ = [
     "CHECKPOINT_FORMAT",

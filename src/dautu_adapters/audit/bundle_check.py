@@ -1,0 +1,333 @@
+"""Checking an auditor bundle with no database: chain, head, inclusion proofs, signature.
+
+The bundle's layout is described in :mod:`dautu_adapters.audit.bundle`; the algorithm, as an
+auditor would re-implement it, in its ``ALGORITHM.md``. A bundle that cannot be read at all is
+a finding too, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from dautu_adapters.audit.bundle import BUNDLE_FORMAT
+from dautu_adapters.audit.keys import key_id, load_public_key, signature_finding
+from dautu_adapters.audit.trail import read_checkpoint
+from dautu_core.audit import (
+    Checkpoint,
+    Finding,
+    FindingKind,
+    Head,
+    diagnose_stream,
+    head_leaf,
+    record_leaf,
+    verify_inclusion,
+)
+from dautu_core.errors import InvalidValue
+from dautu_core.record import StoredRecord, record_hash
+
+__all__ = ["BundleReport", "verify_bundle"]
+
+
+@attrs.frozen(kw_only=True)
+class BundleReport:
+    """The outcome of checking a bundle; ``ok`` when there is no finding."""
+
+    project_code: str | None
+    records: int
+    covered: int
+    checkpoint: Checkpoint | None
+    key_id: str | None
+    key_source: str | None
+    findings: tuple[Finding, ...]
+    warnings: tuple[Finding, ...] = ()
+    """What limits the proof without being wrong: an unsigned checkpoint, an unchecked
+    signature, a public key taken from the bundle itself."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "project_code": self.project_code,
+            "records": self.records,
+            "covered": self.covered,
+            "checkpoint": self.checkpoint.label if self.checkpoint else None,
+            "key_id": self.key_id,
+            "key_source": self.key_source,
+            "findings": [f.as_dict() for f in self.findings],
+            "warnings": [f.as_dict() for f in self.warnings],
+        }
+
+
+class _Broken(Exception):
+    """A bundle file that cannot be read at all."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.detail_en)
+        self.finding = finding
+
+
+def _unreadable(name: str, why: str) -> _Broken:
+    return _Broken(
+        Finding(
+            kind=FindingKind.MALFORMED,
+            detail_vi=f"không đọc được tệp {name} của bộ hồ sơ: {why}",
+            detail_en=f"cannot read the bundle's {name}: {why}",
+        )
+    )
+
+
+def _lines(path: Path) -> list[Mapping[str, Any]]:
+    if not path.exists():
+        return []
+    out: list[Mapping[str, Any]] = []
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                value = json.loads(line)
+                if not isinstance(value, dict):
+                    raise ValueError(f"line {number} is not an object")
+                out.append(value)
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path.name, str(exc)) from exc
+    return out
+
+
+def verify_bundle(
+    folder: Path,
+    public_key: Ed25519PublicKey | None = None,
+    *,
+    require_signature: bool = False,
+) -> BundleReport:
+    """Check a bundle with no database: chain, head, inclusion proofs, checkpoint signature.
+
+    ``public_key`` is the signer's key as the authority publishes it; without it the bundle's
+    own ``public_key.pem`` is used and the report says so (``key_source``, a warning). An
+    unsigned checkpoint, or one whose signature cannot be checked, is a warning, or a finding
+    with ``require_signature``.
+    """
+    try:
+        return _verify_bundle(folder, public_key, require_signature)
+    except _Broken as broken:
+        return BundleReport(
+            project_code=None,
+            records=0,
+            covered=0,
+            checkpoint=None,
+            key_id=None,
+            key_source=None,
+            findings=(broken.finding,),
+        )
+
+
+def _verify_bundle(
+    folder: Path, public_key: Ed25519PublicKey | None, require_signature: bool
+) -> BundleReport:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        code = manifest["project_code"]
+        if manifest.get("format") != BUNDLE_FORMAT or not isinstance(code, str):
+            raise ValueError(f"not a {BUNDLE_FORMAT} manifest")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _unreadable("manifest.json", str(exc)) from exc
+    try:
+        checkpoint = read_checkpoint(folder / "checkpoint.json")
+    except InvalidValue as exc:
+        raise _unreadable("checkpoint.json", exc.message_en) from exc
+    findings: list[Finding] = []
+    warnings: list[Finding] = []
+    source = "argument"
+    if public_key is None and (folder / "public_key.pem").exists():
+        try:
+            public_key, source = load_public_key(folder / "public_key.pem"), "bundle"
+        except InvalidValue as exc:
+            raise _unreadable("public_key.pem", exc.message_en) from exc
+    elif public_key is None:
+        source = "none"
+    problem = signature_finding(checkpoint, public_key)
+    limited = checkpoint.signature is None or public_key is None
+    if problem is not None:
+        (warnings if limited and not require_signature else findings).append(problem)
+    elif source == "bundle":
+        warnings.append(
+            Finding(
+                kind=FindingKind.SIGNATURE_INVALID,
+                checkpoint=checkpoint.label,
+                detail_vi=f"chữ ký hợp lệ với khoá công khai đi kèm bộ hồ sơ (mã khoá "
+                f"{key_id(public_key) if public_key else '?'}); hãy đối chiếu mã khoá với mã "
+                "do cơ quan công bố",
+                detail_en=f"the signature holds for the public key shipped in the bundle (key id "
+                f"{key_id(public_key) if public_key else '?'}); compare that id with the one "
+                "the authority publishes",
+            )
+        )
+    records = _bundle_records(folder / "records.jsonl", code, findings)
+    head = _check_head(folder / "head_proof.json", code, checkpoint, findings)
+    findings += _check_proofs(folder / "proofs.jsonl", code, records, checkpoint)
+    chain = diagnose_stream(
+        code,
+        records,
+        head=head,
+        covered=checkpoint.last_position,
+        heads_known=True,
+    )
+    if chain is not None:
+        findings.append(chain)
+    findings.sort(key=lambda f: f.sort_key)
+    return BundleReport(
+        project_code=code,
+        records=len(records),
+        covered=sum(1 for r in records if r.position <= checkpoint.last_position),
+        checkpoint=checkpoint,
+        key_id=key_id(public_key) if public_key is not None else None,
+        key_source=source,
+        findings=tuple(findings),
+        warnings=tuple(warnings),
+    )
+
+
+def _bundle_records(path: Path, code: str, findings: list[Finding]) -> list[StoredRecord]:
+    out = []
+    for line in _lines(path):
+        try:
+            version, position = int(line["version"]), int(line["position"])
+            data = str(line["record"]).encode("utf-8")
+            type_name, stated = str(line["type"]), str(line["hash"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _unreadable(path.name, f"bad line {line!r}: {exc}") from exc
+        if record_hash(data) != stated:
+            findings.append(
+                Finding(
+                    kind=FindingKind.MODIFIED,
+                    project_code=code,
+                    version=version,
+                    position=position,
+                    detail_vi="mã băm ghi kèm không khớp nội dung bản ghi",
+                    detail_en="the stated hash does not match the record's bytes",
+                )
+            )
+        out.append(StoredRecord(code, version, position, type_name, data))
+    if not out:
+        raise _unreadable(path.name, "no records")
+    return out
+
+
+def _check_head(
+    path: Path, code: str, checkpoint: Checkpoint, findings: list[Finding]
+) -> Head | None:
+    """The project's head, if its proof holds; a wrong proof is a finding."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        head = Head.from_data(data["head"])
+        index, size = int(data["leaf_index"]), int(data["tree_size"])
+        proof = [bytes.fromhex(p) for p in data["path"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _unreadable(path.name, str(exc)) from exc
+    valid = (
+        head.project_code == code
+        and size == checkpoint.heads_size
+        and verify_inclusion(
+            head_leaf(head), index, size, proof, bytes.fromhex(checkpoint.heads_root)
+        )
+    )
+    if valid:
+        return head
+    findings.append(
+        Finding(
+            kind=FindingKind.PROOF_INVALID,
+            project_code=code,
+            version=head.version,
+            checkpoint=checkpoint.label,
+            detail_vi="đầu chuỗi của dự án không được chứng minh thuộc gốc heads_root đã ký",
+            detail_en="the project's head is not proven to be in the signed heads_root",
+        )
+    )
+    return None
+
+
+def _check_proofs(
+    path: Path, code: str, records: list[StoredRecord], checkpoint: Checkpoint
+) -> list[Finding]:
+    """Every record inside the checkpoint (position up to ``last_position``) needs a proof
+    that holds, at a leaf index that grows with the versions; no other record may have one."""
+    proofs = {}
+    for line in _lines(path):
+        try:
+            proofs[int(line["version"])] = (
+                int(line["leaf_index"]),
+                int(line["tree_size"]),
+                [bytes.fromhex(p) for p in line["path"]],
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _unreadable(path.name, f"bad line {line!r}: {exc}") from exc
+    root = bytes.fromhex(checkpoint.root_hash)
+    problems: list[Finding] = []
+    last_index = -1
+
+    def bad(rec: StoredRecord | None, version: int, vi: str, en: str) -> Finding:
+        return Finding(
+            kind=FindingKind.PROOF_INVALID,
+            project_code=code,
+            version=version,
+            position=rec.position if rec is not None else None,
+            checkpoint=checkpoint.label,
+            detail_vi=vi,
+            detail_en=en,
+        )
+
+    for rec in records:
+        proof = proofs.pop(rec.version, None)
+        inside = rec.position <= checkpoint.last_position
+        if proof is None:
+            if inside:
+                problems.append(
+                    bad(
+                        rec,
+                        rec.version,
+                        "bản ghi nằm trong điểm kiểm tra nhưng thiếu bằng chứng Merkle",
+                        "the record is inside the checkpoint but has no Merkle proof",
+                    )
+                )
+            continue
+        index, size, path_hashes = proof
+        valid = (
+            inside
+            and size == checkpoint.log_size
+            and last_index < index < size
+            and verify_inclusion(record_leaf(rec.data), index, size, path_hashes, root)
+        )
+        if valid:
+            last_index = index
+            continue
+        problems.append(
+            bad(
+                rec,
+                rec.version,
+                "bản ghi không được chứng minh thuộc gốc Merkle đã ký",
+                "the record is not proven to be in the signed Merkle root",
+            )
+        )
+    for version in sorted(proofs):
+        problems.append(
+            bad(
+                None,
+                version,
+                "có bằng chứng cho một phiên bản không có trong bộ hồ sơ",
+                "a proof is given for a version the bundle does not hold",
+            )
+        )
+    return problems
