@@ -11,6 +11,7 @@ the rule id and the citation taken from the rulebook in force at the event's eff
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from dautu_core import events as ev
 from dautu_core.dates import add_months, full_months_between
@@ -142,7 +143,9 @@ def milestone_known(state: ProjectState, event: ev.ProjectEvent, book: Rulebook)
 def suspended_no_progress(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
     """A suspended project records no progress until resumed; suspension needs an active one."""
     suspended = state.status is ProjectStatus.SUSPENDED
-    if suspended and isinstance(event, ev.MilestoneMet):
+    # A milestone reached before the suspension took effect may still be typed in late.
+    during = state.suspended_on is not None and event.effective_date >= state.suspended_on
+    if suspended and during and isinstance(event, ev.MilestoneMet):
         raise _refuse(
             event,
             book,
@@ -171,6 +174,21 @@ def resume_only_when_suspended(state: ProjectState, event: ev.ProjectEvent, book
             "type",
             "Chỉ dự án đang ngừng hoạt động mới có thể tiếp tục hoạt động",
             "only a suspended project can resume",
+        )
+    if (
+        isinstance(event, ev.ProjectResumed)
+        and state.suspended_on is not None
+        and event.effective_date < state.suspended_on
+    ):
+        raise _refuse(
+            event,
+            book,
+            "resume_only_when_suspended",
+            "effective_date",
+            f"Ngày tiếp tục hoạt động {event.effective_date.isoformat()} trước ngày ngừng hoạt "
+            f"động {state.suspended_on.isoformat()}",
+            f"resumption on {event.effective_date.isoformat()} is before the suspension on "
+            f"{state.suspended_on.isoformat()}",
         )
 
 
@@ -287,16 +305,14 @@ def policy_adjustment_triggers(
         triggers.append("investor_change")
     if changes.duration_years is not None and changes.duration_years != state.duration_years:
         triggers.append("duration_change")
-    if changes.land_area is not None and state.land_area is not None:
-        before = state.land_area.square_metres
+    if changes.land_area is not None:
+        # A project approved without land that now asks for land changes its land by 100%.
+        before = state.land_area.square_metres if state.land_area is not None else Decimal(0)
         delta = abs(changes.land_area.square_metres - before)
         hectares = delta / 10_000
-        percent = (delta * 100 / before) if before else None
-        if hectares > t.land_change_hectares or (
-            percent is not None and percent >= t.land_change_percent
-        ):
-            shown = f"{percent:.1f}%" if percent is not None else "new"
-            triggers.append(f"land_change:{shown},{hectares:.2f}ha")
+        percent = (delta * 100 / before) if before else Decimal(100 if delta else 0)
+        if hectares > t.land_change_hectares or percent >= t.land_change_percent:
+            triggers.append(f"land_change:{percent:.1f}%,{hectares:.2f}ha")
     if t.capital_change_triggers and changes.capital is not None and state.capital is not None:
         before_dong = state.capital.dong
         delta_dong = abs(changes.capital.dong - before_dong)

@@ -291,6 +291,24 @@ def test_only_a_suspended_project_resumes() -> None:
     )
 
 
+def test_a_milestone_met_before_the_suspension_may_be_typed_in_late() -> None:
+    """suspended_no_progress — Law 61/2020/QH14, Art. 47: the bar starts on the suspension date."""
+    SPEC.given(APPROVE, suspend(date(2022, 6, 1))).when(met(date(2022, 5, 20))).then_state(
+        status=ProjectStatus.SUSPENDED,
+        milestones_met={"capital_contribution": date(2022, 5, 20)},
+    )
+
+
+def test_a_resumption_cannot_predate_its_suspension() -> None:
+    """resume_only_when_suspended — Law 61/2020/QH14, Art. 47."""
+    resume = ResumeProject(**env(date(2022, 5, 1)))
+    SPEC.given(APPROVE, suspend(date(2022, 6, 1))).when(resume).then_raises(
+        rule_id="resume_only_when_suspended",
+        field="effective_date",
+        citation=cite61("resume_only_when_suspended"),
+    )
+
+
 # --- extension_cap ----------------------------------------------------------------------------
 
 

@@ -251,3 +251,15 @@ def test_a_correction_that_makes_an_adjustment_need_a_policy_adjustment_is_refus
         citation=cite61("policy_adjustment_triggers"),
         message_contains="objectives_change",
     )
+
+
+def test_land_given_to_a_project_approved_without_land_is_a_full_change() -> None:
+    """policy_adjustment_triggers — Law 61/2020/QH14, Art. 41(3): land where there was none
+    is a change of 100% of the land area, whatever its size."""
+    without_land = attrs.evolve(APPROVE, land_area=None)
+    command = request(date(2023, 1, 1), ProjectChanges(land_area=LandArea.from_hectares("2")))
+    SPEC.given(without_land).when(command).then(
+        event_from_command(
+            command, policy_adjustment_required=True, triggers=("land_change:100.0%,2.00ha",)
+        )
+    )
