@@ -59,3 +59,10 @@ def test_capabilities_can_be_switched_off_by_name_only() -> None:
     )
     with pytest.raises(ValueError, match="unknown capabilities"):
         Capabilities().without(["speed"])
+
+
+def test_the_command_line_names_the_same_parts_without_importing_the_kit() -> None:
+    from dautu_adapters.cli.kit_commands import PARTS
+    from dautu_adapters.conformance import CAPABILITIES
+
+    assert PARTS == CAPABILITIES

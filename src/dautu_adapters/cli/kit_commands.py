@@ -12,11 +12,16 @@ records is refused unless ``--allow-non-empty`` says it is a scratch store.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from typing import Any
 
 from dautu_core.errors import InvalidValue
 
-__all__ = ["register", "run_check_adapter"]
+__all__ = ["PARTS", "register", "run_check_adapter"]
+
+PARTS = ("reopen", "processes", "checkpoints")
+"""The optional parts of the kit (``dautu_adapters.conformance.CAPABILITIES``), named here so
+that building the command line never imports pytest."""
 
 _USAGE = (
     "dautu check-adapter URL [--without PART] [--max-examples N] [--allow-non-empty] "
@@ -29,13 +34,11 @@ _WITHOUT_HELP = (
 
 
 def _add_options(parser: argparse.ArgumentParser) -> None:
-    from dautu_adapters.conformance.runner import CAPABILITIES
-
     parser.add_argument(
         "--without",
         action="append",
         default=[],
-        choices=CAPABILITIES,
+        choices=PARTS,
         metavar="PART",
         help=_WITHOUT_HELP,
     )
@@ -107,12 +110,24 @@ def _say(lang: str, vi: str, en: str) -> None:
 
 def run_check_adapter(args: argparse.Namespace) -> int:
     """Run the kit; 0 when every test passed, pytest's exit code otherwise."""
-    from dautu_adapters.conformance.kit import EventStoreConformance
-    from dautu_adapters.conformance.runner import default_capabilities, run_conformance
     from dautu_adapters.stores import open_store, parse_store_url
 
     lang: str = getattr(args, "lang", "vi")
     url, pytest_args = _split_target(args)
+    missing = [name for name in ("pytest", "hypothesis") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise InvalidValue(
+            f"Bộ kiểm tra cần {', '.join(missing)}: pip install 'dautu[testing]'",
+            f"the conformance kit needs {', '.join(missing)}: pip install 'dautu[testing]'",
+            field="check-adapter",
+            rule_id="testing_extra_missing",
+        )
+    from dautu_adapters.conformance import (
+        EventStoreConformance,
+        default_capabilities,
+        run_conformance,
+    )
+
     shown = parse_store_url(url).redacted
     store = open_store(url)
     try:
@@ -130,7 +145,7 @@ def run_check_adapter(args: argparse.Namespace) -> int:
             rule_id="check_adapter_empty_store",
         )
     capabilities = default_capabilities(url).without(args.without)
-    skipped = [n for n in ("reopen", "processes", "checkpoints") if not getattr(capabilities, n)]
+    skipped = [part for part in PARTS if not getattr(capabilities, part)]
     skipped_vi = ", ".join(skipped) or "không"
     skipped_en = ", ".join(skipped) or "none"
     _say(

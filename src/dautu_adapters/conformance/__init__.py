@@ -23,8 +23,17 @@ The same kit runs against every builtin store in dautu's own test suite, and
 Needs the ``testing`` extra (pytest, hypothesis).
 """
 
-from dautu_adapters.conformance.kit import EventStoreConformance
-from dautu_adapters.conformance.records import (
+import pytest
+
+# The kit's asserts are the adapter author's error messages: let pytest rewrite them so a
+# failure shows the values compared, as it does in the author's own test modules.
+pytest.register_assert_rewrite(
+    "dautu_adapters.conformance.kit",
+    "dautu_adapters.conformance.roundtrip",
+)
+
+from dautu_adapters.conformance.kit import EventStoreConformance  # noqa: E402
+from dautu_adapters.conformance.records import (  # noqa: E402
     UNUSUAL_PROJECT_CODES,
     approval,
     chain,
@@ -33,8 +42,8 @@ from dautu_adapters.conformance.records import (
     unique_code,
     violation,
 )
-from dautu_adapters.conformance.roundtrip import assert_round_trip, kit_settings
-from dautu_adapters.conformance.runner import (
+from dautu_adapters.conformance.roundtrip import assert_round_trip, kit_settings  # noqa: E402
+from dautu_adapters.conformance.runner import (  # noqa: E402
     CAPABILITIES,
     Capabilities,
     UrlStoreConformance,

@@ -69,7 +69,9 @@ def assert_round_trip(store: EventStore, groups: Sequence[Sequence[ev.ProjectEve
         assert [r.prev for r in stream] == [GENESIS, *(r.hash for r in stream[:-1])]
         assert [r.event() for r in stream] == list(group)
         read += stream
-    assert store.read_log(after_position=top) == sorted(read, key=lambda r: r.position)
+    assert store.read_log(after_position=top) == sorted(read, key=lambda r: r.position), (
+        "read_log must return the appended records, in the order of their positions"
+    )
 
 
 class RoundTripTests:
