@@ -14,9 +14,7 @@ records, projects interleaved in recorded-time order, as a real log is).
 Each measured phase runs in a fresh process, so its peak memory (``ru_maxrss``) is its own:
 
 - ``review``: the full review as ``dautu review`` does it from an empty checkpoint: read the
-  log page by page, fold every project's timeline, judge every project as of 21 Feb 2024
-  (a helper process parses pages while this one reads; ``helper_peak_rss_mb`` is its memory);
-- ``review-sequential``: the same in one process;
+  log page by page, fold every project's timeline, judge every project as of 21 Feb 2024;
 - ``rebuild``: rebuild the portfolio projection from zero and store its checkpoint;
 - ``review-from-checkpoint``: the review again, starting from that checkpoint;
 - ``baseline``: the straightforward way, for comparison: decode every record into its typed
@@ -159,14 +157,13 @@ def phase(name: str, db: Path) -> dict[str, Any]:
         events = store.max_position()
         started = time.perf_counter()
         cpu_started = time.process_time()
-        if name in ("review", "review-sequential"):
+        if name == "review":
             review = review_store(
                 store,
                 AS_OF,
                 rulebooks=BUILTIN_REVIEW_RULEBOOKS,
                 from_zero=True,
                 save_checkpoint=False,
-                parallel=name == "review",
             )
             counts = {t.value: n for t, n in review.counts.items()}
         elif name == "rebuild":
@@ -203,9 +200,6 @@ def phase(name: str, db: Path) -> dict[str, Any]:
         "events": events,
         "events_per_second": round(events / seconds) if seconds else None,
         "peak_rss_mb": round(_peak_mb(), 1),
-        "helper_peak_rss_mb": round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
-        ),
         "counts": counts,
     }
 
@@ -256,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
             marker.write_text(json.dumps(wanted))
             say(f"  {records} records in {time.perf_counter() - started:.1f} s (not measured)")
         load_before = os.getloadavg()[0]
-        phases = ["review", "review-sequential", "rebuild", "review-from-checkpoint"]
+        phases = ["review", "rebuild", "review-from-checkpoint"]
         if not args.no_baseline:
             phases.append("baseline")
         results = {name: _run_phase(name, args.db) for name in phases}
@@ -277,7 +271,6 @@ def main(argv: list[str] | None = None) -> int:
                     "cpu_seconds",
                     "events_per_second",
                     "peak_rss_mb",
-                    "helper_peak_rss_mb",
                 )
             },
             "review_counts": review["counts"],

@@ -30,18 +30,14 @@ def load_portfolio(
     *,
     save_checkpoint: bool = True,
     from_zero: bool = False,
-    parallel: bool | None = None,
 ) -> Portfolio:
     """The portfolio projection of ``store``, brought up to date (and its checkpoint saved).
 
-    ``from_zero`` ignores the stored checkpoint and folds the whole log again; ``parallel`` is
-    passed to :func:`~dautu_adapters.review.projection.catch_up`.
+    ``from_zero`` ignores the stored checkpoint and folds the whole log again.
     """
     upcasters: Upcasters = getattr(store, "upcasters", NO_UPCASTERS)
     projection = PortfolioProjection(upcasters=upcasters)
-    return catch_up(
-        store, projection, save=save_checkpoint, from_zero=from_zero, parallel=parallel
-    ).portfolio
+    return catch_up(store, projection, save=save_checkpoint, from_zero=from_zero).portfolio
 
 
 def review_store(
@@ -55,16 +51,13 @@ def review_store(
     project_codes: Iterable[str] | None = None,
     save_checkpoint: bool = True,
     from_zero: bool = False,
-    parallel: bool | None = None,
 ) -> PortfolioReview:
     """Review every project of ``store`` (or only ``project_codes``) as of ``as_of``.
 
     ``rulebooks`` default to the installed ones (builtins plus plugins).
     """
     books = rulebooks or installed_review_rulebooks(plugin_manager)
-    portfolio = load_portfolio(
-        store, save_checkpoint=save_checkpoint, from_zero=from_zero, parallel=parallel
-    )
+    portfolio = load_portfolio(store, save_checkpoint=save_checkpoint, from_zero=from_zero)
     timelines: Iterable[ProjectTimeline] = portfolio.timelines.values()
     if project_codes is not None:
         wanted = set(project_codes)

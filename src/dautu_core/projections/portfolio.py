@@ -17,7 +17,7 @@ serialised in between, gives the same bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -99,24 +99,16 @@ def _gap(vi: str, en: str, project_code: str | None = None) -> ProjectionGap:
 
 
 def apply_records(
-    portfolio: Portfolio,
-    records: Sequence[StoredRecord],
-    upcasters: Upcasters = NO_UPCASTERS,
-    *,
-    entries: Sequence[TimelineEntry] | None = None,
+    portfolio: Portfolio, records: Iterable[StoredRecord], upcasters: Upcasters = NO_UPCASTERS
 ) -> Portfolio:
     """Fold ``records`` (the log right after ``portfolio.position``) into the portfolio.
 
-    ``entries`` are the records' timeline entries when already parsed (one per record, in
-    order, by :func:`~dautu_core.review.timeline.entries_from_records`), else they are parsed
-    here. Raises :class:`ProjectionGap` if a global position or a project version is skipped
-    or repeated; nothing is folded in that case.
+    Raises :class:`ProjectionGap` if a global position or a project version is skipped or
+    repeated; nothing is folded in that case.
     """
-    if entries is not None and len(entries) != len(records):
-        raise ValueError("one parsed entry per record is needed")
     position = portfolio.position
     added: dict[str, list[TimelineEntry]] = {}
-    for index, record in enumerate(records):
+    for record in records:
         if record.position != position + 1:
             raise _gap(
                 f"Bỏ sót hoặc lặp bản ghi: chờ vị trí {position + 1}, nhận {record.position}",
@@ -140,13 +132,7 @@ def apply_records(
                 f"{record.version}",
                 record.project_code,
             )
-        if entries is None:
-            pending.append(entry_from_record(record, upcasters))
-        else:
-            entry = entries[index]
-            if entry.version != record.version:
-                raise ValueError("parsed entries do not match the records")
-            pending.append(entry)
+        pending.append(entry_from_record(record, upcasters))
     if not added:
         return portfolio
     timelines = dict(portfolio.timelines)
@@ -171,13 +157,8 @@ class PortfolioProjection:
     def initial(self) -> Portfolio:
         return Portfolio()
 
-    def apply(
-        self,
-        state: Portfolio,
-        records: Sequence[StoredRecord],
-        entries: Sequence[TimelineEntry] | None = None,
-    ) -> Portfolio:
-        return apply_records(state, records, self.upcasters, entries=entries)
+    def apply(self, state: Portfolio, records: Sequence[StoredRecord]) -> Portfolio:
+        return apply_records(state, records, self.upcasters)
 
     def encode(self, state: Portfolio) -> bytes:
         return state.to_bytes()

@@ -29,7 +29,6 @@ from dautu_core.record import StoredRecord
 __all__ = [
     "ProjectTimeline",
     "TimelineEntry",
-    "entries_from_records",
     "entry_from_data",
     "entry_from_event",
     "entry_from_record",
@@ -254,26 +253,6 @@ def entry_from_record(record: StoredRecord, upcasters: Upcasters = NO_UPCASTERS)
     return entry_from_data(
         record.version, value["type"], value["schema_version"], value["data"], upcasters
     )
-
-
-def entries_from_records(
-    items: Sequence[tuple[int, bytes]], upcasters: Upcasters = NO_UPCASTERS
-) -> list[TimelineEntry]:
-    """The entries of ``(version, record bytes)`` pairs, in order.
-
-    Plain data in, plain data out: a projection runner can hand pages of the log to another
-    process with it (see ``dautu_adapters.review.projection``).
-    """
-    decode = _DECODE
-    out = []
-    for version, data in items:
-        value = decode(data.decode("utf-8"))[0]
-        out.append(
-            entry_from_data(
-                version, value["type"], value["schema_version"], value["data"], upcasters
-            )
-        )
-    return out
 
 
 def entry_from_event(version: int, event: ev.ProjectEvent) -> TimelineEntry:
