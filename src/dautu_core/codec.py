@@ -291,14 +291,29 @@ def event_from_data(
     try:
         event: ev.ProjectEvent = decode(data, upcasters)
         return event
+    except InvalidValue as exc:
+        raise exc.with_context(project_code=_code_in(data)) from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise InvalidValue(
+            f"Không đọc được {type_name} phiên bản {schema_version}: {exc}",
+            f"cannot read {type_name} schema version {schema_version}: {exc}",
+            project_code=_code_in(data),
+            field="data",
+            rule_id="event_schema",
+        ) from exc
     except KeyError as exc:
         raise InvalidValue(
             f"Trường không xác định {exc.args[0]!r} trong {type_name} phiên bản {schema_version}",
             f"unknown field {exc.args[0]!r} in {type_name} schema version {schema_version}",
-            project_code=data.get("project_code"),
+            project_code=_code_in(data),
             field=str(exc.args[0]),
             rule_id="event_schema",
         ) from exc
+
+
+def _code_in(data: object) -> str | None:
+    code = data.get("project_code") if isinstance(data, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def decode_event(

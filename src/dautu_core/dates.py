@@ -9,7 +9,13 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-__all__ = ["add_months", "format_vi_date", "format_vi_long_date", "full_months_between"]
+__all__ = [
+    "add_months",
+    "format_vi_date",
+    "format_vi_long_date",
+    "full_months_between",
+    "months_started_between",
+]
 
 
 def add_months(day: date, months: int) -> date:
@@ -32,6 +38,16 @@ def full_months_between(start: date, end: date) -> int:
     if add_months(start, months) > end:
         months -= 1
     return months
+
+
+def months_started_between(start: date, end: date) -> int:
+    """Calendar months from ``start`` to ``end``, counting a started month as a month.
+
+    Used for schedule extensions measured against a cap: a schedule moved by one month and a
+    day has used two months of the cap, so the cap cannot be exceeded a few days at a time.
+    """
+    months = full_months_between(start, end)
+    return months + 1 if add_months(start, months) < end else months
 
 
 def format_vi_date(day: date) -> str:

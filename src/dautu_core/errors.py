@@ -8,7 +8,7 @@ reading source code.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Self
 
 __all__ = [
     "ConcurrencyConflict",
@@ -58,7 +58,7 @@ class DautuError(Exception):
         prefix = f"[{'; '.join(where)}] " if where else ""
         return f"{prefix}{self.message_vi} / {self.message_en}"
 
-    def with_context(self, *, project_code: str | None = None, field_prefix: str = "") -> Any:
+    def with_context(self, *, project_code: str | None = None, field_prefix: str = "") -> Self:
         """Return a copy that also names the project (and a dotted field prefix).
 
         Value objects are validated before they know which project they belong to; the boundary

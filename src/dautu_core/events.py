@@ -13,13 +13,13 @@ the codec stores; the Python class may move or be renamed without touching the r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 
 import attrs
 
 from dautu_core.errors import InvalidValue
-from dautu_core.text import nfc_fields
+from dautu_core.fields import checked_fields
 from dautu_core.values import (
     Actor,
     Authority,
@@ -87,6 +87,14 @@ def _aware(_inst: object, _attr: attrs.Attribute[Any], value: datetime) -> None:
         )
 
 
+def _utc(value: object) -> object:
+    """Recorded times are kept in UTC so that one instant has one stored form (and one hash),
+    whatever offset the recording machine used; displays convert to local time."""
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        return value.astimezone(UTC)
+    return value
+
+
 def _is_date(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, date) or isinstance(value, datetime):
         raise InvalidValue(
@@ -144,7 +152,7 @@ def _texts(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class Envelope:
     """The facts every event and command carries, whatever it says.
 
@@ -154,13 +162,13 @@ class Envelope:
 
     project_code: str
     effective_date: date = attrs.field(validator=_is_date)
-    recorded_at: datetime = attrs.field(validator=_aware)
+    recorded_at: datetime = attrs.field(converter=_utc, validator=_aware)
     actor: Actor
     legal_basis: tuple[LegalBasis, ...] = attrs.field(default=(), converter=_legal_bases)
     documents: tuple[DocumentRef, ...] = attrs.field(default=(), converter=_documents)
 
 
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ProjectEvent(Envelope):
     """Base class of every event; see the module docstring."""
 
@@ -183,7 +191,7 @@ def _register(cls: _E) -> _E:
 # --- payloads ---------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ProjectApprovedFields:
     """Contents of the investment policy approval and/or the IRC (Law 61/2020 Art. 30–40)."""
 
@@ -201,14 +209,14 @@ class ProjectApprovedFields:
     regime: Regime = attrs.field(converter=Regime)
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class MilestoneMetFields:
     """A schedule milestone was reached on the effective date."""
 
     milestone: str
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class DelayRecordedFields:
     """An inspection or report found a milestone behind schedule."""
 
@@ -217,7 +225,7 @@ class DelayRecordedFields:
     found_by: Authority | None = None
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ScheduleExtendedFields:
     """The schedule was extended (giãn tiến độ, Law 61/2020 Art. 41(4)).
 
@@ -233,7 +241,7 @@ class ScheduleExtendedFields:
     milestones: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ViolationFoundFields:
     """A violation was established. ``violation_id`` is chosen by the caller (e.g. the minutes'
     number) and is unique within the project."""
@@ -244,7 +252,7 @@ class ViolationFoundFields:
     found_by: Authority
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ViolationSanctionedFields:
     """A sanctioning decision was issued for a found violation (Decree 122/2021/ND-CP)."""
 
@@ -254,7 +262,7 @@ class ViolationSanctionedFields:
     fine: Money | None = None
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ViolationRemediedFields:
     """The investor remedied a found violation."""
 
@@ -262,7 +270,7 @@ class ViolationRemediedFields:
     description: str
 
 
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ProjectChanges:
     """What an adjustment changes; ``None`` means unchanged."""
 
@@ -302,7 +310,7 @@ class ProjectChanges:
             )
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class AdjustmentRequestedFields:
     """The investor asked to adjust the project (Law 61/2020 Art. 41)."""
 
@@ -310,7 +318,7 @@ class AdjustmentRequestedFields:
     description: str
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ProjectAdjustedFields:
     """The project was adjusted; ``policy_adjusted`` says whether by a policy-adjustment decision."""
 
@@ -319,7 +327,7 @@ class ProjectAdjustedFields:
     policy_adjusted: bool = False
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ProjectSuspendedFields:
     """Investment activities were suspended (Law 61/2020 Art. 47)."""
 
@@ -328,14 +336,14 @@ class ProjectSuspendedFields:
     until: date | None = None
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ProjectResumedFields:
     """Investment activities resumed after a suspension."""
 
     reason: str | None = None
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ProjectTerminatedFields:
     """Investment activities were terminated (Law 61/2020 Art. 48), in full or in part."""
 
@@ -345,7 +353,7 @@ class ProjectTerminatedFields:
     scope: str | None = None
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class ReviewDecidedFields:
     """The department's actual handling decision in a review round (it may differ from what
     the rulebook proposes; the review shows where they disagree)."""
@@ -356,7 +364,7 @@ class ReviewDecidedFields:
     notes: str | None = None
 
 
-@attrs.frozen(kw_only=True, slots=False, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=checked_fields)
 class EventCorrectedFields:
     """Retracts or amends the event at ``corrects_version`` of the same project.
 
@@ -383,49 +391,49 @@ class EventCorrectedFields:
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ProjectApproved(ProjectEvent, ProjectApprovedFields):
     """Chấp thuận chủ trương đầu tư and/or cấp GCN đăng ký đầu tư."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class MilestoneMet(ProjectEvent, MilestoneMetFields):
     """Hoàn thành mốc tiến độ."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class DelayRecorded(ProjectEvent, DelayRecordedFields):
     """Ghi nhận chậm tiến độ."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ScheduleExtended(ProjectEvent, ScheduleExtendedFields):
     """Giãn tiến độ đầu tư."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ViolationFound(ProjectEvent, ViolationFoundFields):
     """Phát hiện vi phạm."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ViolationSanctioned(ProjectEvent, ViolationSanctionedFields):
     """Xử phạt vi phạm hành chính."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ViolationRemedied(ProjectEvent, ViolationRemediedFields):
     """Khắc phục vi phạm."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class AdjustmentRequested(ProjectEvent, AdjustmentRequestedFields):
     """Đề nghị điều chỉnh dự án.
 
@@ -438,36 +446,36 @@ class AdjustmentRequested(ProjectEvent, AdjustmentRequestedFields):
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ProjectAdjusted(ProjectEvent, ProjectAdjustedFields):
     """Điều chỉnh dự án đầu tư."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ProjectSuspended(ProjectEvent, ProjectSuspendedFields):
     """Ngừng hoạt động của dự án đầu tư."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ProjectResumed(ProjectEvent, ProjectResumedFields):
     """Tiếp tục hoạt động của dự án đầu tư."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ProjectTerminated(ProjectEvent, ProjectTerminatedFields):
     """Chấm dứt hoạt động của dự án đầu tư."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class ReviewDecided(ProjectEvent, ReviewDecidedFields):
     """Quyết định phương án xử lý sau rà soát."""
 
 
 @_register
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class EventCorrected(ProjectEvent, EventCorrectedFields):
     """Đính chính một sự kiện đã ghi."""

@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from dautu_core.record import StoredRecord
+from dautu_core.values import project_code as _normal_code
 
 __all__ = ["AppendBatch", "CheckpointStore", "EventStore", "NewRecord"]
 
@@ -38,7 +39,7 @@ class AppendBatch:
     refuses the batch if the stream has moved on.
     """
 
-    project_code: str
+    project_code: str = attrs.field(converter=_normal_code)
     expected_version: int
     records: tuple[NewRecord, ...] = attrs.field(converter=_records)
 

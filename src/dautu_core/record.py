@@ -106,4 +106,23 @@ class StoredRecord:
     def event(self, upcasters: Upcasters = NO_UPCASTERS) -> ev.ProjectEvent:
         """Decode the event, upcasting old schema versions; the bytes are untouched."""
         value = self.parsed()
-        return event_from_data(value["type"], value["schema_version"], value["data"], upcasters)
+        try:
+            type_name, schema_version, data = value["type"], value["schema_version"], value["data"]
+        except KeyError as exc:
+            raise InvalidValue(
+                f"Bản ghi phiên bản {self.version} thiếu trường {exc.args[0]!r}",
+                f"record at version {self.version} lacks the field {exc.args[0]!r}",
+                project_code=self.project_code,
+                field=str(exc.args[0]),
+                rule_id="record_json",
+            ) from exc
+        try:
+            return event_from_data(type_name, schema_version, data, upcasters)
+        except InvalidValue as exc:
+            raise InvalidValue(
+                f"Bản ghi phiên bản {self.version}: {exc.message_vi}",
+                f"record at version {self.version}: {exc.message_en}",
+                project_code=self.project_code,
+                field=exc.field,
+                rule_id=exc.rule_id,
+            ) from exc

@@ -20,7 +20,7 @@ from datetime import date
 import attrs
 
 from dautu_core.errors import RuleViolation
-from dautu_core.text import nfc_fields
+from dautu_core.fields import checked_fields
 from dautu_core.values import LegalBasis
 
 __all__ = [
@@ -67,7 +67,7 @@ class PolicyAdjustmentThresholds:
     schedule_months: int = 12
 
 
-@attrs.frozen(kw_only=True, field_transformer=nfc_fields)
+@attrs.frozen(kw_only=True, field_transformer=checked_fields)
 class Rulebook:
     """The rules in force from ``valid_from`` to ``valid_until`` (inclusive)."""
 
@@ -151,8 +151,8 @@ LAW_61_2020 = Rulebook(
     extension_cap_months=24,
     thresholds=PolicyAdjustmentThresholds(),
     citations={
-        "approval_first": _l61("32", note="policy approval, Art. 30-32; IRC, Art. 37-38"),
-        "not_before_approval": _l61("32", note="policy approval, Art. 30-32; IRC, Art. 37-38"),
+        "approval_first": _l61("30-32, 37-38", note="policy approval and IRC"),
+        "not_before_approval": _l61("30-32, 37-38", note="policy approval and IRC"),
         "terminal_after_termination": _l61("48"),
         "extension_cap": _l61("41", "4"),
         "violation_must_be_found": LegalBasis(
@@ -173,6 +173,9 @@ LAW_61_2020 = Rulebook(
         "(10% or 30 ha of land, 20% of capital, 12 months of schedule) are verified.",
         "Law 15/2012/QH13 Art. 3(1) is cited from recollection for 'a violation must be "
         "established before it is sanctioned'.",
+        "Art. 41(3) speaks of a capital change of 20% or more 'changing the scale' of the "
+        "project; whether the scale changes is not in the record, so any change of 20% or "
+        "more is treated as one (parameter thresholds.capital_change_percent).",
     ),
 )
 

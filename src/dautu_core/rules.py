@@ -17,7 +17,7 @@ from dautu_core import events as ev
 from dautu_core.dates import add_months, full_months_between
 from dautu_core.errors import RuleViolation
 from dautu_core.rulebook import Rulebook
-from dautu_core.state import ProjectState
+from dautu_core.state import ProjectState, extension_months_after
 from dautu_core.vocab import ProjectStatus
 
 __all__ = ["CHECKS", "check_event", "policy_adjustment_triggers"]
@@ -90,22 +90,34 @@ def terminal_after_termination(state: ProjectState, event: ev.ProjectEvent, book
 
 
 def extension_cap(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
-    """Total extension at most the cap against the first policy approval, unless a ground."""
-    if not isinstance(event, ev.ScheduleExtended) or event.ground is not None:
-        return
+    """Total extension at most the cap against the first policy approval, unless a ground.
+
+    Applies to extensions without an exception ground and to adjustments that move the
+    schedule: both are measured by how far the schedule then runs past the first approval.
+    """
     if not state.has_policy_approval:
         return
+    if isinstance(event, ev.ScheduleExtended):
+        if event.ground is not None:
+            return
+        field = "months"
+    elif isinstance(event, ev.ProjectAdjusted) and event.changes.schedule is not None:
+        field = "changes.schedule"
+    else:
+        return
     cap = book.extension_cap_months
-    if state.extension_months_used + event.months > cap:
+    before = state.extension_months_used
+    after = extension_months_after(state, event)
+    if after > cap and after > before:
         raise _refuse(
             event,
             book,
             "extension_cap",
-            "months",
-            f"Tổng thời gian giãn tiến độ vượt quá {cap} tháng (đã dùng "
-            f"{state.extension_months_used}, đề nghị thêm {event.months}) mà không có căn cứ ngoại lệ",
-            f"total schedule extension would exceed {cap} months ({state.extension_months_used} "
-            f"used, {event.months} more asked) without an exception ground",
+            field,
+            f"Tổng thời gian giãn tiến độ so với tiến độ chấp thuận lần đầu sẽ là {after} tháng "
+            f"(đã dùng {before}), vượt quá {cap} tháng mà không có căn cứ ngoại lệ",
+            f"total schedule extension against the first approval would be {after} months "
+            f"({before} used so far), more than {cap} months, without an exception ground",
         )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from dautu_core import events as ev
-from dautu_core.dates import add_months, full_months_between
+from dautu_core.dates import add_months, full_months_between, months_started_between
 from dautu_core.values import Authority, Investor, LandArea, Location, Money, Schedule
 from dautu_core.vocab import (
     CorrectionAction,
@@ -35,6 +35,7 @@ __all__ = [
     "Violation",
     "effective_history",
     "evolve",
+    "extension_months_after",
     "fold",
 ]
 
@@ -107,6 +108,7 @@ class ProjectState:
     suspended_on: date | None = None
     terminated_on: date | None = None
     termination_ground: TerminationGround | None = None
+    partial_terminations: tuple[tuple[date, TerminationGround, str | None], ...] = ()
     review_decisions: tuple[tuple[str, str, date], ...] = ()
     corrected_versions: frozenset[int] = frozenset()
     history: _History = attrs.field(default=None, eq=False, repr=False)
@@ -244,6 +246,33 @@ def _shift(
     return Schedule(tuple(shifted))
 
 
+def _months_used(original: Schedule | None, current: Schedule | None, exempt: int) -> int:
+    """Months of extension counted against the Art. 41(4) cap.
+
+    Measured, not summed: how far the current schedule runs past the schedule of the first
+    approval (the largest shift of a milestone present in both, or of the last due date),
+    minus the months granted on an exception ground. Measuring means a schedule moved by an
+    adjustment counts exactly like one moved by an extension, so the cap cannot be bypassed
+    by adjusting instead of extending.
+    """
+    if original is None or current is None:
+        return 0
+    slip = 0
+    for milestone in original.milestones:
+        now = current.get(milestone.key)
+        if now is not None:
+            slip = max(slip, months_started_between(milestone.due, now.due))
+    first_end, current_end = original.last_due, current.last_due
+    if first_end is not None and current_end is not None:
+        slip = max(slip, months_started_between(first_end, current_end))
+    return max(0, slip - exempt)
+
+
+def extension_months_after(state: ProjectState, event: ev.ProjectEvent) -> int:
+    """The months counted against the extension cap once ``event`` is applied to ``state``."""
+    return _apply(state, event, state.version + 1).extension_months_used
+
+
 def _replace(state: ProjectState, **changes: Any) -> ProjectState:
     """``attrs.evolve`` for :class:`ProjectState` without its per-call introspection.
 
@@ -304,18 +333,13 @@ def _apply(
             schedule = state.schedule
             if schedule is not None:
                 schedule = _shift(schedule, event.months, event.milestones, state.milestones_met)
-            if event.ground is None:
-                return _replace(
-                    state,
-                    **also,
-                    schedule=schedule,
-                    extension_months_used=state.extension_months_used + event.months,
-                )
+            exempt = state.extension_months_exempt + (event.months if event.ground else 0)
             return _replace(
                 state,
                 **also,
                 schedule=schedule,
-                extension_months_exempt=state.extension_months_exempt + event.months,
+                extension_months_exempt=exempt,
+                extension_months_used=_months_used(state.original_schedule, schedule, exempt),
             )
         case ev.ViolationFound():
             violation = Violation(
@@ -361,7 +385,10 @@ def _apply(
             return _replace(state, **also, status=ProjectStatus.APPROVED, suspended_on=None)
         case ev.ProjectTerminated():
             if event.partial:
-                return _replace(state, **also) if also else state
+                part = (day, event.ground, event.scope)
+                return _replace(
+                    state, **also, partial_terminations=(*state.partial_terminations, part)
+                )
             return _replace(
                 state,
                 **also,
@@ -379,6 +406,11 @@ def _adjust(
     state: ProjectState, event: ev.ProjectAdjusted, also: Mapping[str, Any] = _NOTHING
 ) -> ProjectState:
     changes = event.changes
+    if changes.schedule is not None:
+        used = _months_used(
+            state.original_schedule, changes.schedule, state.extension_months_exempt
+        )
+        also = {**also, "extension_months_used": used}
     return _replace(
         state,
         **also,

@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from typing import Any
-
-import attrs
 
 from dautu_core.errors import InvalidValue
 
 __all__ = [
     "looks_like_legacy_encoding",
     "nfc",
-    "nfc_fields",
     "optional_text",
     "required_text",
 ]
@@ -102,48 +97,3 @@ def optional_text(value: object, field: str = "text") -> str | None:
     if isinstance(value, str) and not value.strip():
         return None
     return required_text(value, field)
-
-
-def nfc_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
-    """attrs ``field_transformer`` that NFC-normalises and checks every text field.
-
-    Applying it to every value, event and command class means no text can enter the core
-    un-normalised, whatever path it comes by (constructor, ``attrs.evolve``, the codec).
-    Fields annotated ``str`` must be non-empty; ``str | None`` may be absent.
-    """
-    out = []
-    for field in fields:
-        kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
-        if kind == "tuple[str, ...]":
-            # Milestone keys and trigger ids are text too: a key typed in NFD must still name
-            # the NFC milestone of the schedule.
-            field = field.evolve(converter=_text_tuple_converter(field.name, field.converter))
-        elif field.converter is None:
-            if kind == "str":
-                field = field.evolve(converter=_required_converter(field.name))
-            elif kind in ("str | None", "None | str", "Optional[str]"):
-                field = field.evolve(converter=_optional_converter(field.name))
-        out.append(field)
-    return out
-
-
-def _required_converter(name: str) -> Callable[[object], str]:
-    def convert(value: object) -> str:
-        return required_text(value, name)
-
-    return convert
-
-
-def _text_tuple_converter(name: str, inner: Any) -> Callable[[Iterable[object]], tuple[str, ...]]:
-    def convert(value: Iterable[object]) -> tuple[str, ...]:
-        items = inner(value) if inner is not None else value
-        return tuple(required_text(item, name) for item in items)
-
-    return convert
-
-
-def _optional_converter(name: str) -> Callable[[object], str | None]:
-    def convert(value: object) -> str | None:
-        return optional_text(value, name)
-
-    return convert

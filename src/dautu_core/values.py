@@ -16,7 +16,8 @@ from typing import Any
 import attrs
 
 from dautu_core.errors import InvalidValue
-from dautu_core.text import nfc_fields, required_text
+from dautu_core.fields import checked_fields
+from dautu_core.text import required_text
 from dautu_core.vocab import AuthorityLevel, MilestoneKind
 
 __all__ = [
@@ -57,7 +58,7 @@ def _non_negative_int(field: str) -> Any:
     return check
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class Money:
     """An amount in Vietnamese đồng, as a whole number (never a float).
 
@@ -145,7 +146,7 @@ def _one_form(area: Decimal, given: object) -> Decimal:
     return Decimal((0, digits, exponent))
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class LandArea:
     """Land area in square metres, exact (``Decimal``)."""
 
@@ -160,7 +161,7 @@ class LandArea:
         return self.square_metres / 10_000
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class Milestone:
     """One dated commitment of the schedule (capital contribution, construction start, ...).
 
@@ -200,7 +201,7 @@ def _milestones(value: Iterable[Milestone]) -> tuple[Milestone, ...]:
     return items
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class Schedule:
     """The schedule of a project (tiến độ thực hiện): its dated milestones."""
 
@@ -244,7 +245,7 @@ def _nationality(_inst: object, _attr: attrs.Attribute[Any], value: str) -> None
         )
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class Investor:
     """An investor as named in the decision. ``enterprise_code`` is the tax code when known."""
 
@@ -257,7 +258,7 @@ class Investor:
         return self.nationality != "VN"
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class Location:
     """Where the project is, with place names as they were at the time of the event.
 
@@ -271,7 +272,7 @@ class Location:
     inside_industrial_zone: bool = False
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class Authority:
     """A public body as named at the time of the event (free text) with an optional level."""
 
@@ -281,7 +282,7 @@ class Authority:
     )
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class Actor:
     """Who recorded a fact: a user id, the person's name and their unit."""
 
@@ -290,7 +291,7 @@ class Actor:
     unit: str
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class LegalBasis:
     """A citation: instrument number, article, clause (and point).
 
@@ -333,7 +334,7 @@ class LegalBasis:
         return text
 
 
-@attrs.frozen(field_transformer=nfc_fields)
+@attrs.frozen(field_transformer=checked_fields)
 class DocumentRef:
     """A reference to an official document: its number (e.g. "1234/QĐ-UBND") and date."""
 

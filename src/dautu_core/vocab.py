@@ -121,7 +121,11 @@ class SuspensionGround(Labelled):
 
 
 class TerminationGround(Labelled):
-    """Grounds of Law 61/2020 Art. 48(1) (investor, term) and 48(2) (authority)."""
+    """Grounds of termination, Law 61/2020 Art. 48.
+
+    The authority's grounds are Art. 48(2) (verified); the investor's own decision and the
+    expiry of the term are in Art. 48 too (the clause number was not verified).
+    """
 
     INVESTOR_DECISION = "investor_decision"
     TERM_EXPIRED = "term_expired"

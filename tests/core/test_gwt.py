@@ -100,4 +100,4 @@ def test_given_refuses_a_setup_the_rules_refuse() -> None:
 def test_given_folds_events_without_judging_them() -> None:
     # Events are the record as it is: given() folds them even if today's rules would refuse.
     state = SPEC.given(event_from_command(extend(6))).state
-    assert state.extension_months_used == 6 and state.status is None
+    assert state.version == 1 and state.status is None and state.schedule is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -77,11 +77,19 @@ def test_canonical_bytes_do_not_depend_on_the_normal_form_typed(event: ProjectEv
 
 @settings(GENERATED, max_examples=60)
 @given(s.delay_recorded(project_code="DA-0001"), s.aware_datetimes())
-def test_recorded_time_keeps_its_instant_and_offset(event: ProjectEvent, moment: Any) -> None:
+def test_recorded_time_keeps_its_instant_in_one_stored_form(
+    event: ProjectEvent, moment: Any
+) -> None:
+    # One instant, one stored form: the time is kept in UTC whatever offset it was given in,
+    # so equal events always have equal bytes (and equal hashes in the audit trail).
     event = attrs.evolve(event, recorded_at=moment)
     back = decode_event(*encode_event(event))
     assert back.recorded_at == moment
-    assert back.recorded_at.utcoffset() == moment.utcoffset()
+    assert back.recorded_at.utcoffset() == timedelta(0)
+    in_other_offset = attrs.evolve(
+        event, recorded_at=moment.astimezone(timezone(timedelta(hours=7)))
+    )
+    assert encode_event(in_other_offset) == encode_event(event)
 
 
 # --- the fold ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from datetime import date
 import attrs
 
 from dautu_core import (
+    AdjustProject,
     CorrectEvent,
     CorrectionAction,
     ExtendSchedule,
@@ -20,6 +21,7 @@ from dautu_core import (
     Milestone,
     MilestoneKind,
     Money,
+    ProjectChanges,
     ProjectStatus,
     RecordDelay,
     Regime,
@@ -27,6 +29,7 @@ from dautu_core import (
     Schedule,
     ViolationCategory,
 )
+from dautu_core.dates import add_months
 from dautu_core.decider import event_from_command
 from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020, RULE_IDS
 from dautu_core.rules import CHECKS
@@ -37,6 +40,7 @@ from .rule_helpers import (
     APPROVE,
     APPROVED_ON,
     CODE,
+    INSPECTORATE,
     SPEC,
     cite61,
     env,
@@ -85,21 +89,21 @@ def test_terminated_project_still_accepts_a_correction() -> None:
 
 
 def test_nothing_is_recorded_before_the_approval() -> None:
-    """approval_first — Law 61/2020/QH14, Art. 32 (policy approval Art. 30-32, IRC Art. 37-38)."""
+    """approval_first — Law 61/2020/QH14, Art. 30-32 (policy approval) and 37-38 (IRC)."""
     SPEC.given().when(violation(date(2022, 5, 1))).then_raises(
         rule_id="approval_first", field="type", citation=cite61("approval_first")
     )
 
 
 def test_a_project_is_approved_only_once() -> None:
-    """approval_first — Law 61/2020/QH14, Art. 32: a second approval is an adjustment."""
+    """approval_first — Law 61/2020/QH14, Art. 30-32, 37-38: a second approval is an adjustment."""
     SPEC.given(APPROVE).when(sample_approval(CODE, date(2023, 1, 1))).then_raises(
         rule_id="approval_first", field="type", citation=cite61("approval_first")
     )
 
 
 def test_the_approval_is_recorded_with_its_contents() -> None:
-    """approval_first — Law 61/2020/QH14, Art. 32: the first fact of a project is accepted."""
+    """approval_first — Law 61/2020/QH14, Art. 30-32, 37-38: the first fact of a project is accepted."""
     SPEC.given().when(APPROVE).then_state(
         status=ProjectStatus.APPROVED,
         approved_on=APPROVED_ON,
@@ -112,7 +116,7 @@ def test_the_approval_is_recorded_with_its_contents() -> None:
 
 
 def test_no_fact_takes_effect_before_the_approval() -> None:
-    """not_before_approval — Law 61/2020/QH14, Art. 32."""
+    """not_before_approval — Law 61/2020/QH14, Art. 30-32, 37-38."""
     SPEC.given(APPROVE).when(violation(date(2022, 3, 14))).then_raises(
         rule_id="not_before_approval",
         field="effective_date",
@@ -122,7 +126,7 @@ def test_no_fact_takes_effect_before_the_approval() -> None:
 
 
 def test_a_fact_on_the_approval_day_is_accepted() -> None:
-    """not_before_approval — Law 61/2020/QH14, Art. 32: the boundary day itself is allowed."""
+    """not_before_approval — Law 61/2020/QH14, Art. 30-32, 37-38: the boundary day itself is allowed."""
     command = violation(APPROVED_ON)
     SPEC.given(APPROVE).when(command).then(event_from_command(command))
 
@@ -417,4 +421,29 @@ def test_a_sanction_alone_leaves_the_violation_open() -> None:
     )
     SPEC.given(APPROVE, violation(date(2022, 6, 1))).when(remedy(date(2022, 7, 1))).then_state(
         lambda s: s.open_violations_by_category() == {}
+    )
+
+
+def test_an_adjusted_schedule_counts_against_the_extension_cap() -> None:
+    """extension_cap — Law 61/2020/QH14, Art. 41(4): the 24 months are measured against the
+    first approval's schedule, so moving the schedule by an adjustment counts like an
+    extension and cannot be used to bypass the cap."""
+    assert APPROVE.schedule is not None
+    moved = attrs.evolve(
+        APPROVE.schedule,
+        milestones=tuple(
+            attrs.evolve(m, due=add_months(m.due, 12)) for m in APPROVE.schedule.milestones
+        ),
+    )
+    adjusted = AdjustProject(
+        **env(date(2022, 6, 1)),
+        changes=ProjectChanges(schedule=moved),
+        authority=INSPECTORATE,
+        policy_adjusted=True,
+    )
+    SPEC.given(APPROVE, adjusted).when(extend(date(2023, 1, 1), 13)).then_raises(
+        rule_id="extension_cap", field="months", citation=cite61("extension_cap")
+    )
+    SPEC.given(APPROVE, adjusted).when(extend(date(2023, 1, 1), 12)).then_state(
+        extension_months_used=24
     )

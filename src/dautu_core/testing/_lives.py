@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from dautu_core import commands as cmd
 from dautu_core import events as ev
 from dautu_core.dates import add_months
-from dautu_core.decider import decide
+from dautu_core.decider import decide, event_from_command
 from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebooks
 from dautu_core.rules import policy_adjustment_triggers
-from dautu_core.state import ProjectState, evolve
+from dautu_core.state import ProjectState, evolve, extension_months_after
 from dautu_core.testing._events import _approved_payload, _envelope
 from dautu_core.testing._primitives import (
     _FORM,
@@ -135,12 +135,14 @@ def _valid_step(
         )
     if kind == "extend":
         months = draw(_ints(1, 18))
-        within_cap = state.extension_months_used + months <= book.extension_cap_months
+        shifted = draw(_list_of(_one_of(state.schedule.keys), unique=True, max_size=2))
+        probe = cmd.ExtendSchedule(**env, months=months, milestones=shifted)
+        after = extension_months_after(state, event_from_command(probe))
+        within_cap = after <= book.extension_cap_months or after <= state.extension_months_used
         grounds = _enum(ExtensionGround)
         ground = draw(
             _optional(grounds) if within_cap or not state.has_policy_approval else grounds
         )
-        shifted = draw(_list_of(_one_of(state.schedule.keys), unique=True, max_size=2))
         return cmd.ExtendSchedule(**env, months=months, ground=ground, milestones=shifted)
     if kind == "violation":
         return cmd.RecordViolation(
@@ -171,6 +173,12 @@ def _valid_step(
             return cmd.RequestAdjustment(
                 **env, changes=changes, description=draw(vietnamese_text())
             )
+        if changes.schedule is not None and state.has_policy_approval:
+            adjust = cmd.AdjustProject(**env, changes=changes, authority=draw(authorities()))
+            after = extension_months_after(state, event_from_command(adjust))
+            if after > book.extension_cap_months and after > state.extension_months_used:
+                # Past the Art. 41(4) cap: keep the schedule as it is.
+                changes = attrs.evolve(changes, schedule=state.schedule)
         needs_policy = bool(policy_adjustment_triggers(state, changes, book)) and (
             state.has_policy_approval
         )

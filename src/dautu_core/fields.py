@@ -1,0 +1,215 @@
+"""One attrs ``field_transformer`` for every value, event and command: the boundary checks.
+
+Why one transformer: a value that enters the core must be checked however it arrives (a
+constructor call, ``attrs.evolve``, the codec reading an old record). Applying
+:func:`checked_fields` to every class means that
+
+- text fields (``str``, ``str | None``, ``tuple[str, ...]``) are normalised to NFC and refused
+  when empty or legacy-encoded (:mod:`dautu_core.text`);
+- every field is checked against its annotation (a ``date`` that is not a ``datetime``, an
+  ``int`` that is not a ``bool``, a ``tuple[Investor, ...]`` of investors, not of characters),
+  so a wrongly typed value is refused when it is made instead of poisoning a stored stream
+  that can then never be folded again;
+- a converter that fails (an unknown enum value, a malformed number) raises
+  :class:`~dautu_core.errors.InvalidValue` naming the field and the accepted values, never a
+  bare ``ValueError``.
+
+Annotations are resolved lazily, on first use per class, because classes may refer to classes
+defined after them.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from dautu_core.errors import DautuError, InvalidValue
+from dautu_core.text import optional_text, required_text
+
+__all__ = ["checked_fields", "type_matches"]
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hint(cls: type, name: str) -> Any:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints.get(name, Any)
+
+
+def type_matches(value: object, hint: Any) -> bool:
+    """Whether ``value`` fits the annotation ``hint`` (the subset of typing the core uses)."""
+    if hint is Any:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(type_matches(value, option) for option in typing.get_args(hint))
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(type_matches(item, args[0]) for item in value)
+        return len(args) == len(value) and all(map(type_matches, value, args))
+    if origin in (Mapping, dict, typing.Mapping):
+        return isinstance(value, Mapping)
+    if origin in (frozenset, set):
+        return isinstance(value, frozenset | set)
+    if origin is not None:
+        return True
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if isinstance(hint, type):
+        return isinstance(value, hint)
+    return True
+
+
+def _describe(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return " | ".join(_describe(a) for a in typing.get_args(hint))
+    if origin is tuple:
+        return f"tuple[{_describe(typing.get_args(hint)[0])}, ...]"
+    if hint is type(None):
+        return "None"
+    return getattr(hint, "__name__", str(hint))
+
+
+def _project_of(inst: object) -> str | None:
+    code = getattr(inst, "project_code", None)
+    return code if isinstance(code, str) else None
+
+
+def _typed(existing: Any) -> Any:
+    def validate(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        # The field's own validator speaks more precisely ("must be a non-negative whole
+        # number"); the annotation check catches what it does not look at.
+        failure: Exception | None = None
+        if existing is not None:
+            try:
+                existing(inst, attribute, value)
+            except DautuError as exc:
+                if exc.project_code is None and _project_of(inst) is not None:
+                    raise exc.with_context(project_code=_project_of(inst)) from exc
+                raise
+            except (TypeError, AttributeError, ValueError) as exc:
+                failure = exc
+        hint = _hint(type(inst), attribute.name)
+        if not type_matches(value, hint):
+            raise InvalidValue(
+                f"Sai kiểu dữ liệu: cần {_describe(hint)}, nhận được "
+                f"{type(value).__name__} {value!r:.60}",
+                f"wrong type: expected {_describe(hint)}, got {type(value).__name__} {value!r:.60}",
+                project_code=_project_of(inst),
+                field=attribute.name,
+                rule_id="field_type",
+            )
+        if failure is not None:
+            raise InvalidValue(
+                f"Giá trị không hợp lệ {value!r:.60}",
+                f"invalid value {value!r:.60}",
+                project_code=_project_of(inst),
+                field=attribute.name,
+                rule_id="field_value",
+            ) from failure
+
+    return validate
+
+
+def _guarded(name: str, converter: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Make a converter's failures clear: ``InvalidValue`` naming the field (and, for enums,
+    the accepted values) instead of a bare ``ValueError``."""
+
+    def convert(value: Any) -> Any:
+        try:
+            return converter(value)
+        except DautuError:
+            raise
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            accepted = ""
+            if isinstance(converter, type) and issubclass(converter, Enum):
+                accepted = ", ".join(str(member.value) for member in converter)
+            raise InvalidValue(
+                f"Giá trị không hợp lệ {value!r:.60}"
+                + (f"; các giá trị được chấp nhận: {accepted}" if accepted else ""),
+                f"invalid value {value!r:.60}"
+                + (f"; accepted values: {accepted}" if accepted else ""),
+                field=name,
+                rule_id="field_value",
+            ) from exc
+
+    return convert
+
+
+def checked_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """attrs ``field_transformer``: NFC text, annotation checks, clear converter errors."""
+    out = []
+    for field in fields:
+        if _is_ours(field.validator):  # inherited, already transformed
+            out.append(field)
+            continue
+        kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+        converter: Any = field.converter
+        if kind == "tuple[str, ...]":
+            # Milestone keys and trigger ids are text too: a key typed in NFD must still name
+            # the NFC milestone of the schedule.
+            converter = _text_tuple_converter(field.name, converter)
+        elif converter is None and kind == "str":
+            converter = _required_converter(field.name)
+        elif converter is None and kind in ("str | None", "None | str", "Optional[str]"):
+            converter = _optional_converter(field.name)
+        elif converter is not None:
+            converter = _guarded(field.name, converter)
+        out.append(field.evolve(converter=converter, validator=_ours(_typed(field.validator))))
+    return out
+
+
+def _ours(function: Any) -> Any:
+    function._dautu_checked = True
+    return function
+
+
+def _is_ours(function: Any) -> bool:
+    return bool(getattr(function, "_dautu_checked", False))
+
+
+def _required_converter(name: str) -> Callable[[object], str]:
+    def convert(value: object) -> str:
+        return required_text(value, name)
+
+    return convert
+
+
+def _text_tuple_converter(name: str, inner: Any) -> Callable[[Iterable[object]], tuple[str, ...]]:
+    def convert(value: Iterable[object]) -> tuple[str, ...]:
+        if isinstance(value, str):
+            raise InvalidValue(
+                "Cần một danh sách, không phải một chuỗi",
+                "expected a list of texts, not a single text",
+                field=name,
+                rule_id="field_type",
+            )
+        items = inner(value) if inner is not None else value
+        return tuple(required_text(item, name) for item in items)
+
+    return convert
+
+
+def _optional_converter(name: str) -> Callable[[object], str | None]:
+    def convert(value: object) -> str | None:
+        return optional_text(value, name)
+
+    return convert
