@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from dautu_core.dates import add_months, full_months_between
+from dautu_core.dates import add_months, full_months_between, months_started_between
 from dautu_core.review.timeline import ProjectTimeline, TimelineEntry
 from dautu_core.vocab import (
     AuthorityLevel,
@@ -228,6 +228,26 @@ def _schedule(value: list[list[str]]) -> tuple[ScheduledMilestone, ...]:
     return tuple(ScheduledMilestone(key, date.fromisoformat(due)) for key, due in value)
 
 
+def _months_used(
+    original: tuple[ScheduledMilestone, ...], current: tuple[ScheduledMilestone, ...], exempt: int
+) -> int:
+    """Months counted against the Art. 41(4) cap, measured as the core measures them
+    (:func:`dautu_core.state._months_used`): how far the current schedule runs past the first
+    approved one (largest shift of a milestone, or of the last due date), less exempt months."""
+    if not original or not current:
+        return 0
+    now = {m.key: m.due for m in current}
+    slip = 0
+    for milestone in original:
+        due = now.get(milestone.key)
+        if due is not None:
+            slip = max(slip, months_started_between(milestone.due, due))
+    first_end = max(m.due for m in original)
+    current_end = max(m.due for m in current)
+    slip = max(slip, months_started_between(first_end, current_end))
+    return max(0, slip - exempt)
+
+
 def _level(value: str | None) -> AuthorityLevel | None:
     return None if value is None else AuthorityLevel(value)
 
@@ -256,6 +276,7 @@ def facts_as_of(
     adjustments: list[Dated] = []
     decisions: list[Decision] = []
     schedule: tuple[ScheduledMilestone, ...] = ()
+    original: tuple[ScheduledMilestone, ...] = ()
     used = exempt = version = 0
     for entry in effective_entries(timeline, known_at):
         if entry.effective > cutoff:
@@ -267,7 +288,7 @@ def facts_as_of(
         if kind in _INVESTOR_ACTIONS:
             f["last_investor_action"] = (day, entry.version)
         if kind == "dautu.ProjectApproved":
-            schedule = _schedule(d["schedule"])
+            schedule = original = _schedule(d["schedule"])
             f.update(
                 status=ProjectStatus.APPROVED,
                 approved=(day, entry.version),
@@ -300,10 +321,9 @@ def facts_as_of(
             )
             ground = None if d["ground"] is None else ExtensionGround(d["ground"])
             extensions.append(Extension(day, entry.version, months, ground))
-            if ground is None:
-                used += months
-            else:
+            if ground is not None:
                 exempt += months
+            used = _months_used(original, schedule, exempt)
         elif kind == "dautu.ViolationFound":
             violations[d["id"]] = ViolationFacts(
                 violation_id=d["id"],
@@ -334,6 +354,7 @@ def facts_as_of(
         elif kind == "dautu.ProjectAdjusted":
             if "schedule" in d:
                 schedule = _schedule(d["schedule"])
+                used = _months_used(original, schedule, exempt)
             if "location" in d:
                 loc = d["location"]
                 f.update(
