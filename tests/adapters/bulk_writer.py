@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from dautu_adapters.stores import RecorderStore, open_store
-from dautu_adapters.stores.recorders import PositionedSQLiteRecorder
+from dautu_adapters.stores.recorders import EXPECTED_VERSIONS, PositionedSQLiteRecorder
 from dautu_core.decider import run
 from dautu_core.ports import AppendBatch, NewRecord
 from dautu_core.record import GENESIS, make_record, record_hash
@@ -34,7 +34,8 @@ class AnnouncingSQLiteRecorder(PositionedSQLiteRecorder):
         tenth = max(1, len(stored_events) // 10)
         ids = list(super()._insert_events(c, stored_events[:tenth], **kwargs))
         print(f"inside {_append_number}", flush=True)
-        ids += super()._insert_events(c, stored_events[tenth:], **kwargs)
+        rest = {k: v for k, v in kwargs.items() if k != EXPECTED_VERSIONS}  # checked already
+        ids += super()._insert_events(c, stored_events[tenth:], **rest)
         return ids
 
 

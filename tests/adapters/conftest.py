@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -45,6 +48,30 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def file_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh store URL for each backend that survives closing the store."""
     return backend_url(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """``install(dist, module_source, entry_name)``: a plugin distribution on sys.path."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    installed: list[str] = []
+
+    def install_(dist: str, source: str, entry: str = "plugin", version: str = "1.2.3") -> str:
+        module = dist.replace("-", "_") + "_plugin"
+        (tmp_path / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+        info = tmp_path / f"{dist.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8"
+        )
+        (info / "entry_points.txt").write_text(f"[dautu]\n{entry} = {module}\n", encoding="utf-8")
+        installed.append(module)
+        importlib.invalidate_caches()
+        return module
+
+    yield install_
+    for module in installed:
+        sys.modules.pop(module, None)
 
 
 @pytest.fixture

@@ -6,13 +6,10 @@ Third-party plugins here are real distributions: a ``*.dist-info`` folder with `
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
-import textwrap
 import warnings
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -27,30 +24,6 @@ from dautu_adapters.plugins import (
 )
 from dautu_adapters.stores import open_store
 from dautu_core.rulebook import BUILTIN_RULEBOOKS
-
-
-@pytest.fixture
-def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """``install(dist, module_source, entry_name)``: a plugin distribution on sys.path."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-    installed: list[str] = []
-
-    def install_(dist: str, source: str, entry: str = "plugin", version: str = "1.2.3") -> str:
-        module = dist.replace("-", "_") + "_plugin"
-        (tmp_path / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
-        info = tmp_path / f"{dist.replace('-', '_')}-{version}.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8"
-        )
-        (info / "entry_points.txt").write_text(f"[dautu]\n{entry} = {module}\n", encoding="utf-8")
-        installed.append(module)
-        importlib.invalidate_caches()
-        return module
-
-    yield install_
-    for module in installed:
-        sys.modules.pop(module, None)
 
 
 def test_builtin_stores_come_through_dautu_entry_points() -> None:

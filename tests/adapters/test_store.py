@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from eventsourcing.persistence import OperationalError
 
-from adapters.conftest import project_records
-from dautu_adapters.stores import Store
+from adapters.conftest import backend_url, project_records
+from dautu_adapters.stores import RecorderStore, Store
 from dautu_core.errors import ConcurrencyConflict
 from dautu_core.ports import AppendBatch
 from dautu_core.record import GENESIS
@@ -209,3 +211,32 @@ def test_two_store_objects_on_one_file_see_each_other(file_store_url: str, opene
     assert reader.project_codes() == ["A"]
     with pytest.raises(ConcurrencyConflict):
         reader.append([AppendBatch("A", 0, project_records("A"))])
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite-memory", "sqlite", "postgres"])
+@pytest.mark.parametrize("expected", [0, 1, 9])
+def test_a_conflict_names_the_version_read_in_the_insert_transaction(
+    request: pytest.FixtureRequest, tmp_path: Path, opened: Opener, backend: str, expected: int
+) -> None:
+    """The version is read in the insert's own transaction: a conflict says what the stream
+    holds even when nothing can be read from the store afterwards."""
+    store = opened(backend_url(request, backend, tmp_path))
+    assert isinstance(store, RecorderStore)
+    store.append([AppendBatch("A", 0, project_records("A", violations=1))])  # versions 1-3
+
+    def unreadable(*_: object, **__: object) -> None:
+        raise OperationalError("the connection dropped after the insert")
+
+    store.recorder.select_events = unreadable  # type: ignore[method-assign,assignment]
+    with pytest.raises(ConcurrencyConflict) as caught:
+        store.append(
+            [
+                AppendBatch("B", 0, project_records("B")),
+                AppendBatch("A", expected, project_records("A")[:1]),
+            ]
+        )
+    conflict = caught.value
+    assert (conflict.project_code, conflict.expected_version) == ("A", expected)
+    assert conflict.actual_version == 3
+    assert f"expected version {expected}, found 3" in str(conflict)
+    assert store.max_position() == 3

@@ -14,8 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from dautu_adapters.stores.errors import StorageError
-from dautu_adapters.stores.sealing import RecordSealer, generate_cipher_key
+from dautu_adapters.stores.errors import (
+    MissingDependency,
+    SealingMismatch,
+    StorageError,
+    StreamCorrupted,
+    missing_dependency,
+)
+from dautu_adapters.stores.sealing import RecordSealer, SealingMode, generate_cipher_key
 from dautu_adapters.stores.store import PROJECT_NAMESPACE, RecorderStore, stream_id
 from dautu_adapters.stores.urls import (
     CIPHER_KEY_ENV,
@@ -25,6 +31,7 @@ from dautu_adapters.stores.urls import (
     StoreURL,
     default_store_url,
     parse_store_url,
+    redact_url,
 )
 from dautu_core.errors import InvalidValue
 from dautu_core.ports import CheckpointStore, EventStore
@@ -38,16 +45,21 @@ __all__ = [
     "DEFAULT_STORE_URL",
     "PROJECT_NAMESPACE",
     "STORE_ENV",
+    "MissingDependency",
     "RecordSealer",
     "RecorderStore",
+    "SealingMismatch",
+    "SealingMode",
     "StorageError",
     "Store",
     "StoreURL",
+    "StreamCorrupted",
     "default_store_url",
     "generate_cipher_key",
     "installed_schemes",
     "open_store",
     "parse_store_url",
+    "redact_url",
     "stream_id",
 ]
 
@@ -75,7 +87,9 @@ def open_store(
     ``options`` go to the backend's factory; the builtins understand ``cipher_key``,
     ``compress``, ``upcasters`` and ``env`` (see :mod:`dautu_adapters.stores.backends`).
     Raises :class:`~dautu_core.errors.InvalidValue` naming the installed schemes when no
-    installed backend handles the URL's scheme.
+    installed backend handles the URL's scheme, :class:`MissingDependency` naming what to
+    ``pip install`` when the backend needs a package (a database driver) that is missing,
+    :class:`SealingMismatch` when the store was written with another encryption setting.
     """
     from dautu_adapters.plugins import store_registry
 
@@ -90,4 +104,7 @@ def open_store(
             field="store_url",
             rule_id="store_scheme_known",
         )
-    return cast(Store, entry.value(parsed.raw, options))
+    try:
+        return cast(Store, entry.value(parsed.raw, options))
+    except ImportError as exc:
+        raise missing_dependency(exc, parsed.redacted) from exc

@@ -14,14 +14,16 @@ Options understood by every builtin factory (keyword arguments of ``open_store``
                 ``$DAUTU_COMPRESS``. Reading detects compression by itself.
 ``upcasters``   :class:`dautu_core.codec.Upcasters` offered to whoever decodes the records.
 ``env``         extra eventsourcing settings (mapping of str to str), merged last.
+
+A store keeps its URL for display with every secret hidden (``RecorderStore.url``).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 from uuid import uuid4
 
@@ -34,12 +36,18 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment
 
 from dautu_adapters.stores.checkpoints import (
+    CheckpointBackend,
     MemoryCheckpoints,
     PostgresCheckpoints,
     RecorderCheckpoints,
     SQLiteCheckpoints,
 )
-from dautu_adapters.stores.errors import StorageError
+from dautu_adapters.stores.errors import (
+    StorageError,
+    import_error_in,
+    is_known_dependency,
+    missing_dependency,
+)
 from dautu_adapters.stores.recorders import PositionedPOPORecorder, use_sqlite_pragmas
 from dautu_adapters.stores.sealing import RecordSealer, cipher_environment
 from dautu_adapters.stores.store import RecorderStore
@@ -54,6 +62,7 @@ from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.errors import InvalidValue
 
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
     "open_eventsourcing_store",
     "open_memory_store",
     "open_postgres_store",
@@ -63,6 +72,11 @@ __all__ = [
 
 _SQLITE_RECORDER = "dautu_adapters.stores.recorders:PositionedSQLiteRecorder"
 _POSTGRES_RECORDER = "dautu_adapters.stores.postgres_recorder:PositionedPostgresRecorder"
+DEFAULT_CONNECT_TIMEOUT = "5"
+"""Seconds to wait for a PostgreSQL connection (eventsourcing's own default is 30), unless the
+URL says ``?connect_timeout=N`` (or the setting ``POSTGRES_CONNECT_TIMEOUT``). It bounds both
+eventsourcing's wait for a pooled connection and each connection attempt (libpq's
+``connect_timeout``), so that a server that never answers costs that long, not minutes."""
 _POSTGRES_QUERY = {
     "connect_timeout": "POSTGRES_CONNECT_TIMEOUT",
     "lock_timeout": "POSTGRES_LOCK_TIMEOUT",
@@ -104,16 +118,55 @@ def _cannot_open(url: StoreURL, exc: Exception) -> StorageError:
     )
 
 
+_Factory = TypeVar("_Factory", bound=InfrastructureFactory[Any])
+
+
+def _recorder_store(
+    url: StoreURL,
+    upcasters: Upcasters,
+    make_factory: Callable[[], _Factory],
+    parts: Callable[[_Factory], tuple[ApplicationRecorder, CheckpointBackend]],
+) -> RecorderStore:
+    """The one way every builtin backend builds its store.
+
+    ``make_factory()`` gives the eventsourcing infrastructure factory, ``parts(factory)`` the
+    application recorder and the checkpoint backend. The store is sealed with the factory's
+    cipher and compressor, shows ``url`` redacted, and closes the factory with it. A database
+    that cannot be reached is a :class:`StorageError`; the factory is closed on any failure.
+    """
+    factory: _Factory | None = None
+    try:
+        factory = make_factory()
+        recorder, checkpoints = parts(factory)
+        return RecorderStore(
+            recorder,
+            url=url.redacted,
+            sealer=RecordSealer.for_factory(factory),
+            checkpoints=checkpoints,
+            upcasters=upcasters,
+            on_close=[factory.close],
+        )
+    except (PersistenceError, OSError) as exc:
+        if factory is not None:
+            factory.close()
+        raise _cannot_open(url, exc) from exc
+    except BaseException:
+        if factory is not None:
+            factory.close()
+        raise
+
+
 def open_memory_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     """``memory://``: eventsourcing's in-memory (POPO) recorder; gone when the process ends."""
+    from eventsourcing.popo import POPOFactory
+
     parsed = parse_store_url(url)
     env, upcasters = _common(parsed, options)
-    return RecorderStore(
-        PositionedPOPORecorder(),
-        url=parsed.raw,
-        sealer=RecordSealer.from_environment(Environment(env=env)),
-        checkpoints=MemoryCheckpoints(),
-        upcasters=upcasters,
+    return _recorder_store(
+        parsed,
+        upcasters,
+        lambda: POPOFactory(Environment(env=env)),
+        lambda _: (PositionedPOPORecorder(), MemoryCheckpoints()),
     )
 
 
@@ -123,9 +176,9 @@ def sqlite_database_name(url: StoreURL) -> str:
     if not url.location.startswith("/") or url.location == "/":
         raise InvalidValue(
             f"Địa chỉ SQLite phải có dạng sqlite:///tệp.db hoặc sqlite:////đường/dẫn/tệp.db, "
-            f"nhận được {url.raw!r}",
+            f"nhận được {url.redacted!r}",
             f"an SQLite URL looks like sqlite:///file.db or sqlite:////absolute/file.db, "
-            f"got {url.raw!r}",
+            f"got {url.redacted!r}",
             field="store_url",
             rule_id="store_url_format",
         )
@@ -165,22 +218,13 @@ def open_sqlite_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
             field="synchronous",
             rule_id="store_options",
         )
-    try:
-        factory = SQLiteFactory(Environment(env=env))
+
+    def parts(factory: SQLiteFactory) -> tuple[ApplicationRecorder, CheckpointBackend]:
         if synchronous:
             use_sqlite_pragmas(factory.datastore, [f"PRAGMA synchronous={synchronous}"])
-        recorder = factory.application_recorder()
-        checkpoints = SQLiteCheckpoints(factory.datastore)
-    except PersistenceError as exc:
-        raise _cannot_open(parsed, exc) from exc
-    return RecorderStore(
-        recorder,
-        url=parsed.raw,
-        sealer=RecordSealer(cipher=factory.cipher(), compressor=factory.compressor()),
-        checkpoints=checkpoints,
-        upcasters=upcasters,
-        on_close=[factory.close],
-    )
+        return factory.application_recorder(), SQLiteCheckpoints(factory.datastore)
+
+    return _recorder_store(parsed, upcasters, lambda: SQLiteFactory(Environment(env=env)), parts)
 
 
 def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
@@ -188,22 +232,17 @@ def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
 
     Needs the ``dautu[postgres]`` extra (psycopg 3). URL query: ``schema=NAME`` (created if
     missing; default ``public``), ``compress=1``, and eventsourcing's pool settings
-    ``connect_timeout``, ``lock_timeout``, ``pool_size``, ``max_overflow``, ``pre_ping``,
-    ``idle_in_transaction_session_timeout``.
+    ``connect_timeout`` (seconds to wait for a connection; default 5), ``lock_timeout``,
+    ``pool_size``, ``max_overflow``, ``pre_ping``, ``idle_in_transaction_session_timeout``.
     """
     parsed = parse_store_url(url)
     if importlib.util.find_spec("psycopg") is None:
-        raise StorageError(
-            "Cần cài gói bổ sung PostgreSQL: pip install 'dautu[postgres]'",
-            "PostgreSQL support is not installed: pip install 'dautu[postgres]'",
-            field="store_url",
-            rule_id="store_options",
-        )
+        raise missing_dependency(ModuleNotFoundError(name="psycopg"), parsed.redacted)
     from eventsourcing.postgres import PostgresFactory
     from psycopg.sql import SQL, Identifier
 
-    parts = urlsplit(parsed.raw)
-    dbname = unquote(parts.path.lstrip("/"))
+    server = urlsplit(parsed.raw)
+    dbname = unquote(server.path.lstrip("/"))
     if not dbname:
         raise InvalidValue(
             "Địa chỉ PostgreSQL phải nêu tên cơ sở dữ liệu: postgresql://user:pass@host:5432/db",
@@ -216,37 +255,27 @@ def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     env |= {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": dbname,
-        "POSTGRES_HOST": parts.hostname or "localhost",
-        "POSTGRES_PORT": str(parts.port or 5432),
-        "POSTGRES_USER": unquote(parts.username or ""),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_HOST": server.hostname or "localhost",
+        "POSTGRES_PORT": str(server.port or 5432),
+        "POSTGRES_USER": unquote(server.username or ""),
+        "POSTGRES_PASSWORD": unquote(server.password or ""),
         "POSTGRES_SCHEMA": schema,
+        "POSTGRES_CONNECT_TIMEOUT": DEFAULT_CONNECT_TIMEOUT,
         "APPLICATION_RECORDER_TOPIC": _POSTGRES_RECORDER,
     }
     for key, setting in _POSTGRES_QUERY.items():
         if parsed.query.get(key):
             env[setting] = parsed.query[key]
     env |= _extra_env(options)
-    factory: Any = None
-    try:
-        factory = PostgresFactory(Environment(env=env))
+
+    def parts(factory: PostgresFactory) -> tuple[ApplicationRecorder, CheckpointBackend]:
+        _bound_connection_attempts(factory)
         if schema != "public":
             with factory.datastore.transaction(commit=True) as cursor:
                 cursor.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
-        recorder = factory.application_recorder()
-        checkpoints = PostgresCheckpoints(factory.datastore, schema)
-    except (PersistenceError, OSError) as exc:
-        if factory is not None:
-            factory.close()
-        raise _cannot_open(parsed, exc) from exc
-    return RecorderStore(
-        recorder,
-        url=parsed.redacted,
-        sealer=RecordSealer(cipher=factory.cipher(), compressor=factory.compressor()),
-        checkpoints=checkpoints,
-        upcasters=upcasters,
-        on_close=[factory.close],
-    )
+        return factory.application_recorder(), PostgresCheckpoints(factory.datastore, schema)
+
+    return _recorder_store(parsed, upcasters, lambda: PostgresFactory(Environment(env=env)), parts)
 
 
 def open_eventsourcing_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
@@ -276,30 +305,44 @@ def open_eventsourcing_store(url: str, options: Mapping[str, Any]) -> RecorderSt
         env.setdefault("APPLICATION_RECORDER_TOPIC", _SQLITE_RECORDER)
     elif module == "eventsourcing.postgres":
         env.setdefault("APPLICATION_RECORDER_TOPIC", _POSTGRES_RECORDER)
-    factory: Any = None
-    try:
-        factory = InfrastructureFactory.construct(Environment(env=env))
-        recorder = _application_recorder(module, factory)
+        env.setdefault("POSTGRES_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)
+
+    def make_factory() -> InfrastructureFactory[Any]:
+        try:
+            return InfrastructureFactory.construct(Environment(env=env))
+        except InfrastructureFactoryError as exc:
+            missing = import_error_in(exc)
+            if missing is not None and not _names_module(missing, module):
+                raise missing_dependency(missing, parsed.redacted) from exc
+            raise InvalidValue(
+                f"Không dùng được mô-đun lưu trữ eventsourcing {module!r}: {exc}",
+                f"cannot use the eventsourcing persistence module {module!r}: {exc}",
+                field="PERSISTENCE_MODULE",
+                rule_id="store_options",
+            ) from exc
+
+    def parts(factory: Any) -> tuple[ApplicationRecorder, CheckpointBackend]:
+        if module == "eventsourcing.postgres":
+            _bound_connection_attempts(factory)
         checkpoints = RecorderCheckpoints(factory.aggregate_recorder("dautu_projections"))
-    except InfrastructureFactoryError as exc:
-        raise InvalidValue(
-            f"Không dùng được mô-đun lưu trữ eventsourcing {module!r}: {exc}",
-            f"cannot use the eventsourcing persistence module {module!r}: {exc}",
-            field="PERSISTENCE_MODULE",
-            rule_id="store_options",
-        ) from exc
-    except (PersistenceError, OSError) as exc:
-        if factory is not None:
-            factory.close()
-        raise _cannot_open(parsed, exc) from exc
-    return RecorderStore(
-        recorder,
-        url=parsed.redacted,
-        sealer=RecordSealer(cipher=factory.cipher(), compressor=factory.compressor()),
-        checkpoints=checkpoints,
-        upcasters=upcasters,
-        on_close=[factory.close],
-    )
+        return _application_recorder(module, factory), checkpoints
+
+    return _recorder_store(parsed, upcasters, make_factory, parts)
+
+
+def _bound_connection_attempts(factory: Any) -> None:
+    """Give each PostgreSQL connection attempt of the (not yet opened) pool libpq's
+    ``connect_timeout``: without it a worker waits on a silent server for ever, and closing
+    the pool waits for the workers."""
+    seconds = factory.env.get("POSTGRES_CONNECT_TIMEOUT") or DEFAULT_CONNECT_TIMEOUT
+    factory.datastore.pool.kwargs.setdefault("connect_timeout", max(2, int(float(seconds))))
+
+
+def _names_module(error: ImportError, module: str) -> bool:
+    """Whether ``error`` is about ``module`` itself (a typo?) rather than one of its needs,
+    unless installing a dautu extra provides it."""
+    name = (error.name or "").partition(".")[0]
+    return name == module.partition(".")[0] and not is_known_dependency(name)
 
 
 def _application_recorder(module: str, factory: Any) -> ApplicationRecorder:

@@ -13,10 +13,17 @@ written in one statement:
   the cost of keeping earlier saves; this is documented for users of those modules.
 
 States are sealed with the store's cipher and compressor like records are.
+
+The same backends keep the store's metadata (``name -> text``, written once, never changed):
+today the sealing mode (:class:`~dautu_adapters.stores.sealing.SealingMode`), recorded at the
+first write. Memory: an attribute; SQLite and PostgreSQL: a ``dautu_metadata`` table next to
+``dautu_projections``; other eventsourcing modules: rows of the same aggregate recorder as the
+checkpoints, under ids of their own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import threading
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHECKPOINT_TABLE",
+    "METADATA_TABLE",
     "CheckpointBackend",
     "MemoryCheckpoints",
     "PostgresCheckpoints",
@@ -37,16 +45,27 @@ __all__ = [
 ]
 
 CHECKPOINT_TABLE = "dautu_projections"
+METADATA_TABLE = "dautu_metadata"
 _PROJECTIONS_NAMESPACE = uuid5(NAMESPACE_URL, "https://dautu.invalid/projections")
+_METADATA_NAMESPACE = uuid5(NAMESPACE_URL, "https://dautu.invalid/metadata")
 _POSITION = struct.Struct(">Q")
 
 
 class CheckpointBackend(Protocol):
-    """``(position, sealed state)`` by projection name."""
+    """``(position, sealed state)`` by projection name, and the store's metadata."""
 
     def load(self, name: str) -> tuple[int, bytes | None]: ...
 
     def save(self, name: str, position: int, state: bytes) -> None: ...
+
+    def metadata(self, name: str) -> str | None:
+        """The metadata value recorded under ``name``, if any."""
+        ...
+
+    def claim_metadata(self, name: str, value: str) -> str:
+        """Record ``value`` under ``name`` unless a value is there (atomically, also against
+        other processes); return the value that is recorded."""
+        ...
 
 
 class MemoryCheckpoints:
@@ -54,7 +73,16 @@ class MemoryCheckpoints:
 
     def __init__(self) -> None:
         self._saved: dict[str, tuple[int, bytes]] = {}
+        self._metadata: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    def metadata(self, name: str) -> str | None:
+        with self._lock:
+            return self._metadata.get(name)
+
+    def claim_metadata(self, name: str, value: str) -> str:
+        with self._lock:
+            return self._metadata.setdefault(name, value)
 
     def load(self, name: str) -> tuple[int, bytes | None]:
         with self._lock:
@@ -75,6 +103,26 @@ class SQLiteCheckpoints:
                 f"CREATE TABLE IF NOT EXISTS {CHECKPOINT_TABLE} ("
                 "name TEXT PRIMARY KEY, position INTEGER NOT NULL, state BLOB NOT NULL)"
             )
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {METADATA_TABLE} ("
+                "name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+
+    def metadata(self, name: str) -> str | None:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT value FROM {METADATA_TABLE} WHERE name = ?", (name,))
+            row = cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    def claim_metadata(self, name: str, value: str) -> str:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"INSERT INTO {METADATA_TABLE} (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO NOTHING",
+                (name, value),
+            )
+            cursor.execute(f"SELECT value FROM {METADATA_TABLE} WHERE name = ?", (name,))
+            return str(cursor.fetchone()[0])
 
     def load(self, name: str) -> tuple[int, bytes | None]:
         with self._datastore.transaction(commit=False) as cursor:
@@ -108,6 +156,11 @@ class PostgresCheckpoints:
             "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
             "state = excluded.state"
         ).format(table)
+        meta = SQL("{}.{}").format(Identifier(schema), Identifier(METADATA_TABLE))
+        self._select_meta = SQL("SELECT value FROM {} WHERE name = %s").format(meta)
+        self._claim_meta = SQL(
+            "INSERT INTO {} (name, value) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING"
+        ).format(meta)
         with datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 SQL(
@@ -115,6 +168,23 @@ class PostgresCheckpoints:
                     "position bigint NOT NULL, state bytea NOT NULL)"
                 ).format(table)
             )
+            cursor.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, value text NOT NULL)"
+                ).format(meta)
+            )
+
+    def metadata(self, name: str) -> str | None:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._select_meta, (name,))
+            row = cursor.fetchone()
+        return None if row is None else str(row["value"])
+
+    def claim_metadata(self, name: str, value: str) -> str:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._claim_meta, (name, value))
+            cursor.execute(self._select_meta, (name,))
+            return str(cursor.fetchone()["value"])
 
     def load(self, name: str) -> tuple[int, bytes | None]:
         with self._datastore.transaction(commit=False) as cursor:
@@ -131,6 +201,7 @@ class RecorderCheckpoints:
     """Checkpoints as rows of an eventsourcing aggregate recorder (any persistence module)."""
 
     TOPIC = "dautu.ProjectionCheckpoint"
+    METADATA_TOPIC = "dautu.StoreMetadata"
 
     def __init__(self, recorder: AggregateRecorder, *, attempts: int = 5) -> None:
         self._recorder = recorder
@@ -168,3 +239,19 @@ class RecorderCheckpoints:
                 # Another process saved this projection between our read and our write.
                 if attempt == self._attempts - 1:
                     raise
+
+    def metadata(self, name: str) -> str | None:
+        rows = self._recorder.select_events(uuid5(_METADATA_NAMESPACE, name), limit=1)
+        return rows[0].state.decode() if rows else None
+
+    def claim_metadata(self, name: str, value: str) -> str:
+        row = StoredEvent(
+            originator_id=uuid5(_METADATA_NAMESPACE, name),
+            originator_version=1,
+            topic=self.METADATA_TOPIC,
+            state=value.encode(),
+        )
+        with contextlib.suppress(IntegrityError):  # recorded first elsewhere: theirs stands
+            self._recorder.insert_events([row])
+        recorded = self.metadata(name)
+        return value if recorded is None else recorded

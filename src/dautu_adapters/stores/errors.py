@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dautu_core.errors import DautuError
 
-__all__ = ["StorageError"]
+__all__ = [
+    "MissingDependency",
+    "SealingMismatch",
+    "StorageError",
+    "StreamCorrupted",
+    "import_error_in",
+    "is_known_dependency",
+    "missing_dependency",
+]
 
 
 class StorageError(DautuError):
@@ -18,7 +26,9 @@ class StorageError(DautuError):
 
     ``rule_id`` says which: ``store_connection`` (the database could not be reached or the
     connection dropped), ``record_unreadable`` (a stored record could not be decrypted or
-    decompressed: wrong key or damaged data), ``store_options`` (unusable options).
+    decompressed: wrong key or damaged data), ``store_options`` (unusable options),
+    ``store_sealing`` (:class:`SealingMismatch`), ``store_dependency``
+    (:class:`MissingDependency`), ``stream_contiguous`` (:class:`StreamCorrupted`).
 
     ``written`` is set for a failed append: ``False`` when the store was checked afterwards and
     holds nothing of it, ``True`` when the check found it recorded after all (the connection
@@ -26,3 +36,71 @@ class StorageError(DautuError):
     """
 
     written: bool | None = None
+
+
+class SealingMismatch(StorageError):
+    """The store was opened with another encryption setting than the one it was written with
+    (a key on a plain store, no key or another key on an encrypted one). Nothing is written."""
+
+
+class MissingDependency(StorageError):
+    """A Python package the backend needs (a database driver...) is not installed;
+    ``package`` is what to ``pip install``."""
+
+    package: str = ""
+
+
+class StreamCorrupted(StorageError):
+    """A project's stream read back with a hole or a repeated version: the store is damaged
+    (it is not a concurrent write, and retrying does not help)."""
+
+
+# Modules whose absence a pip extra of dautu cures, and other well-known drivers.
+_EXTRAS = {
+    "psycopg": "dautu[postgres]",
+    "psycopg_pool": "dautu[postgres]",
+    "psycopg_binary": "dautu[postgres]",
+    "eventsourcing_sqlalchemy": "dautu[sqlalchemy]",
+    "sqlalchemy": "dautu[sqlalchemy]",
+    "sqlalchemy_utils": "dautu[sqlalchemy]",
+}
+_DRIVERS = {
+    "psycopg2": "psycopg2-binary",
+    "pymysql": "pymysql",
+    "MySQLdb": "mysqlclient",
+    "cx_Oracle": "cx_Oracle",
+    "oracledb": "oracledb",
+    "pyodbc": "pyodbc",
+    "asyncpg": "asyncpg",
+}
+
+
+def is_known_dependency(module: str) -> bool:
+    """Whether ``module`` (top level) is a driver or a package of a dautu extra."""
+    return module in _EXTRAS or module in _DRIVERS
+
+
+def import_error_in(exc: BaseException) -> ImportError | None:
+    """The ``ImportError`` behind ``exc`` (``exc`` itself, or its causes), if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ImportError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def missing_dependency(exc: ImportError, store: str) -> MissingDependency:
+    """The error for ``exc`` (a failed import while opening ``store``, already redacted)."""
+    module = exc.name or str(exc)
+    top = module.partition(".")[0]
+    package = _EXTRAS.get(top) or _DRIVERS.get(top) or top.replace("_", "-")
+    error = MissingDependency(
+        f"Kho lưu trữ {store} cần gói Python '{module}' chưa được cài: pip install \"{package}\"",
+        f"the store {store} needs the Python module '{module}', which is not installed: "
+        f'pip install "{package}"',
+        field="store_url",
+        rule_id="store_dependency",
+    )
+    error.package = package
+    return error

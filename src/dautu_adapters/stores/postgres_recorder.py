@@ -1,4 +1,4 @@
-"""The PostgreSQL recorder dautu uses: eventsourcing's, with two changes.
+"""The PostgreSQL recorder dautu uses: eventsourcing's, with four changes.
 
 1. Stream reads return ``Notification`` objects carrying the global position (the row's
    ``notification_id``, already selected by eventsourcing's own query), see
@@ -14,6 +14,9 @@
    retry would fail on the unique constraint and look like a concurrent write, and the service
    would then decide the same command a second time. dautu instead reports the lost
    connection and checks what the database holds (see ``RecorderStore.append``).
+4. Expected versions are checked in the insert's transaction, under the table lock and before
+   any row is inserted: a stream that is not at the version its writer decided on raises
+   :class:`~dautu_adapters.stores.recorders.StreamHeadMoved` with its real version.
 
 Imported only when a ``postgresql://`` store is opened (needs the ``dautu[postgres]`` extra).
 """
@@ -32,6 +35,12 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
+from dautu_adapters.stores.recorders import (
+    StreamHeadMoved,
+    expected_versions,
+    stream_notification,
+)
+
 __all__ = ["PositionedPostgresRecorder"]
 
 _insert_once = inspect.unwrap(PostgresApplicationRecorder.insert_events)
@@ -39,7 +48,12 @@ _insert_once = inspect.unwrap(PostgresApplicationRecorder.insert_events)
 
 class PositionedPostgresRecorder(PostgresApplicationRecorder):
     """eventsourcing's PostgreSQL recorder; positions on stream reads, gap-free positions, no
-    blind insert retry."""
+    blind insert retry, expected versions checked under the table lock."""
+
+    @property
+    def checks_expected_versions(self) -> bool:
+        # eventsourcing's database-function insert path does not call ``_insert_events``.
+        return not self.datastore.enable_db_functions
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,14 +63,27 @@ class PositionedPostgresRecorder(PostgresApplicationRecorder):
             "SELECT setval(pg_get_serial_sequence({qualified}, 'notification_id'), "
             "COALESCE((SELECT MAX(notification_id) FROM {schema}.{table}), 0) + 1, false)"
         ).format(qualified=Literal(qualified), schema=Identifier(schema), table=Identifier(table))
+        self._select_heads = SQL(
+            "SELECT originator_id, MAX(originator_version) AS head FROM {schema}.{table} "
+            "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+        ).format(schema=Identifier(schema), table=Identifier(table))
 
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
-        """Runs first in eventsourcing's insert transaction: lock, then rewind the sequence."""
+        """Runs first in eventsourcing's insert transaction: lock, rewind the sequence, check
+        the expected versions."""
         super()._insert_events(curs, stored_events, **kwargs)
         self._lock_table(curs)
         curs.execute(self._rewind_sequence, prepare=True)
+        expected = expected_versions(kwargs)
+        if expected:
+            curs.execute(self._select_heads, (list(expected),), prepare=True)
+            heads = {UUID(str(row["originator_id"])): row["head"] for row in curs.fetchall()}
+            for sid, version in expected.items():
+                actual = heads.get(sid) or 0
+                if actual != version:
+                    raise StreamHeadMoved(sid, version, actual)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -91,12 +118,12 @@ class PositionedPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, params, prepare=True)
             return [
-                Notification(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                    id=row["notification_id"],
+                stream_notification(
+                    row["originator_id"],
+                    row["originator_version"],
+                    row["topic"],
+                    bytes(row["state"]),
+                    row["notification_id"],
                 )
                 for row in curs.fetchall()
             ]

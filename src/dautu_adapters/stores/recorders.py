@@ -9,29 +9,90 @@ eventsourcing's code.
 
 Recorders of other persistence modules keep working without this: the store then finds
 positions by reading the global log (see :class:`dautu_adapters.stores.store.RecorderStore`).
+
+They also check the writer's expected versions *inside* the insert's transaction
+(``checks_expected_versions``): ``insert_events(rows, dautu_expected_versions={stream id:
+version})`` raises :class:`StreamHeadMoved` with the stream's real version, read in that
+transaction, when a stream is not at the version its writer decided on. The POPO recorder
+checks under its lock, SQLite under its write lock, before inserting. PostgreSQL: see
+:mod:`dautu_adapters.stores.postgres_recorder`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteConnection,
     SQLiteConnectionPool,
+    SQLiteCursor,
     SQLiteDatastore,
 )
 from eventsourcing.utils import reversed_keys
 
-__all__ = ["PositionedPOPORecorder", "PositionedSQLiteRecorder", "use_sqlite_pragmas"]
+__all__ = [
+    "EXPECTED_VERSIONS",
+    "PositionedPOPORecorder",
+    "PositionedSQLiteRecorder",
+    "StreamHeadMoved",
+    "expected_versions",
+    "stream_notification",
+    "use_sqlite_pragmas",
+]
+
+EXPECTED_VERSIONS = "dautu_expected_versions"
+"""Keyword argument of ``insert_events``: ``{stream id: version the writer decided on}``."""
+
+
+class StreamHeadMoved(IntegrityError):
+    """A stream is not at the version its writer expected; ``actual`` was read in the insert's
+    own transaction, which is rolled back."""
+
+    def __init__(self, originator_id: UUID, expected: int, actual: int) -> None:
+        super().__init__(f"stream {originator_id} is at version {actual}, not {expected}")
+        self.originator_id = originator_id
+        self.expected = expected
+        self.actual = actual
+
+
+def expected_versions(kwargs: Mapping[str, Any]) -> Mapping[UUID, int]:
+    """The ``dautu_expected_versions`` argument of an ``insert_events`` call ({} if none)."""
+    found: Mapping[UUID, int] = kwargs.get(EXPECTED_VERSIONS) or {}
+    return found
+
+
+def stream_notification(
+    originator_id: UUID | str, version: int, topic: str, state: bytes | memoryview, position: int
+) -> Notification:
+    """One row of a stream read as eventsourcing's ``Notification`` (a ``StoredEvent`` that
+    carries its ``id``, the global position)."""
+    return Notification(
+        originator_id=originator_id,
+        originator_version=version,
+        topic=topic,
+        state=bytes(state) if isinstance(state, memoryview) else state,
+        id=position,
+    )
 
 
 class PositionedPOPORecorder(POPOApplicationRecorder):
-    """eventsourcing's in-memory recorder; stream reads carry notification ids."""
+    """eventsourcing's in-memory recorder; stream reads carry notification ids, expected
+    versions are checked under the recorder's lock."""
+
+    checks_expected_versions = True
+
+    def _assert_uniqueness(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        for sid, expected in expected_versions(kwargs).items():
+            index = self._stored_events_index.get(str(sid))
+            actual = next(reversed(index), 0) if index else 0
+            if actual != expected:
+                raise StreamHeadMoved(sid, expected, actual)
+        super()._assert_uniqueness(stored_events, **kwargs)
 
     def select_events(
         self,
@@ -54,12 +115,8 @@ class PositionedPOPORecorder(POPOApplicationRecorder):
                 offset = index[version]
                 stored = self._stored_events[offset]
                 results.append(
-                    Notification(
-                        originator_id=stored.originator_id,
-                        originator_version=stored.originator_version,
-                        topic=stored.topic,
-                        state=stored.state,
-                        id=offset + 1,
+                    stream_notification(
+                        stored.originator_id, version, stored.topic, stored.state, offset + 1
                     )
                 )
                 if len(results) == limit:
@@ -68,13 +125,37 @@ class PositionedPOPORecorder(POPOApplicationRecorder):
 
 
 class PositionedSQLiteRecorder(SQLiteApplicationRecorder):
-    """eventsourcing's SQLite recorder; stream reads also select the row id (= position)."""
+    """eventsourcing's SQLite recorder; stream reads also select the row id (= position),
+    expected versions are checked in the insert's transaction."""
+
+    checks_expected_versions = True
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
         self.select_events_statement = (
             f"SELECT rowid, * FROM {self.events_table_name} WHERE originator_id=? "
         )
+        # eventsourcing begins the insert's transaction with a deferred BEGIN: a write that
+        # changes nothing takes SQLite's write lock (waiting for other writers as an insert
+        # would) before the heads are read, so no one can move them until the commit.
+        self._take_write_lock_statement = f"UPDATE {self.events_table_name} SET topic=topic WHERE 0"
+        self._head_statement = (
+            f"SELECT MAX(originator_version) FROM {self.events_table_name} WHERE originator_id=?"
+        )
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Check the expected versions under the write lock, then eventsourcing's inserts."""
+        expected = expected_versions(kwargs)
+        if expected:
+            c.execute(self._take_write_lock_statement)
+            for sid, version in expected.items():
+                c.execute(self._head_statement, (sid.hex,))
+                actual = c.fetchone()[0] or 0
+                if actual != version:
+                    raise StreamHeadMoved(sid, version, actual)
+        return super()._insert_events(c, stored_events, **kwargs)
 
     def select_events(
         self,
@@ -103,13 +184,7 @@ class PositionedSQLiteRecorder(SQLiteApplicationRecorder):
             cursor.execute(statement, params)
             # Every row belongs to ``originator_id``: no need to parse each row's id back.
             return [
-                Notification(
-                    originator_id=originator_id,
-                    originator_version=row[2],
-                    topic=row[3],
-                    state=row[4],
-                    id=row[0],
-                )
+                stream_notification(originator_id, row[2], row[3], row[4], row[0])
                 for row in cursor.fetchall()
             ]
 

@@ -14,6 +14,8 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
+from dautu_adapters.stores.recorders import stream_notification
+
 __all__ = ["PositionedSQLAlchemyRecorder", "application_recorder"]
 
 
@@ -39,12 +41,8 @@ class PositionedSQLAlchemyRecorder(SQLAlchemyApplicationRecorder):
             query = query.order_by(order.desc() if desc else order)
             rows = query[0:limit] if limit is not None else list(query)
             return [
-                Notification(
-                    originator_id=row.originator_id,
-                    originator_version=row.originator_version,
-                    topic=row.topic,
-                    state=bytes(row.state) if isinstance(row.state, memoryview) else row.state,
-                    id=row.id,
+                stream_notification(
+                    row.originator_id, row.originator_version, row.topic, row.state, row.id
                 )
                 for row in rows
             ]

@@ -18,10 +18,19 @@ The project code is not recoverable from a UUID, so it is read from the record i
 Atomicity: :meth:`RecorderStore.append` writes every batch of a call with **one**
 ``insert_events`` call, which eventsourcing runs in one transaction. Optimistic concurrency
 relies on the recorders' unique ``(originator_id, originator_version)`` constraint plus one
-check: a batch that expects version ``n > 0`` first verifies that version ``n`` is the stream's
-head. Streams only grow, so once version ``n`` exists it exists for ever, and the unique
-constraint on ``n + 1`` (inside the insert's transaction) rejects anyone who got there first.
-Together they refuse a stale ``expected_version`` in both directions without gaps.
+check: the stream of a batch that expects version ``n`` must be at version ``n``. dautu's own
+recorders (memory, SQLite, PostgreSQL; ``checks_expected_versions``) make that check inside
+the insert's transaction and report the version they read there. With other recorders the
+store reads each head expecting ``n > 0`` first; streams only grow, so once version ``n``
+exists it exists for ever, and the unique constraint on ``n + 1`` (inside the insert's
+transaction) rejects anyone who got there first. Either way a stale ``expected_version`` is
+refused in both directions without gaps.
+
+Sealing: a store is encrypted or not, with one key. The mode (encrypted or not, and the key's
+fingerprint, never the key) is recorded in the store's metadata at the first write; opening
+the store with another mode raises :class:`~dautu_adapters.stores.errors.SealingMismatch`, and
+so does a first write into a store written before the mode was recorded whose records the
+given key (or no key) cannot open.
 """
 
 from __future__ import annotations
@@ -45,7 +54,8 @@ from eventsourcing.persistence import (
 
 from dautu_adapters.stores.checkpoints import CheckpointBackend, MemoryCheckpoints
 from dautu_adapters.stores.errors import StorageError
-from dautu_adapters.stores.sealing import RecordSealer
+from dautu_adapters.stores.recorders import EXPECTED_VERSIONS, StreamHeadMoved
+from dautu_adapters.stores.sealing import RecordSealer, SealingMode, sealing_mismatch
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.errors import ConcurrencyConflict, InvalidValue
 from dautu_core.ports import AppendBatch
@@ -58,6 +68,7 @@ PROJECT_NAMESPACE = UUID("7e1ff107-5c89-458b-8e69-fadf2760a816")
 """Fixed namespace of project stream ids. Changing it would orphan every stored record."""
 
 _LOG_PAGE = 1000
+_SEALING = "sealing"
 _T = TypeVar("_T")
 
 
@@ -70,8 +81,11 @@ class RecorderStore:
     """:class:`~dautu_core.ports.EventStore` and ``CheckpointStore`` over eventsourcing.
 
     Built by the store factories (:func:`dautu_adapters.stores.open_store`); embedders rarely
-    construct it directly. ``upcasters`` are offered to callers that decode records
-    (``ProjectService`` uses them unless given its own).
+    construct it directly. ``url`` is for display only: give it without secrets
+    (:func:`~dautu_adapters.stores.urls.redact_url`). ``upcasters`` are offered to callers
+    that decode records (``ProjectService`` uses them unless given its own). Raises
+    :class:`~dautu_adapters.stores.errors.SealingMismatch` (after closing) when the store
+    records another sealing mode than ``sealer``'s.
     """
 
     def __init__(
@@ -97,7 +111,15 @@ class RecorderStore:
         self._lock = threading.Lock()
         self._positions: dict[tuple[UUID, int], int] = {}
         self._indexed = 0
+        self._sealing_confirmed = False
         self.closed = False
+        try:
+            recorded = self._checkpoints.metadata(_SEALING)
+            if recorded is not None:
+                self._confirm_sealing(SealingMode.from_text(recorded))
+        except BaseException:
+            self.close()
+            raise
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url}>"
@@ -113,11 +135,6 @@ class RecorderStore:
     def append(self, batches: Sequence[AppendBatch]) -> list[int]:
         """Append every batch in one eventsourcing transaction; see the module docstring."""
         heads, empty = self._plan(batches)
-        for code, (sid, expected) in heads.items():
-            if expected > 0 or code in empty:
-                actual = self._head(sid)
-                if actual != expected:
-                    raise ConcurrencyConflict(code, expected, actual)
         seal = self.sealer.seal
         stored: list[StoredEvent] = []
         for batch in batches:
@@ -127,10 +144,24 @@ class RecorderStore:
             for record in batch.records:
                 version += 1
                 stored.append(StoredEvent(sid, version, record.type_name, seal(record.data)))
+        in_transaction = bool(stored) and getattr(self.recorder, "checks_expected_versions", False)
+        if not in_transaction:
+            for code, (sid, expected) in heads.items():
+                if expected > 0 or code in empty:
+                    actual = self._head(sid)
+                    if actual != expected:
+                        raise ConcurrencyConflict(code, expected, actual)
         if not stored:
             return []
+        self._claim_sealing()
+        checks: dict[str, object] = {}
+        if in_transaction:
+            checks[EXPECTED_VERSIONS] = {sid: expected for sid, expected in heads.values()}
         try:
-            ids = self.recorder.insert_events(stored)
+            ids = self.recorder.insert_events(stored, **checks)
+        except StreamHeadMoved as exc:
+            code = next(c for c, (sid, _) in heads.items() if sid == exc.originator_id)
+            raise ConcurrencyConflict(code, exc.expected, exc.actual) from exc
         except RecordConflictError as exc:  # eventsourcing's IntegrityError and its legacy base
             raise self._conflict(heads) from exc
         except (OperationalError, InterfaceError) as exc:
@@ -181,11 +212,21 @@ class RecorderStore:
         return last[0].originator_version if last else 0
 
     def _conflict(self, heads: dict[str, tuple[UUID, int]]) -> ConcurrencyConflict:
+        """The project whose stream moved, with the version it is at now.
+
+        The unique key refused the insert, so someone else's record is committed and a read
+        sees it; only when that read fails is the version unknown (shown as ``?``).
+        """
+        unread: tuple[str, int] | None = None
         for code, (sid, expected) in heads.items():
-            actual = self._head(sid)
+            try:
+                actual = self._head(sid)
+            except PersistenceError:
+                unread = unread or (code, expected)
+                continue
             if actual != expected:
                 return ConcurrencyConflict(code, expected, actual)
-        code, (_, expected) = next(iter(heads.items()))
+        code, expected = unread or next((c, e) for c, (_, e) in heads.items())
         return ConcurrencyConflict(code, expected, None)
 
     def _lost(
@@ -239,6 +280,36 @@ class RecorderStore:
         )
         error.written = written
         return error
+
+    # --- sealing mode ------------------------------------------------------------------------
+
+    def _claim_sealing(self) -> None:
+        """Before the first write: record this store's sealing mode, or check the recorded one.
+
+        A store written before modes were recorded holds no mode: its first record must open
+        with this store's key (or without one) before the mode is recorded.
+        """
+        if self._sealing_confirmed:
+            return
+        mine = self.sealer.mode
+        if self._checkpoints.metadata(_SEALING) is None:
+            first = self._read(
+                partial(self.recorder.select_notifications, 0, 1, inclusive_of_start=False)
+            )
+            if first:
+                try:
+                    self.sealer.open(
+                        first[0].state, project_code=None, version=first[0].originator_version
+                    )
+                except StorageError as exc:
+                    raise sealing_mismatch(self.url, None, self.sealer.mode) from exc
+        recorded = self._checkpoints.claim_metadata(_SEALING, mine.to_text())
+        self._confirm_sealing(SealingMode.from_text(recorded))
+
+    def _confirm_sealing(self, recorded: SealingMode) -> None:
+        if recorded != self.sealer.mode:
+            raise sealing_mismatch(self.url, recorded, self.sealer.mode)
+        self._sealing_confirmed = True
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -359,6 +430,7 @@ class RecorderStore:
         return self.load_projection(name)[0]
 
     def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
+        self._claim_sealing()
         self._checkpoints.save(nfc(name), position, self.sealer.seal_blob(state))
 
     def load_projection(self, name: str) -> tuple[int, bytes | None]:
@@ -384,12 +456,22 @@ def _as_uuid(value: UUID | str) -> UUID:
 
 
 def _project_code_of(data: bytes, item: StoredEvent) -> str:
+    position = getattr(item, "id", "?")
     try:
         code = json.loads(data)["data"]["project_code"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
         raise StorageError(
-            f"Bản ghi ở vị trí {getattr(item, 'id', '?')} không nêu mã dự án",
-            f"the record at position {getattr(item, 'id', '?')} does not name its project",
+            f"Bản ghi ở vị trí {position} không đọc được: có thể kho đã được mã hoá mà chưa có "
+            "khoá (DAUTU_CIPHER_KEY), hoặc dữ liệu bị hỏng",
+            f"the record at position {position} is unreadable: the store may be encrypted and "
+            "no key was given (DAUTU_CIPHER_KEY), or the data is damaged",
+            field="cipher_key",
+            rule_id="record_unreadable",
+        ) from exc
+    except (KeyError, TypeError) as exc:
+        raise StorageError(
+            f"Bản ghi ở vị trí {position} không nêu mã dự án",
+            f"the record at position {position} does not name its project",
             field="project_code",
             rule_id="record_unreadable",
         ) from exc

@@ -9,7 +9,8 @@ may add schemes); the rest of the URL is the factory's business.
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qsl, urlsplit
+import re
+from urllib.parse import parse_qsl, unquote
 
 import attrs
 
@@ -24,6 +25,7 @@ __all__ = [
     "StoreURL",
     "default_store_url",
     "parse_store_url",
+    "redact_url",
     "truthy",
 ]
 
@@ -34,6 +36,11 @@ CIPHER_KEY_ENV = "DAUTU_CIPHER_KEY"
 COMPRESS_ENV = "DAUTU_COMPRESS"
 """Environment variable: ``1`` compresses new records with zlib."""
 DEFAULT_STORE_URL = "sqlite:///dautu.db"
+
+_SECRET_KEY = re.compile(r"PASSWORD|PASSWD|SECRET|KEY|TOKEN", re.IGNORECASE)
+"""Query keys whose values are never shown (``POSTGRES_PASSWORD``, ``CIPHER_KEY``...)."""
+_HIDDEN = "***"
+_USERINFO = re.compile(r"(^|/)([^/@:]*):[^/@]*@")
 
 
 def default_store_url() -> str:
@@ -58,9 +65,12 @@ def truthy(value: object) -> bool:
     )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class StoreURL:
-    """A parsed store URL. ``location`` is everything between ``scheme://`` and ``?``."""
+    """A parsed store URL. ``location`` is everything between ``scheme://`` and ``?``.
+
+    ``raw`` and ``query`` may hold passwords: show :attr:`redacted` (``repr`` does).
+    """
 
     raw: str
     scheme: str
@@ -69,11 +79,41 @@ class StoreURL:
 
     @property
     def redacted(self) -> str:
-        """The URL with any password replaced by ``***`` (for messages and logs)."""
-        parts = urlsplit(self.raw)
-        if parts.password:
-            return self.raw.replace(f":{parts.password}@", ":***@", 1)
-        return self.raw
+        """The URL without its secrets, for messages, logs and ``repr``: see :func:`redact_url`."""
+        return redact_url(self.raw)
+
+    def __repr__(self) -> str:
+        return f"StoreURL({self.redacted!r})"
+
+
+def redact_url(url: str) -> str:
+    """``url`` with every secret replaced by ``***``, for display only.
+
+    Hidden: the password of ``user:password@`` (also in URLs nested in query values, such as
+    ``SQLALCHEMY_URL=postgresql://user:password@host/db``, percent-encoded or not) and the
+    value of every query key containing ``PASSWORD``, ``SECRET``, ``KEY`` or ``TOKEN`` in any
+    case (``POSTGRES_PASSWORD``, ``CIPHER_KEY``, ``api_token``). Everything else is left as
+    written, so the result still says which store is meant.
+    """
+    base, sep, query = url.partition("?")
+    base = _redact_userinfo(base)
+    if not sep:
+        return base
+    fields = []
+    for field in query.split("&"):
+        key, eq, value = field.partition("=")
+        if eq and _SECRET_KEY.search(unquote(key)):
+            value = _HIDDEN
+        elif eq and "@" in unquote(value):
+            value = _redact_userinfo(unquote(value))
+        fields.append(f"{key}{eq}{value}")
+    return f"{base}?{'&'.join(fields)}"
+
+
+def _redact_userinfo(url: str) -> str:
+    """Hide the password of ``scheme://user:password@host...`` (the user name stays); also
+    in text that is not quite a URL (``postgresql:/user:password@host``)."""
+    return _USERINFO.sub(rf"\1\2:{_HIDDEN}@", url, count=1)
 
 
 def parse_store_url(url: str) -> StoreURL:
@@ -82,8 +122,8 @@ def parse_store_url(url: str) -> StoreURL:
     scheme, sep, rest = text.partition("://")
     if not sep or not scheme or not scheme.replace("+", "").replace("-", "").isalnum():
         raise InvalidValue(
-            f"Địa chỉ kho lưu trữ không hợp lệ: {url!r} (ví dụ: sqlite:///dautu.db)",
-            f"not a store URL: {url!r} (for example sqlite:///dautu.db)",
+            f"Địa chỉ kho lưu trữ không hợp lệ: {redact_url(url)!r} (ví dụ: sqlite:///dautu.db)",
+            f"not a store URL: {redact_url(url)!r} (for example sqlite:///dautu.db)",
             field="store_url",
             rule_id="store_url_format",
         )
