@@ -1,8 +1,8 @@
 """The application service: the main Python API for embedders.
 
-    service = ProjectService(open_store("sqlite:///dautu.db"))
-    service.execute(command)            # load, decide, append atomically (retries on conflict)
-    state = service.load("2165432100")
+    with ProjectService.open("sqlite:///dautu.db") as service:
+        service.execute(command)        # load, decide, append atomically (retries on conflict)
+        state = service.load("2165432100")
 
 Why a thin service (Percival & Gregory's "service layer"): the core decides, the store keeps
 records, and something must glue them with the two rules that make the record trustworthy:
@@ -20,6 +20,11 @@ Records are chained as they are built (``make_record(event, prev)``, ``prev`` = 
 project's previous record), so the audit trail's hash chain is complete from the first write.
 The service has no clock: commands carry their own ``recorded_at``.
 
+The law: unless given explicit ``rulebooks``, a service judges by the rulebooks of the plugin
+registry (:func:`~dautu_adapters.plugins.rulebook_registry`: the builtin ones, replaced or
+extended by installed plugins), exactly as the ``dautu`` command line does, so that an
+embedding portal and the CLI never judge one store by different law.
+
 States are cached per project (bounded, least recently used first out) and brought up to date
 by reading only the records after the cached version: streams only grow, so a cached state is
 never wrong, only possibly behind, and the expected-version check catches that.
@@ -30,9 +35,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from dautu_adapters.stores.errors import StreamCorrupted
 from dautu_core import commands as cmd
 from dautu_core import events as ev
 from dautu_core.codec import NO_UPCASTERS, Upcasters
@@ -40,9 +47,14 @@ from dautu_core.decider import decide
 from dautu_core.errors import ConcurrencyConflict, UnknownProject
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
 from dautu_core.record import GENESIS, StoredRecord, make_record, record_hash
-from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebooks
+from dautu_core.rulebook import Rulebooks
 from dautu_core.state import ProjectState, evolve
 from dautu_core.text import nfc
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from dautu_adapters.plugins import DautuPluginManager
 
 __all__ = ["ProjectService", "ProjectSnapshot"]
 
@@ -72,16 +84,21 @@ class ProjectService:
     """Load projects, decide commands and append their events atomically.
 
     ``store`` is any :class:`~dautu_core.ports.EventStore` (see
-    :func:`dautu_adapters.stores.open_store`). ``upcasters`` decode old schema versions; by
-    default the store's own (``store.upcasters``) if it has some. ``cache_size`` bounds how
-    many project states are kept in memory between calls (0 disables the cache).
+    :func:`dautu_adapters.stores.open_store`, or open one with :meth:`open`). ``rulebooks``:
+    the law commands are judged by; ``None`` (the default) means the rulebooks of the plugin
+    registry of ``plugin_manager`` (default: the process-wide manager, the one ``open_store``
+    and the command line use), looked up once, at the first command. ``upcasters`` decode
+    old schema versions; by default the store's own (``store.upcasters``) if it has some.
+    ``cache_size`` bounds how many project states are kept in memory between calls (0
+    disables the cache).
     """
 
     def __init__(
         self,
         store: EventStore,
         *,
-        rulebooks: Rulebooks = BUILTIN_RULEBOOKS,
+        rulebooks: Rulebooks | None = None,
+        plugin_manager: DautuPluginManager | None = None,
         max_retries: int = 3,
         upcasters: Upcasters | None = None,
         cache_size: int = 1024,
@@ -89,13 +106,71 @@ class ProjectService:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.store = store
-        self.rulebooks = rulebooks
+        self._rulebooks = rulebooks
+        self._plugin_manager = plugin_manager
         self.max_retries = max_retries
         store_upcasters = getattr(store, "upcasters", NO_UPCASTERS)
         self.upcasters = upcasters if upcasters is not None else store_upcasters
         self._cache_size = cache_size
         self._cache: OrderedDict[str, ProjectSnapshot] = OrderedDict()
         self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        rulebooks: Rulebooks | None = None,
+        plugin_manager: DautuPluginManager | None = None,
+        max_retries: int = 3,
+        cache_size: int = 1024,
+        **options: Any,
+    ) -> ProjectService:
+        """A service on the store at ``url`` (default ``$DAUTU_STORE``, else
+        ``sqlite:///dautu.db``), judging by the plugin registry's rulebooks.
+
+        ``options`` go to :func:`~dautu_adapters.stores.open_store` (``cipher_key``,
+        ``compress``, ``upcasters``, ``env``...). The service owns the store: close it with
+        :meth:`close`, or use the service as a context manager.
+        """
+        from dautu_adapters.stores import open_store
+
+        store = open_store(url, plugin_manager=plugin_manager, **options)
+        return cls(
+            store,
+            rulebooks=rulebooks,
+            plugin_manager=plugin_manager,
+            max_retries=max_retries,
+            cache_size=cache_size,
+        )
+
+    @property
+    def rulebooks(self) -> Rulebooks:
+        """The rulebooks commands are judged by (the registry's unless given)."""
+        if self._rulebooks is None:
+            from dautu_adapters.plugins import rulebook_registry
+
+            with self._lock:
+                if self._rulebooks is None:
+                    self._rulebooks = rulebook_registry(self._plugin_manager).rulebooks
+        return self._rulebooks
+
+    def close(self) -> None:
+        """Close the store (if it can be closed)."""
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> ProjectService:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
     # --- queries -----------------------------------------------------------------------------
 
@@ -182,13 +257,14 @@ class ProjectService:
 
     def _decide_all(self, commands: Sequence[cmd.Command]) -> dict[str, _Decided]:
         decided: dict[str, _Decided] = {}
+        rulebooks = self.rulebooks
         for command in commands:
             code = command.project_code
             current = decided.get(code)
             if current is None:
                 start = self.snapshot(code)
                 current = _Decided(start, start, ())
-            events = decide(command, current.end.state, self.rulebooks)
+            events = decide(command, current.end.state, rulebooks)
             end, records = _chain(current.end, events)
             decided[code] = _Decided(current.start, end, current.records + records)
         return decided
@@ -202,7 +278,7 @@ class ProjectService:
         upcasters = self.upcasters
         for record in records:
             if record.version != state.version + 1:
-                raise ConcurrencyConflict(code, state.version + 1, record.version)
+                raise _corrupted(code, state.version + 1, record.version)
             state = evolve(state, record.event(upcasters))
         return ProjectSnapshot(state, records[-1].hash if records else start.last_hash)
 
@@ -254,6 +330,20 @@ def _stored(batches: Sequence[AppendBatch], positions: Sequence[int]) -> list[St
                 )
             )
     return out
+
+
+def _corrupted(code: str, expected: int, found: int) -> StreamCorrupted:
+    return StreamCorrupted(
+        f"Hồ sơ của dự án {code} bị hỏng: sau phiên bản {expected - 1} lẽ ra là phiên bản "
+        f"{expected}, nhưng kho trả về phiên bản {found}; thử lại không giúp được, hãy kiểm "
+        "tra kho lưu trữ (dautu verify)",
+        f"the record of project {code} is damaged: version {expected - 1} should be followed "
+        f"by version {expected}, but the store returned version {found}; retrying will not "
+        "help, check the store (dautu verify)",
+        project_code=code,
+        field="version",
+        rule_id="stream_contiguous",
+    )
 
 
 def _unknown(code: str) -> UnknownProject:

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from adapters.samples import approve, delay, violation
+from adapters.samples import CLERK, approve, delay, recorded, violation
+from dautu_adapters.plugins import default_plugin_manager, get_plugin_manager, rulebook_registry
 from dautu_adapters.service import ProjectService
-from dautu_adapters.stores import Store, open_store
+from dautu_adapters.stores import (
+    RecorderStore,
+    SealingMismatch,
+    StorageError,
+    Store,
+    StreamCorrupted,
+    generate_cipher_key,
+    open_store,
+)
 from dautu_core import commands as cmd
 from dautu_core.codec import Upcasters, canonical_bytes, event_to_data
 from dautu_core.decider import run
 from dautu_core.errors import ConcurrencyConflict, InvalidValue, RuleViolation, UnknownProject
 from dautu_core.ports import AppendBatch, NewRecord
 from dautu_core.record import GENESIS
+from dautu_core.rulebook import BUILTIN_RULEBOOKS
 from dautu_core.testing.strategies import command_sequences
 
 Opener = Callable[..., Store]
@@ -261,3 +274,104 @@ def test_the_store_upcasters_are_used_by_default(opened: Opener, tmp_path: Any) 
         ]
     )
     assert "OLD-1" in ProjectService(opened(url, upcasters=upcasters)).load("A").violations
+
+
+def test_a_hole_in_a_stream_is_a_damaged_store_not_a_conflict(
+    opened: Opener, tmp_path: Path
+) -> None:
+    db = tmp_path / "holed.db"
+    url = f"sqlite:///{db}"
+    ProjectService(opened(url)).execute_batch(
+        [approve("A"), violation("A", "V1", n=1), delay("A", n=2)]
+    )
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM stored_events WHERE originator_version = 2")
+
+    service = ProjectService(opened(url))
+    with pytest.raises(StreamCorrupted) as caught:
+        service.load("A")
+    error = caught.value
+    assert isinstance(error, StorageError) and not isinstance(error, ConcurrencyConflict)
+    assert (error.project_code, error.rule_id) == ("A", "stream_contiguous")
+    assert "version 1 should be followed by version 2, but the store returned version 3" in str(
+        error
+    )
+    with pytest.raises(StreamCorrupted):
+        service.execute(delay("A", n=3))
+
+
+# --- the law a service judges by ----------------------------------------------------------------
+
+PROVINCE_PLUGIN = """
+import attrs
+from dautu_adapters.hookspecs import hookimpl
+from dautu_core.rulebook import LAW_61_2020
+
+@hookimpl
+def dautu_register_rulebooks(register):
+    register(attrs.evolve(LAW_61_2020, extension_cap_months=36))
+"""
+
+
+def extension(code: str, months: int, *, n: int) -> cmd.ExtendSchedule:
+    """Extend the schedule by ``months`` without an exception ground (counts towards the cap)."""
+    return cmd.ExtendSchedule(
+        project_code=code,
+        effective_date=date(2024, 2, 21),
+        recorded_at=recorded(n),
+        actor=CLERK,
+        months=months,
+    )
+
+
+@pytest.fixture
+def province_plugin(install: Callable[..., str]) -> Iterator[None]:
+    """A province plugin allowing 36 months of extension instead of 24, installed, with the
+    process-wide plugin manager built afresh (and again afterwards)."""
+    install("dautu-haiduong", PROVINCE_PLUGIN)
+    default_plugin_manager.cache_clear()
+    yield
+    default_plugin_manager.cache_clear()
+
+
+def test_by_default_a_service_judges_by_the_plugin_rulebooks(
+    province_plugin: None, service_store: Store
+) -> None:
+    builtin = ProjectService(service_store, rulebooks=BUILTIN_RULEBOOKS)
+    builtin.execute(approve("A"))
+    with pytest.raises(RuleViolation) as refused:
+        builtin.execute(extension("A", 30, n=1))
+    assert refused.value.rule_id == "extension_cap"
+
+    service = ProjectService(service_store)
+    (record,) = service.execute(extension("A", 30, n=1))
+    assert record.type_name == "dautu.ScheduleExtended"
+    assert service.load("A").extension_months_used == 30
+    assert service.rulebooks is service.rulebooks  # looked up once per service
+    assert service.rulebooks == rulebook_registry().rulebooks  # what the command line uses
+
+
+def test_a_service_can_use_a_given_plugin_manager(province_plugin: None, opened: Opener) -> None:
+    pm = get_plugin_manager(load_entrypoints=False)  # the builtins only: no province plugin
+    service = ProjectService(opened("memory://"), plugin_manager=pm)
+    assert service.rulebooks == BUILTIN_RULEBOOKS
+    service.execute(approve("A"))
+    with pytest.raises(RuleViolation):
+        service.execute(extension("A", 30, n=1))
+
+
+def test_open_gives_a_service_on_a_url_that_owns_its_store(
+    province_plugin: None, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'opened.db'}"
+    key = generate_cipher_key()
+    with ProjectService.open(url, cipher_key=key, max_retries=5) as service:
+        service.execute_batch([approve("A"), extension("A", 30, n=1)])  # the province's law
+        assert service.max_retries == 5
+        store = service.store
+    assert isinstance(store, RecorderStore) and store.closed
+
+    with pytest.raises(SealingMismatch):  # cipher_key reached open_store
+        ProjectService.open(url)
+    with ProjectService.open(url, cipher_key=key) as again:
+        assert again.load("A").version == 2
