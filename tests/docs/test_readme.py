@@ -1,0 +1,68 @@
+"""The README's promises: its first commands, its embedding example, its adapter section."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_opens_with_the_demo_and_test_commands() -> None:
+    first_block = re.search(r"```sh\n(.*?)```", README, re.S)
+    assert first_block is not None
+    commands = [line.split("#")[0].strip() for line in first_block.group(1).splitlines()]
+    assert commands == ["python3 tasks.py demo", "python3 tasks.py test"]
+    assert README.index("```sh") < README.index("```python")
+    tasks = (ROOT / "tasks.py").read_text(encoding="utf-8")
+    assert 'task == "demo"' in tasks and 'task == "test"' in tasks
+
+
+def test_the_readme_has_a_storage_adapter_section_pointing_at_real_files() -> None:
+    assert "## Writing a storage adapter" in README
+    for path in re.findall(r"\]\(((?:docs|examples)/[^)#]+)\)", README):
+        assert (ROOT / path).exists(), path
+
+
+def test_the_embedding_example_runs_against_the_demo_store(tmp_path: Path) -> None:
+    example = re.findall(r"```python\n(.*?)```", README, re.S)[0]
+    env = {**os.environ, "DAUTU_STORE": "sqlite:///dautu.db"}
+    dautu = Path(sys.executable).with_name("dautu")
+    demo = subprocess.run(
+        [str(dautu), "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert demo.returncode == 0, demo.stderr
+    run = subprocess.run(
+        [sys.executable, "-c", example],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Đang thực hiện" in run.stdout
+    again = subprocess.run(
+        [sys.executable, "-c", example],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # The same violation id cannot be recorded twice: the rules refuse, nothing is written.
+    assert again.returncode != 0
+    assert "violation_id_unique" in again.stderr
+
+
+@pytest.mark.parametrize("doc", sorted((ROOT / "docs").glob("*.md")), ids=lambda p: p.name)
+def test_docs_link_only_to_existing_files(doc: Path) -> None:
+    text = doc.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\((?!https?:|#)([^)#]+)", text):
+        assert (doc.parent / target).exists() or (ROOT / target).exists(), (doc.name, target)
