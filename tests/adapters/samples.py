@@ -7,6 +7,7 @@ builtin rulebooks so that they go through the real decider.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from dautu_core import commands as cmd
 from dautu_core.values import (
@@ -32,12 +33,15 @@ def recorded(n: int = 0) -> datetime:
     return datetime(2024, 2, 21, 9, 0, tzinfo=ICT) + timedelta(seconds=n)
 
 
+def envelope(code: str, n: int, on: date = date(2024, 2, 21)) -> dict[str, Any]:
+    """The envelope of a command about ``code`` effective ``on``, recorded ``n`` s after 9:00
+    on 21 Feb 2024 by the department's clerk."""
+    return {"project_code": code, "effective_date": on, "recorded_at": recorded(n), "actor": CLERK}
+
+
 def approve(code: str, *, n: int = 0) -> cmd.ApproveProject:
     return cmd.ApproveProject(
-        project_code=code,
-        effective_date=date(2021, 3, 15),
-        recorded_at=recorded(n),
-        actor=CLERK,
+        **envelope(code, n, date(2021, 3, 15)),
         legal_basis=(LAW_61,),
         project_name="Nhà máy may mặc xuất khẩu Gia Lộc",
         objectives="Sản xuất hàng may mặc xuất khẩu",
@@ -58,10 +62,7 @@ def approve(code: str, *, n: int = 0) -> cmd.ApproveProject:
 
 def violation(code: str, violation_id: str, *, n: int = 1) -> cmd.RecordViolation:
     return cmd.RecordViolation(
-        project_code=code,
-        effective_date=date(2024, 2, 21),
-        recorded_at=recorded(n),
-        actor=CLERK,
+        **envelope(code, n),
         violation_id=violation_id,
         category=ViolationCategory.INVESTMENT,
         description=f"Chậm tiến độ đưa dự án vào hoạt động ({violation_id})",
@@ -71,10 +72,7 @@ def violation(code: str, violation_id: str, *, n: int = 1) -> cmd.RecordViolatio
 
 def delay(code: str, *, n: int = 1) -> cmd.RecordDelay:
     return cmd.RecordDelay(
-        project_code=code,
-        effective_date=date(2024, 2, 21),
-        recorded_at=recorded(n),
-        actor=CLERK,
+        **envelope(code, n),
         milestone="operation_start",
         reason="Chưa hoàn thành giải phóng mặt bằng",
         found_by=DEPARTMENT,

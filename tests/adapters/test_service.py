@@ -7,14 +7,13 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from adapters.samples import CLERK, approve, delay, recorded, violation
+from adapters.samples import approve, delay, envelope, violation
 from dautu_adapters.plugins import default_plugin_manager, get_plugin_manager, rulebook_registry
 from dautu_adapters.service import ProjectService
 from dautu_adapters.stores import (
@@ -315,13 +314,7 @@ def dautu_register_rulebooks(register):
 
 def extension(code: str, months: int, *, n: int) -> cmd.ExtendSchedule:
     """Extend the schedule by ``months`` without an exception ground (counts towards the cap)."""
-    return cmd.ExtendSchedule(
-        project_code=code,
-        effective_date=date(2024, 2, 21),
-        recorded_at=recorded(n),
-        actor=CLERK,
-        months=months,
-    )
+    return cmd.ExtendSchedule(**envelope(code, n), months=months)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Cursor
@@ -36,9 +36,11 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
 from dautu_adapters.stores.recorders import (
+    PositionedStreamReads,
     StreamHeadMoved,
+    StreamQuery,
+    StreamRow,
     expected_versions,
-    stream_notification,
 )
 
 __all__ = ["PositionedPostgresRecorder"]
@@ -46,7 +48,7 @@ __all__ = ["PositionedPostgresRecorder"]
 _insert_once = inspect.unwrap(PostgresApplicationRecorder.insert_events)
 
 
-class PositionedPostgresRecorder(PostgresApplicationRecorder):
+class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecorder):
     """eventsourcing's PostgreSQL recorder; positions on stream reads, gap-free positions, no
     blind insert retry, expected versions checked under the table lock."""
 
@@ -93,37 +95,13 @@ class PositionedPostgresRecorder(PostgresApplicationRecorder):
         return result
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def select_events(
-        self,
-        originator_id: UUID | str,
-        *,
-        gt: int | None = None,
-        lte: int | None = None,
-        desc: bool = False,
-        limit: int | None = None,
-    ) -> Sequence[Notification]:
+    def _stream_rows(self, query: StreamQuery) -> list[StreamRow]:
         """eventsourcing's query (reads are safe to retry); rows keep their position."""
-        statement = self.select_events_statement
-        params: list[Any] = [originator_id]
-        if gt is not None:
-            params.append(gt)
-            statement += SQL(" AND originator_version > %s")
-        if lte is not None:
-            params.append(lte)
-            statement += SQL(" AND originator_version <= %s")
-        statement += SQL(" ORDER BY originator_version") + SQL(" DESC" if desc else " ASC")
-        if limit is not None:
-            params.append(limit)
-            statement += SQL(" LIMIT %s")
+        where, params = query.sql("%s")
+        statement = self.select_events_statement + SQL(where)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(statement, params, prepare=True)
+            curs.execute(statement, [query.originator_id, *params], prepare=True)
             return [
-                stream_notification(
-                    row["originator_id"],
-                    row["originator_version"],
-                    row["topic"],
-                    bytes(row["state"]),
-                    row["notification_id"],
-                )
+                (row["originator_version"], row["topic"], row["state"], row["notification_id"])
                 for row in curs.fetchall()
             ]

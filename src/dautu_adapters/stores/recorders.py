@@ -4,8 +4,9 @@ Why subclasses: eventsourcing's ``select_events`` returns ``StoredEvent`` object
 notification id, but a dautu stream read must give each record's place in the global log (the
 audit trail and projections refer to it). The recorders below return eventsourcing's own
 ``Notification`` objects (a ``StoredEvent`` subclass that carries ``id``) from the same single
-query, so they remain drop-in eventsourcing recorders: everything else, inserts included, is
-eventsourcing's code.
+query (:class:`PositionedStreamReads`: each recorder only says how to read a stream's rows
+with their positions), so they remain drop-in eventsourcing recorders: everything else,
+inserts included, is eventsourcing's code.
 
 Recorders of other persistence modules keep working without this: the store then finds
 positions by reading the global log (see :class:`dautu_adapters.stores.store.RecorderStore`).
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+import attrs
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.sqlite import (
@@ -39,9 +41,11 @@ __all__ = [
     "EXPECTED_VERSIONS",
     "PositionedPOPORecorder",
     "PositionedSQLiteRecorder",
+    "PositionedStreamReads",
     "StreamHeadMoved",
+    "StreamQuery",
+    "StreamRow",
     "expected_versions",
-    "stream_notification",
     "use_sqlite_pragmas",
 ]
 
@@ -66,21 +70,68 @@ def expected_versions(kwargs: Mapping[str, Any]) -> Mapping[UUID, int]:
     return found
 
 
-def stream_notification(
-    originator_id: UUID | str, version: int, topic: str, state: bytes | memoryview, position: int
-) -> Notification:
-    """One row of a stream read as eventsourcing's ``Notification`` (a ``StoredEvent`` that
-    carries its ``id``, the global position)."""
-    return Notification(
-        originator_id=originator_id,
-        originator_version=version,
-        topic=topic,
-        state=bytes(state) if isinstance(state, memoryview) else state,
-        id=position,
-    )
+StreamRow = tuple[int, str, bytes | memoryview, int]
+"""One row of a stream read: version, topic, state, global position."""
 
 
-class PositionedPOPORecorder(POPOApplicationRecorder):
+@attrs.frozen
+class StreamQuery:
+    """What ``select_events`` asks: a stream's rows with ``gt < version <= lte``, in version
+    order (``desc``: newest first), at most ``limit``."""
+
+    originator_id: UUID | str
+    gt: int | None = None
+    lte: int | None = None
+    desc: bool = False
+    limit: int | None = None
+
+    def sql(self, placeholder: str) -> tuple[str, list[Any]]:
+        """The SQL after ``WHERE originator_id = <placeholder>``, and its parameters."""
+        text, params = "", []
+        if self.gt is not None:
+            text += f" AND originator_version > {placeholder}"
+            params.append(self.gt)
+        if self.lte is not None:
+            text += f" AND originator_version <= {placeholder}"
+            params.append(self.lte)
+        text += " ORDER BY originator_version" + (" DESC" if self.desc else " ASC")
+        if self.limit is not None:
+            text += f" LIMIT {placeholder}"
+            params.append(self.limit)
+        return text, params
+
+
+class PositionedStreamReads:
+    """Stream reads that return eventsourcing's ``Notification`` objects, which carry the
+    global position (``id``); a recorder only provides :meth:`_stream_rows`."""
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[Notification]:
+        return [
+            Notification(
+                originator_id=originator_id,
+                originator_version=version,
+                topic=topic,
+                state=bytes(state) if isinstance(state, memoryview) else state,
+                id=position,
+            )
+            for version, topic, state, position in self._stream_rows(
+                StreamQuery(originator_id, gt, lte, desc, limit)
+            )
+        ]
+
+    def _stream_rows(self, query: StreamQuery) -> Iterable[StreamRow]:
+        """The rows ``query`` asks for."""
+        raise NotImplementedError
+
+
+class PositionedPOPORecorder(PositionedStreamReads, POPOApplicationRecorder):
     """eventsourcing's in-memory recorder; stream reads carry notification ids, expected
     versions are checked under the recorder's lock."""
 
@@ -94,37 +145,25 @@ class PositionedPOPORecorder(POPOApplicationRecorder):
                 raise StreamHeadMoved(sid, expected, actual)
         super()._assert_uniqueness(stored_events, **kwargs)
 
-    def select_events(
-        self,
-        originator_id: UUID | str,
-        *,
-        gt: int | None = None,
-        lte: int | None = None,
-        desc: bool = False,
-        limit: int | None = None,
-    ) -> Sequence[Notification]:
+    def _stream_rows(self, query: StreamQuery) -> list[StreamRow]:
         with self._database_lock:
-            results: list[Notification] = []
-            index = self._stored_events_index[str(originator_id)]
-            versions: Iterable[int] = reversed_keys(index) if desc else index.keys()
+            rows: list[StreamRow] = []
+            index = self._stored_events_index[str(query.originator_id)]
+            versions: Iterable[int] = reversed_keys(index) if query.desc else index.keys()
             for version in versions:
-                if gt is not None and version <= gt:
+                if query.gt is not None and version <= query.gt:
                     continue
-                if lte is not None and version > lte:
+                if query.lte is not None and version > query.lte:
                     continue
                 offset = index[version]
                 stored = self._stored_events[offset]
-                results.append(
-                    stream_notification(
-                        stored.originator_id, version, stored.topic, stored.state, offset + 1
-                    )
-                )
-                if len(results) == limit:
+                rows.append((version, stored.topic, stored.state, offset + 1))
+                if len(rows) == query.limit:
                     break
-            return results
+            return rows
 
 
-class PositionedSQLiteRecorder(SQLiteApplicationRecorder):
+class PositionedSQLiteRecorder(PositionedStreamReads, SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder; stream reads also select the row id (= position),
     expected versions are checked in the insert's transaction."""
 
@@ -133,7 +172,7 @@ class PositionedSQLiteRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
         self.select_events_statement = (
-            f"SELECT rowid, * FROM {self.events_table_name} WHERE originator_id=? "
+            f"SELECT rowid, * FROM {self.events_table_name} WHERE originator_id=?"
         )
         # eventsourcing begins the insert's transaction with a deferred BEGIN: a write that
         # changes nothing takes SQLite's write lock (waiting for other writers as an insert
@@ -157,36 +196,15 @@ class PositionedSQLiteRecorder(SQLiteApplicationRecorder):
                     raise StreamHeadMoved(sid, version, actual)
         return super()._insert_events(c, stored_events, **kwargs)
 
-    def select_events(
-        self,
-        originator_id: UUID | str,
-        *,
-        gt: int | None = None,
-        lte: int | None = None,
-        desc: bool = False,
-        limit: int | None = None,
-    ) -> Sequence[Notification]:
-        statement = self.select_events_statement
-        params: list[Any] = [
-            originator_id.hex if isinstance(originator_id, UUID) else originator_id
-        ]
-        if gt is not None:
-            statement += "AND originator_version>? "
-            params.append(gt)
-        if lte is not None:
-            statement += "AND originator_version<=? "
-            params.append(lte)
-        statement += "ORDER BY originator_version " + ("DESC " if desc else "ASC ")
-        if limit is not None:
-            statement += "LIMIT ? "
-            params.append(limit)
+    def _stream_rows(self, query: StreamQuery) -> list[StreamRow]:
+        sid = query.originator_id
+        where, params = query.sql("?")
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, params)
-            # Every row belongs to ``originator_id``: no need to parse each row's id back.
-            return [
-                stream_notification(originator_id, row[2], row[3], row[4], row[0])
-                for row in cursor.fetchall()
-            ]
+            cursor.execute(
+                self.select_events_statement + where,
+                [sid.hex if isinstance(sid, UUID) else sid, *params],
+            )
+            return [(row[2], row[3], row[4], row[0]) for row in cursor.fetchall()]
 
 
 class _PragmaSQLiteConnectionPool(SQLiteConnectionPool):

@@ -6,46 +6,36 @@ store names ``PERSISTENCE_MODULE=eventsourcing_sqlalchemy`` (extra ``dautu[sqlal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, Notification
+from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
-from dautu_adapters.stores.recorders import stream_notification
+from dautu_adapters.stores.recorders import PositionedStreamReads, StreamQuery, StreamRow
 
 __all__ = ["PositionedSQLAlchemyRecorder", "application_recorder"]
 
 
-class PositionedSQLAlchemyRecorder(SQLAlchemyApplicationRecorder):
+# eventsourcing-sqlalchemy declares select_events -> List[StoredEvent]; ours gives a list of
+# Notification (a StoredEvent subclass) typed as a Sequence, as eventsourcing's own recorders do.
+class PositionedSQLAlchemyRecorder(  # type: ignore[misc]
+    PositionedStreamReads, SQLAlchemyApplicationRecorder
+):
     """Stream reads return ``Notification`` objects with the row's id (= position)."""
 
-    def select_events(  # type: ignore[override]
-        self,
-        originator_id: UUID | str,
-        gt: int | None = None,
-        lte: int | None = None,
-        desc: bool = False,
-        limit: int | None = None,
-    ) -> Sequence[Notification]:
-        record_cls: Any = self.events_record_cls
+    def _stream_rows(self, query: StreamQuery) -> list[StreamRow]:
+        record: Any = self.events_record_cls
         with self.transaction(commit=False) as session:
-            query = session.query(record_cls).filter(record_cls.originator_id == originator_id)
-            if gt is not None:
-                query = query.filter(record_cls.originator_version > gt)
-            if lte is not None:
-                query = query.filter(record_cls.originator_version <= lte)
-            order = record_cls.originator_version
-            query = query.order_by(order.desc() if desc else order)
-            rows = query[0:limit] if limit is not None else list(query)
-            return [
-                stream_notification(
-                    row.originator_id, row.originator_version, row.topic, row.state, row.id
-                )
-                for row in rows
-            ]
+            rows = session.query(record).filter(record.originator_id == query.originator_id)
+            if query.gt is not None:
+                rows = rows.filter(record.originator_version > query.gt)
+            if query.lte is not None:
+                rows = rows.filter(record.originator_version <= query.lte)
+            order = record.originator_version
+            rows = rows.order_by(order.desc() if query.desc else order)
+            found = rows[0 : query.limit] if query.limit is not None else list(rows)
+            return [(row.originator_version, row.topic, row.state, row.id) for row in found]
 
 
 def application_recorder(factory: SQLAlchemyFactory) -> ApplicationRecorder:
