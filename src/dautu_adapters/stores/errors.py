@@ -18,6 +18,7 @@ __all__ = [
     "import_error_in",
     "is_known_dependency",
     "missing_dependency",
+    "write_failed",
 ]
 
 
@@ -103,4 +104,38 @@ def missing_dependency(exc: ImportError, store: str) -> MissingDependency:
         rule_id="store_dependency",
     )
     error.package = package
+    return error
+
+
+_OUTCOMES = {
+    False: (
+        "giao dịch đã bị huỷ, không có sự kiện nào của lệnh được ghi; có thể thử lại",
+        "the transaction was rolled back, nothing of the command was written; it is safe to retry",
+    ),
+    True: (
+        "lệnh đã được ghi trước khi mất kết nối; hãy tải lại hồ sơ, đừng ghi lại",
+        "the command was recorded before the connection dropped; reload the project, "
+        "do not record it again",
+    ),
+    None: (
+        "chưa kiểm tra được lệnh đã được ghi hay chưa (ghi là tất cả hoặc không); "
+        "hãy tải lại hồ sơ trước khi thử lại",
+        "could not check whether the command was recorded (writes are all or nothing); "
+        "reload the project before retrying",
+    ),
+}
+
+
+def write_failed(project_code: str, exc: Exception, written: bool | None) -> StorageError:
+    """The error for an append that failed on the way (connection lost, database busy),
+    saying what the store was found to hold afterwards (see ``StorageError.written``)."""
+    outcome_vi, outcome_en = _OUTCOMES[written]
+    error = StorageError(
+        f"Ghi vào cơ sở dữ liệu không thành công (mất kết nối hoặc cơ sở dữ liệu bận: "
+        f"{exc}); {outcome_vi}",
+        f"writing to the database failed (connection lost or database busy: {exc}); {outcome_en}",
+        project_code=project_code,
+        rule_id="store_connection",
+    )
+    error.written = written
     return error

@@ -53,7 +53,7 @@ from eventsourcing.persistence import (
 )
 
 from dautu_adapters.stores.checkpoints import CheckpointBackend, MemoryCheckpoints
-from dautu_adapters.stores.errors import StorageError
+from dautu_adapters.stores.errors import StorageError, write_failed
 from dautu_adapters.stores.recorders import EXPECTED_VERSIONS, StreamHeadMoved
 from dautu_adapters.stores.sealing import RecordSealer, SealingMode, sealing_mismatch
 from dautu_core.codec import NO_UPCASTERS, Upcasters
@@ -252,34 +252,7 @@ class RecorderStore:
                 written = True
             else:
                 written = None
-        outcome_vi, outcome_en = {
-            False: (
-                "giao dịch đã bị huỷ, không có sự kiện nào của lệnh được ghi; có thể thử lại",
-                "the transaction was rolled back, nothing of the command was written; "
-                "it is safe to retry",
-            ),
-            True: (
-                "lệnh đã được ghi trước khi mất kết nối; hãy tải lại hồ sơ, đừng ghi lại",
-                "the command was recorded before the connection dropped; reload the project, "
-                "do not record it again",
-            ),
-            None: (
-                "chưa kiểm tra được lệnh đã được ghi hay chưa (ghi là tất cả hoặc không); "
-                "hãy tải lại hồ sơ trước khi thử lại",
-                "could not check whether the command was recorded (writes are all or "
-                "nothing); reload the project before retrying",
-            ),
-        }[written]
-        error = StorageError(
-            f"Ghi vào cơ sở dữ liệu không thành công (mất kết nối hoặc cơ sở dữ liệu bận: "
-            f"{exc}); {outcome_vi}",
-            f"writing to the database failed (connection lost or database busy: {exc}); "
-            f"{outcome_en}",
-            project_code=code,
-            rule_id="store_connection",
-        )
-        error.written = written
-        return error
+        return write_failed(code, exc, written)
 
     # --- sealing mode ------------------------------------------------------------------------
 
