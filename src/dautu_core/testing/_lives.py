@@ -13,6 +13,7 @@ from dautu_core import commands as cmd
 from dautu_core import events as ev
 from dautu_core.dates import add_months
 from dautu_core.decider import decide, event_from_command
+from dautu_core.errors import RuleViolation
 from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebooks
 from dautu_core.rules import policy_adjustment_triggers
 from dautu_core.state import ProjectState, evolve, extension_months_after
@@ -283,11 +284,22 @@ def _lives(
     steps = draw(_ints(max(min_size, 1), max(max_size, 1)))
     day = approved_on
     command: cmd.Command | None = approval
-    while command is not None:
-        for event in decide(command, state, rulebooks):
+    attempts = 0
+    while command is not None and attempts < 3 * steps:
+        attempts += 1
+        try:
+            decided = decide(command, state, rulebooks)
+        except RuleViolation:
+            # Only a correction can be refused here: the corrected history is re-judged whole,
+            # and rewriting an early event may leave a later one invalid. It is left out.
+            if not isinstance(command, cmd.CorrectEvent):
+                raise
+            decided = []
+        for event in decided:
             state = evolve(state, event)
             events_out.append(event)
-        commands_out.append(command)
+        if decided:
+            commands_out.append(command)
         if len(commands_out) >= steps:
             break
         day = day + timedelta(days=draw(_ints(0, 120)))
