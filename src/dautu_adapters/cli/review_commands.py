@@ -43,6 +43,7 @@ TEXT: dict[str, dict[str, str]] = {
         "output": "ghi ra tệp thay vì màn hình",
         "summary": "in thêm bảng tổng hợp theo tình trạng, địa bàn, lĩnh vực, chậm tiến độ, vi phạm",
         "seed": "hạt giống của kịch bản (mặc định 2024)",
+        "rebuild": "dựng lại bảng tổng hợp từ nhật ký, bỏ qua dữ liệu đã lưu (và ghi đè nó)",
         "recorded": "Đã ghi {projects} dự án minh hoạ ({events} sự kiện) vào {store} "
         "trong một giao dịch.",
         "skipped": "{projects} dự án minh hoạ đã có trong {store}: không ghi thêm gì.",
@@ -61,6 +62,7 @@ TEXT: dict[str, dict[str, str]] = {
         "output": "write to a file instead of the terminal",
         "summary": "also print counts by status, district, sector, delays and open violations",
         "seed": "scenario seed (default 2024)",
+        "rebuild": "fold the whole log again, ignoring (and replacing) the stored projection",
         "recorded": "Recorded {projects} fictional projects ({events} events) into {store} in "
         "one transaction.",
         "skipped": "The {projects} fictional projects are already in {store}: nothing written.",
@@ -103,6 +105,7 @@ def register(subparsers: Any) -> None:
     review.add_argument("--round", dest="review_round", default=None, help=_help("round"))
     review.add_argument("--output", "-o", metavar="FILE", default=None, help=_help("output"))
     review.add_argument("--summary", action="store_true", help=_help("summary"))
+    review.add_argument("--rebuild", action="store_true", help=_help("rebuild"))
     review.set_defaults(func=review_command)
 
 
@@ -149,10 +152,22 @@ def review_command(args: argparse.Namespace) -> int:
     try:
         summary = None
         if args.summary:
-            summary = summarize_store(store, as_of, rulebooks=books, review_round=args.review_round)
+            summary = summarize_store(
+                store,
+                as_of,
+                rulebooks=books,
+                review_round=args.review_round,
+                from_zero=args.rebuild,
+            )
             review = summary.review
         else:
-            review = review_store(store, as_of, rulebooks=books, review_round=args.review_round)
+            review = review_store(
+                store,
+                as_of,
+                rulebooks=books,
+                review_round=args.review_round,
+                from_zero=args.rebuild,
+            )
     finally:
         store.close()
     if args.format == "csv":

@@ -76,10 +76,11 @@ def summarize_store(
     plugin_manager: DautuPluginManager | None = None,
     review_round: str | None = None,
     save_checkpoint: bool = True,
+    from_zero: bool = False,
 ) -> PortfolioSummary:
     """Counts by track, status, district and sector, delays and open violations of ``store``,
-    with the full review (``summary.review``)."""
+    with the full review (``summary.review``). ``from_zero`` ignores the stored checkpoint."""
     books = rulebooks or installed_review_rulebooks(plugin_manager)
-    portfolio = load_portfolio(store, save_checkpoint=save_checkpoint)
+    portfolio = load_portfolio(store, save_checkpoint=save_checkpoint, from_zero=from_zero)
     with collector_paused():
         return summarize(portfolio, as_of, books, review_round=review_round)
