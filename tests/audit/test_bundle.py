@@ -133,8 +133,12 @@ def test_records_after_the_checkpoint_are_included_but_not_covered(office: Offic
         )
     )
     store.close()
-    report = verify_bundle(office.signed_bundle(), office.key.public_key())
-    assert report.ok and (report.records, report.covered) == (6, 5)
+    folder = office.signed_bundle()
+    report = verify_bundle(folder, office.key.public_key())
+    assert not report.ok and (report.records, report.covered) == (6, 5)
+    assert [(f.kind, f.version) for f in report.findings] == [(K.NOT_IN_CHECKPOINT, 6)]
+    allowed = verify_bundle(folder, office.key.public_key(), allow_uncovered=True)
+    assert allowed.ok and K.NOT_IN_CHECKPOINT in {w.kind for w in allowed.warnings}
 
 
 def test_export_refuses_a_store_that_does_not_verify(office: Office) -> None:
@@ -206,7 +210,34 @@ def _append_forged(folder: Path) -> None:
     (folder / "records.jsonl").write_text("\n".join([*lines, json.dumps(line)]) + "\n", "utf-8")
 
 
+def _forge_beyond_checkpoint(folder: Path) -> None:
+    """Rewrite an event, recompute the chain, claim positions after the checkpoint and drop
+    the proofs: nothing is signed any more, and that must not pass."""
+    lines = [json.loads(x) for x in (folder / "records.jsonl").read_text("utf-8").splitlines()]
+    prev = "0" * 64
+    for number, line in enumerate(lines):
+        record = json.loads(line["record"])
+        record["prev"] = prev
+        text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        if number == 1:
+            assert "Chậm" in text
+            text = text.replace("Chậm", "Chạm")
+        line["record"] = text
+        line["hash"] = prev = hashlib.sha256(text.encode()).hexdigest()
+        line["position"] = 10_000 + number
+    (folder / "records.jsonl").write_text(
+        "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8"
+    )
+    (folder / "head_proof.json").unlink()
+    (folder / "proofs.jsonl").unlink()
+
+
 TAMPERING: dict[str, tuple[Edit, FindingKind, int | None]] = {
+    "history rewritten, positions beyond the checkpoint, proofs deleted": (
+        _forge_beyond_checkpoint,
+        K.NOT_IN_CHECKPOINT,
+        1,
+    ),
     "record rewritten, hash recomputed": (
         _edit_line("records.jsonl", 1, _rewrite_record),
         K.MODIFIED,
@@ -293,6 +324,10 @@ def independent_check(folder: Path, public_key: Ed25519PublicKey) -> bool:
         public_key.verify(bytes.fromhex(cp["signature"]), message.encode())
     except Exception:
         return False
+    if not (folder / "head_proof.json").exists() or not (folder / "proofs.jsonl").exists():
+        return False
+    head_proof = json.loads((folder / "head_proof.json").read_text("utf-8"))
+    head = head_proof["head"]
     lines = [json.loads(x) for x in (folder / "records.jsonl").read_text("utf-8").splitlines()]
     proofs = {
         p["position"]: p
@@ -312,7 +347,9 @@ def independent_check(folder: Path, public_key: Ed25519PublicKey) -> bool:
         ):
             return False
         prev = digest.hex()
-        if line["position"] <= cp["last_position"]:
+        if line["version"] <= head["version"]:
+            if line["position"] > cp["last_position"]:
+                return False
             proof = proofs.get(line["position"])
             if proof is None or proof["leaf_index"] <= last_index:
                 return False
@@ -325,8 +362,6 @@ def independent_check(folder: Path, public_key: Ed25519PublicKey) -> bool:
                 bytes.fromhex(cp["root_hash"]),
             ):
                 return False
-    head_proof = json.loads((folder / "head_proof.json").read_text("utf-8"))
-    head = head_proof["head"]
     leaf = _h(
         b"\x00"
         + json.dumps(head, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
@@ -339,11 +374,12 @@ def independent_check(folder: Path, public_key: Ed25519PublicKey) -> bool:
         bytes.fromhex(cp["heads_root"]),
     ):
         return False
-    covered = [x for x in lines if x["position"] <= cp["last_position"]]
+    covered = [x for x in lines if x["version"] <= head["version"]]
     return bool(
         head["project_code"] == manifest["project_code"]
         and len(covered) == head["version"]
         and covered[-1]["hash"] == head["hash"]
+        and len(lines) == len(covered)  # records after the checkpoint are not covered
     )
 
 

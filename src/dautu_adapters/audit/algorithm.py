@@ -42,7 +42,7 @@ the `i + 1`-th record of the log:
     MTH({d0})     = leaf(d0)
     MTH(D[0:n])   = node(MTH(D[0:k]), MTH(D[k:n]))  with k the largest power of two < n
 
-`proofs.jsonl` gives, per record covered by the checkpoint (position <= `last_position`),
+`proofs.jsonl` gives, per record covered by the checkpoint (version <= the signed head's, §3),
 `leaf_index` (its rank in the log; increasing with the versions), `tree_size` (= the
 checkpoint's `log_size`) and `path` (hex hashes, leaf level first). Check it with RFC 9162
 section 2.1.3.2:
@@ -66,11 +66,16 @@ RFC 6962 tree with one leaf per project, ordered by the UTF-8 bytes of the proje
     head leaf = H(0x00 || canonical JSON {"hash":"<record hash>","project_code":"...","version":n})
 
 `head_proof.json` gives the project's `head`, its `leaf_index`, `tree_size` (= `heads_size`)
-and `path`; check it with the same algorithm against `heads_root`. Then the bundle must hold
-versions 1..n of the project at positions <= `last_position`, version n's record hash must
-equal the head's `hash`, and no covered record may have a version above n. This proves nothing
-was left out up to the checkpoint. Records at positions above `last_position` came later: they
-are checked by the chain only, not by the checkpoint.
+and `path`; check it with the same algorithm against `heads_root`. `head_proof.json` is
+mandatory: without it nothing in the bundle is covered by the checkpoint and the bundle fails.
+Coverage is decided by the signed head's version `n`, never by the positions the records state
+(positions are not signed): the bundle must hold versions 1..n, chained, each with a proof in
+`proofs.jsonl` that holds against `root_hash` (leaf indexes increasing with the versions), each
+stating a position <= `last_position`, and version n's record hash must equal the head's
+`hash`. This proves nothing was left out or rewritten up to the checkpoint. Records with a
+version above n are *not covered by the checkpoint*: only the chain checks them, so they make
+the bundle fail unless the verifier is explicitly told to accept uncovered records
+(`--allow-uncovered`).
 
 ## 4. The checkpoint and its signature
 

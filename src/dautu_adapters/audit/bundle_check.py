@@ -110,6 +110,7 @@ def verify_bundle(
     public_key: Ed25519PublicKey | None = None,
     *,
     require_signature: bool = False,
+    allow_uncovered: bool = False,
 ) -> BundleReport:
     """Check a bundle with no database: chain, head, inclusion proofs, checkpoint signature.
 
@@ -117,9 +118,14 @@ def verify_bundle(
     own ``public_key.pem`` is used and the report says so (``key_source``, a warning). An
     unsigned checkpoint, or one whose signature cannot be checked, is a warning, or a finding
     with ``require_signature``.
+
+    Coverage is decided by the signed head, never by the positions the records state: the
+    head proof (``head_proof.json``) is mandatory, versions 1..head.version must all be
+    present, chained and proven included in the signed root. Records after the head are "not
+    covered by the checkpoint", a finding unless ``allow_uncovered`` (then a warning).
     """
     try:
-        return _verify_bundle(folder, public_key, require_signature)
+        return _verify_bundle(folder, public_key, require_signature, allow_uncovered)
     except _Broken as broken:
         return BundleReport(
             project_code=None,
@@ -133,7 +139,10 @@ def verify_bundle(
 
 
 def _verify_bundle(
-    folder: Path, public_key: Ed25519PublicKey | None, require_signature: bool
+    folder: Path,
+    public_key: Ed25519PublicKey | None,
+    require_signature: bool,
+    allow_uncovered: bool,
 ) -> BundleReport:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -175,7 +184,27 @@ def _verify_bundle(
         )
     records = _bundle_records(folder / "records.jsonl", code, findings)
     head = _check_head(folder / "head_proof.json", code, checkpoint, findings)
-    findings += _check_proofs(folder / "proofs.jsonl", code, records, checkpoint)
+    signed_version = head.version if head is not None else 0
+    findings += _check_proofs(folder / "proofs.jsonl", code, records, checkpoint, signed_version)
+    findings += _check_coverage(code, records, checkpoint, signed_version)
+    beyond = [r for r in records if r.version > signed_version]
+    if beyond:
+        first = beyond[0]
+        (warnings if allow_uncovered else findings).append(
+            Finding(
+                kind=FindingKind.NOT_IN_CHECKPOINT,
+                project_code=code,
+                version=first.version,
+                position=first.position,
+                checkpoint=checkpoint.label,
+                detail_vi=f"{len(beyond)} bản ghi từ phiên bản {first.version} không thuộc "
+                f"điểm kiểm tra (đầu chuỗi đã ký: phiên bản {signed_version}); chỉ chuỗi băm "
+                "kiểm tra được chúng",
+                detail_en=f"{len(beyond)} records from version {first.version} are not covered "
+                f"by the checkpoint (signed head: version {signed_version}); only the hash "
+                "chain checks them",
+            )
+        )
     chain = diagnose_stream(
         code,
         records,
@@ -189,7 +218,7 @@ def _verify_bundle(
     return BundleReport(
         project_code=code,
         records=len(records),
-        covered=sum(1 for r in records if r.position <= checkpoint.last_position),
+        covered=sum(1 for r in records if r.version <= signed_version),
         checkpoint=checkpoint,
         key_id=key_id(public_key) if public_key is not None else None,
         key_source=source,
@@ -227,8 +256,19 @@ def _bundle_records(path: Path, code: str, findings: list[Finding]) -> list[Stor
 def _check_head(
     path: Path, code: str, checkpoint: Checkpoint, findings: list[Finding]
 ) -> Head | None:
-    """The project's head, if its proof holds; a wrong proof is a finding."""
+    """The project's head, if its proof holds; a missing or wrong proof is a finding."""
     if not path.exists():
+        findings.append(
+            Finding(
+                kind=FindingKind.PROOF_INVALID,
+                project_code=code,
+                checkpoint=checkpoint.label,
+                detail_vi="thiếu head_proof.json: không chứng minh được bộ hồ sơ có đủ lịch sử "
+                "dự án đến điểm kiểm tra, nên không bản ghi nào được điểm kiểm tra bảo đảm",
+                detail_en="head_proof.json is missing: nothing proves the bundle holds the "
+                "project's whole history up to the checkpoint, so no record is covered by it",
+            )
+        )
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -259,11 +299,56 @@ def _check_head(
     return None
 
 
-def _check_proofs(
-    path: Path, code: str, records: list[StoredRecord], checkpoint: Checkpoint
+def _check_coverage(
+    code: str, records: list[StoredRecord], checkpoint: Checkpoint, signed_version: int
 ) -> list[Finding]:
-    """Every record inside the checkpoint (position up to ``last_position``) needs a proof
-    that holds, at a leaf index that grows with the versions; no other record may have one."""
+    """Versions 1..``signed_version`` must all be in the bundle, at positions inside the
+    checkpoint: the signed head covers them whatever position a record states."""
+    present = {r.version for r in records}
+    out: list[Finding] = []
+    for version in range(1, signed_version + 1):
+        if version not in present:
+            out.append(
+                Finding(
+                    kind=FindingKind.DELETED,
+                    project_code=code,
+                    version=version,
+                    checkpoint=checkpoint.label,
+                    detail_vi=f"đầu chuỗi đã ký ở phiên bản {signed_version}, bộ hồ sơ thiếu "
+                    f"phiên bản {version}",
+                    detail_en=f"the signed head is at version {signed_version}, the bundle "
+                    f"lacks version {version}",
+                )
+            )
+    for rec in records:
+        if rec.version <= signed_version and rec.position > checkpoint.last_position:
+            out.append(
+                Finding(
+                    kind=FindingKind.PROOF_INVALID,
+                    project_code=code,
+                    version=rec.version,
+                    position=rec.position,
+                    checkpoint=checkpoint.label,
+                    detail_vi=f"bản ghi nêu vị trí {rec.position} sau điểm kiểm tra (vị trí "
+                    f"{checkpoint.last_position}) nhưng đầu chuỗi đã ký bao gồm nó",
+                    detail_en=f"the record states position {rec.position}, after the "
+                    f"checkpoint (position {checkpoint.last_position}), yet the signed head "
+                    "covers it",
+                )
+            )
+    return out
+
+
+def _check_proofs(
+    path: Path,
+    code: str,
+    records: list[StoredRecord],
+    checkpoint: Checkpoint,
+    signed_version: int,
+) -> list[Finding]:
+    """Every record the signed head covers (versions 1..``signed_version``) needs a proof
+    that holds, at a leaf index that grows with the versions; no other record may have one.
+    The positions the records state play no part: they are not signed."""
     proofs = {}
     for line in _lines(path):
         try:
@@ -291,7 +376,7 @@ def _check_proofs(
 
     for rec in records:
         proof = proofs.pop(rec.version, None)
-        inside = rec.position <= checkpoint.last_position
+        inside = rec.version <= signed_version
         if proof is None:
             if inside:
                 problems.append(

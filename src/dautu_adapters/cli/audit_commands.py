@@ -205,6 +205,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("folder", type=Path, metavar="DIR")
     p.add_argument("--public-key", type=Path, metavar="FILE")
     p.add_argument("--require-signature", action="store_true")
+    p.add_argument(
+        "--allow-uncovered",
+        action="store_true",
+        help=_help(
+            "chấp nhận bản ghi sau điểm kiểm tra (chỉ chuỗi băm kiểm tra chúng)",
+            "accept records after the checkpoint (only the hash chain checks them)",
+        ),
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=verify_bundle_command)
 
@@ -384,7 +392,12 @@ def export_command(args: argparse.Namespace) -> int:
 
 def verify_bundle_command(args: argparse.Namespace) -> int:
     public_key = load_public_key(args.public_key) if args.public_key else None
-    report = verify_bundle(args.folder, public_key, require_signature=args.require_signature)
+    report = verify_bundle(
+        args.folder,
+        public_key,
+        require_signature=args.require_signature,
+        allow_uncovered=args.allow_uncovered,
+    )
     if args.format == "json":
         _print_json(report.as_dict())
         return 0 if report.ok else 1
