@@ -18,7 +18,12 @@ records, and something must glue them with the two rules that make the record tr
 
 Records are chained as they are built (``make_record(event, prev)``, ``prev`` = hash of the
 project's previous record), so the audit trail's hash chain is complete from the first write.
-The service has no clock: commands carry their own ``recorded_at``.
+Recorded times: commands carry their own ``recorded_at`` and the service reads no clock,
+unless it is given one (``clock=``). Then it stamps each command's ``recorded_at`` with the
+clock when deciding it (again at each retry), so that the recorded time is when the record was
+appended. The core refuses a record whose recorded time is earlier than its project's last one
+(rule ``recorded_in_order``: replay "as known at" depends on it); two clerks writing one project
+at once therefore need a clock-stamping service, or their own times in commit order.
 
 The law: unless given explicit ``rulebooks``, a service judges by the rulebooks of the plugin
 registry (:func:`~dautu_adapters.plugins.rulebook_registry`: the builtin ones, replaced or
@@ -34,7 +39,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -102,6 +108,7 @@ class ProjectService:
         max_retries: int = 3,
         upcasters: Upcasters | None = None,
         cache_size: int = 1024,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -112,6 +119,7 @@ class ProjectService:
         store_upcasters = getattr(store, "upcasters", NO_UPCASTERS)
         self.upcasters = upcasters if upcasters is not None else store_upcasters
         self._cache_size = cache_size
+        self._clock = clock
         self._cache: OrderedDict[str, ProjectSnapshot] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -124,6 +132,7 @@ class ProjectService:
         plugin_manager: DautuPluginManager | None = None,
         max_retries: int = 3,
         cache_size: int = 1024,
+        clock: Callable[[], datetime] | None = None,
         **options: Any,
     ) -> ProjectService:
         """A service on the store at ``url`` (default ``$DAUTU_STORE``, else
@@ -142,6 +151,7 @@ class ProjectService:
             plugin_manager=plugin_manager,
             max_retries=max_retries,
             cache_size=cache_size,
+            clock=clock,
         )
 
     @property
@@ -259,6 +269,8 @@ class ProjectService:
         decided: dict[str, _Decided] = {}
         rulebooks = self.rulebooks
         for command in commands:
+            if self._clock is not None:
+                command = attrs.evolve(command, recorded_at=self._clock())
             code = command.project_code
             current = decided.get(code)
             if current is None:

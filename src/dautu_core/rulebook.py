@@ -46,6 +46,7 @@ RULE_IDS = (
     "milestone_known",
     "policy_adjustment_triggers",
     "correction_target_exists",
+    "recorded_in_order",
 )
 """Ids of the invariants every rulebook must cite (see :mod:`dautu_core.rules`)."""
 
@@ -167,6 +168,7 @@ LAW_61_2020 = Rulebook(
         "milestone_known": _l61("40", note="contents of the IRC include the schedule"),
         "policy_adjustment_triggers": _l61("41", "3", note="clause number is a recollection"),
         "correction_target_exists": LegalBasis(instrument="dautu", note=_RECORD),
+        "recorded_in_order": LegalBasis(instrument="dautu", note=_RECORD),
     },
     assumptions=(
         "Art. 41(3) is cited from recollection of the clause number; the thresholds "
@@ -227,6 +229,7 @@ LAW_143_2025 = Rulebook(
         ),
         "violation_id_unique": LegalBasis(instrument="dautu", note=_RECORD),
         "correction_target_exists": LegalBasis(instrument="dautu", note=_RECORD),
+        "recorded_in_order": LegalBasis(instrument="dautu", note=_RECORD),
     },
     assumptions=(
         "In force from 1 Mar 2026 (verified). Article numbers of Law 143/2025/QH15 are not "

@@ -300,6 +300,24 @@ def correction_target_exists(state: ProjectState, event: ev.ProjectEvent, book: 
         )
 
 
+def recorded_in_order(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
+    """A project's records are kept in the order they were learned: a recorded time earlier
+    than the last one of the stream is refused. Replay "as known at T" relies on it (a record
+    cannot claim to have been known before what was recorded ahead of it)."""
+    last = state.last_recorded_at
+    if last is not None and event.recorded_at < last:
+        raise _refuse(
+            event,
+            book,
+            "recorded_in_order",
+            "recorded_at",
+            f"Thời điểm ghi nhận {event.recorded_at.isoformat()} sớm hơn bản ghi trước đó của dự "
+            f"án ({last.isoformat()})",
+            f"recorded time {event.recorded_at.isoformat()} is earlier than the project's "
+            f"previous record ({last.isoformat()})",
+        )
+
+
 def policy_adjustment_triggers(
     state: ProjectState, changes: ev.ProjectChanges, book: Rulebook
 ) -> tuple[str, ...]:
@@ -348,6 +366,7 @@ CHECKS: tuple[Check, ...] = (
     extension_cap,
     violation_id_unique,
     violation_must_be_found,
+    recorded_in_order,
 )
 """Every invariant, in the order they are tried (the first refusal is reported)."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -111,6 +111,9 @@ class ProjectState:
     partial_terminations: tuple[tuple[date, TerminationGround, str | None], ...] = ()
     review_decisions: tuple[tuple[str, str, date], ...] = ()
     corrected_versions: frozenset[int] = frozenset()
+    # Bookkeeping for the recorded_in_order rule, not a fact about the project: two folds
+    # that say the same about it are equal whatever the recorded times of the corrections.
+    last_recorded_at: datetime | None = attrs.field(default=None, eq=False)
     history: _History = attrs.field(default=None, eq=False, repr=False)
 
     # --- questions auditors and reviewers ask first -------------------------------------------
@@ -222,8 +225,15 @@ def evolve(state: ProjectState, event: ev.ProjectEvent) -> ProjectState:
         rebuilt = ProjectState()
         for item_version, item in effective_history(recorded):
             rebuilt = _apply(rebuilt, item, item_version)
-        return attrs.evolve(rebuilt, version=version, corrected_versions=corrected, history=history)
-    return _apply(state, event, version, {"version": version, "history": history})
+        return attrs.evolve(
+            rebuilt,
+            version=version,
+            corrected_versions=corrected,
+            history=history,
+            last_recorded_at=event.recorded_at,
+        )
+    also = {"version": version, "history": history, "last_recorded_at": event.recorded_at}
+    return _apply(state, event, version, also)
 
 
 def fold(events: Iterable[ev.ProjectEvent]) -> ProjectState:

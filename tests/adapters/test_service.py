@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +186,12 @@ def test_conflicts_beyond_max_retries_name_both_versions(service_store: Store) -
 def test_two_services_writing_one_project_from_two_threads(opened: Opener, tmp_path: Any) -> None:
     url = f"sqlite:///{tmp_path / 'race.db'}"
     ProjectService(opened(url)).execute(approve("A"))
-    services = [ProjectService(opened(url), max_retries=200) for _ in range(2)]
+    # Each service stamps recorded_at when it decides (again on a retry), so recorded times
+    # follow the order of the commits, as the core's recorded_in_order rule requires.
+    services = [
+        ProjectService(opened(url), max_retries=200, clock=lambda: datetime.now(UTC))
+        for _ in range(2)
+    ]
     errors: list[BaseException] = []
 
     def clerk(index: int) -> None:
@@ -368,3 +374,16 @@ def test_open_gives_a_service_on_a_url_that_owns_its_store(
         ProjectService.open(url)
     with ProjectService.open(url, cipher_key=key) as again:
         assert again.load("A").version == 2
+
+
+def test_without_a_clock_a_command_stamped_before_the_last_record_is_refused(
+    opened: Opener, tmp_path: Any
+) -> None:
+    url = f"sqlite:///{tmp_path / 'order.db'}"
+    service = ProjectService(opened(url))
+    service.execute(approve("A"))
+    service.execute(violation("A", "V-2", n=5))
+    with pytest.raises(RuleViolation) as refused:
+        service.execute(violation("A", "V-1", n=1))
+    assert refused.value.rule_id == "recorded_in_order"
+    assert [r.version for r in service.history("A")] == [1, 2]

@@ -43,7 +43,7 @@ def lifetime() -> list[Recorded]:
     v1 approval (capital 100 bn), recorded 15/03/2022
     v2 delay of construction start, effective 01/04/2023
     v3 violation VP-01 effective 10/05/2023 but recorded only on 01/03/2024 (backdated)
-    v4 extension of 12 months effective 01/06/2023
+    v4 extension of 12 months effective 01/06/2023, recorded 02/03/2024
     v5 amendment of v1: capital was 120 bn, recorded 01/06/2024 by an inspector
     v6 retraction of v2 (the delay was entered by mistake), recorded 02/06/2024
     """
@@ -59,7 +59,8 @@ def lifetime() -> list[Recorded]:
             description="Chậm đưa đất vào sử dụng",
             found_by=DEPARTMENT,
         ),
-        cmd.ExtendSchedule(**env(CODE, date(2023, 6, 1)), months=12),
+        # Recorded after the backdated violation: a stream's recorded times never go back.
+        cmd.ExtendSchedule(**env(CODE, date(2023, 6, 1), at(date(2024, 3, 2))), months=12),
     ]
     _, events = run(commands)
     approval = events[0]
@@ -127,8 +128,8 @@ def test_diff_says_what_changed_in_what_we_knew() -> None:
         Point(as_of=as_of, known_at=at(date(2024, 2, 21))),
         Point(as_of=as_of, known_at=at(date(2024, 6, 30))),
     )
-    assert change.learned == (3, 5, 6)
-    assert change.appeared == (3,)
+    assert change.learned == (3, 4, 5, 6)
+    assert change.appeared == (3, 4)
     assert change.disappeared == (2,)
     assert change.amended == (1,)
     fields = {c.field: (c.before, c.after) for c in change.changes}

@@ -297,7 +297,10 @@ def test_only_a_suspended_project_resumes() -> None:
 
 def test_a_milestone_met_before_the_suspension_may_be_typed_in_late() -> None:
     """suspended_no_progress — Law 61/2020/QH14, Art. 47: the bar starts on the suspension date."""
-    SPEC.given(APPROVE, suspend(date(2022, 6, 1))).when(met(date(2022, 5, 20))).then_state(
+    typed_in_late = attrs.evolve(
+        met(date(2022, 5, 20)), recorded_at=env(date(2022, 7, 1))["recorded_at"]
+    )
+    SPEC.given(APPROVE, suspend(date(2022, 6, 1))).when(typed_in_late).then_state(
         status=ProjectStatus.SUSPENDED,
         milestones_met={"capital_contribution": date(2022, 5, 20)},
     )
@@ -446,4 +449,15 @@ def test_an_adjusted_schedule_counts_against_the_extension_cap() -> None:
     )
     SPEC.given(APPROVE, adjusted).when(extend(date(2023, 1, 1), 12)).then_state(
         extension_months_used=24
+    )
+
+
+def test_a_record_cannot_claim_to_be_known_before_the_last_one() -> None:
+    """recorded_in_order — structural rule of the record: replay "as known at" relies on
+    recorded times that never go back along a project's stream."""
+    backdated = attrs.evolve(
+        met(date(2022, 9, 1)), recorded_at=env(date(2022, 5, 1))["recorded_at"]
+    )
+    SPEC.given(APPROVE, violation(date(2022, 6, 1))).when(backdated).then_raises(
+        rule_id="recorded_in_order", field="recorded_at", citation=cite61("recorded_in_order")
     )

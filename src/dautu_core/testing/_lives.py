@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -119,7 +119,7 @@ def _valid_step(
     env: dict[str, Any] = {
         "project_code": unicodedata.normalize(draw(_FORM), code),
         "effective_date": day,
-        "recorded_at": _recorded_after(draw, day),
+        "recorded_at": _recorded_in_order(draw, day, state),
         "actor": draw(actors()),
         "legal_basis": tuple(draw(_list_of(legal_bases(), max_size=1))),
         "documents": tuple(draw(_list_of(document_refs(), max_size=1))),
@@ -259,6 +259,16 @@ def _valid_changes(draw: st.DrawFn, state: ProjectState) -> ev.ProjectChanges:
         else:
             values[name] = draw(_ints(1, 70))
     return ev.ProjectChanges(**values)
+
+
+def _recorded_in_order(draw: st.DrawFn, day: date, state: ProjectState) -> datetime:
+    """A recorded time on or after the effective date and not before the stream's last one
+    (rule ``recorded_in_order``): a project's records are kept in the order they were learned."""
+    moment = _recorded_after(draw, day)
+    last = state.last_recorded_at
+    if last is not None and moment < last:
+        moment = last + timedelta(minutes=draw(_ints(0, 600)))
+    return moment
 
 
 @st.composite
