@@ -88,3 +88,24 @@ def test_a_checkpoint_over_another_log_is_rebuilt(tmp_path: Path) -> None:
     again = catch_up(other)
     assert again.rebuilt and set(again.portfolio.timelines) == {"DA-1", "DA-3"}
     assert check_projection(other) == []
+
+
+def test_a_projection_folded_by_another_extraction_is_rebuilt() -> None:
+    from dautu_adapters.review.projection import _seal
+    from dautu_adapters.service import ProjectService
+    from dautu_core.projections import portfolio
+    from dautu_core.review.timeline import EXTRACTION_VERSION
+    from review.helpers import approve
+
+    assert f"{portfolio.LAYOUT}.{EXTRACTION_VERSION}" == portfolio.FORMAT
+    assert f"dautu.portfolio.v{portfolio.FORMAT}" == NAME
+    store = open_store("memory://")
+    ProjectService(store).execute_batch([approve(code="DA-1")])
+    fresh = catch_up(store)
+    old = fresh.portfolio.to_bytes().replace(
+        f'"format":"{portfolio.FORMAT}"'.encode(), b'"format":"1.1"'
+    )
+    record = store.read_log(after_position=0, limit=1)[0]
+    store.save_checkpoint(NAME, 1, _seal(old, 1, record.hash, 1))
+
+    assert catch_up(store).rebuilt

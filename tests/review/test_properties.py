@@ -9,14 +9,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dautu_core import ProjectEvent, StoredRecord, fold, make_record, record_hash
+from dautu_core import ProjectEvent, StoredRecord, fold, make_record, record_hash, replay
 from dautu_core.projections import Portfolio, PortfolioProjection, ProjectionGap, apply_records
 from dautu_core.record import GENESIS
 from dautu_core.review import (
@@ -29,7 +29,7 @@ from dautu_core.review import (
     timeline_from_events,
 )
 from dautu_core.review.rules import blocking_violations
-from dautu_core.state import ProjectState, effective_history
+from dautu_core.state import ProjectState
 from dautu_core.testing import histories
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,15 +42,32 @@ def _state(events: list[ProjectEvent]) -> ProjectState:
     return fold(events)
 
 
-def _same_facts(events: list[ProjectEvent], as_of: date) -> None:
-    """Facts as of ``as_of`` agree with the core's fold of the events effective by then."""
-    state = _state(events)
-    facts = facts_as_of(timeline_from_events(state.events()), as_of)
-    effective = [e for _, e in effective_history(state.events()) if e.effective_date <= as_of]
-    core = fold(effective)
+def _same_facts(
+    events: list[ProjectEvent], as_of: date | None, known_at: datetime | None = None
+) -> None:
+    """Facts as of ``as_of``, as known at ``known_at``, agree with the core's bitemporal replay
+    (:func:`dautu_core.replay.state_at`) on every field they share with ``ProjectState``."""
+    recorded = replay.from_events(events)
+    core = replay.state_at(recorded, as_of=as_of, known_at=known_at)
+    timeline = timeline_from_events((r.version, r.event) for r in recorded)
+    facts = facts_as_of(timeline, as_of or FAR_FUTURE, known_at)
 
     assert facts.status == core.status
-    assert facts.district == (core.location.district if core.location else None)
+    assert facts.project_name == core.project_name
+    assert facts.objectives == core.objectives
+    assert facts.duration_years == core.duration_years
+    assert facts.investors == tuple(i.name for i in core.investors)
+    assert facts.has_foreign_investor == any(i.is_foreign for i in core.investors)
+    location = core.location
+    assert facts.province == (location.province if location else None)
+    assert facts.district == (location.district if location else None)
+    assert facts.inside_industrial_zone == (location.inside_industrial_zone if location else False)
+    assert facts.land_square_metres == (core.land_area.square_metres if core.land_area else None)
+    assert facts.capital_dong == (core.capital.dong if core.capital else None)
+    assert facts.regime == core.regime
+    assert facts.authority == (core.authority.name if core.authority else None)
+    assert facts.authority_level == (core.authority.level if core.authority else None)
+    assert facts.sector == core.sector
     assert facts.is_mineral_exploitation == core.is_mineral_exploitation
     schedule = core.schedule.milestones if core.schedule is not None else ()
     assert [(m.key, m.due) for m in facts.schedule] == [(m.key, m.due) for m in schedule]
@@ -61,17 +78,47 @@ def _same_facts(events: list[ProjectEvent], as_of: date) -> None:
     assert {v.violation_id: (v.category, v.found_on) for v in facts.open_violations()} == {
         v.violation_id: (v.category, v.found_on) for v in core.open_violations()
     }
+    assert facts.open_violations_by_category() == dict(core.open_violations_by_category())
+    assert len(facts.adjustments) == core.adjustments
     pending = facts.pending_adjustment
     core_pending = core.pending_adjustment
     assert (pending is None) == (core_pending is None)
     if pending is not None and core_pending is not None:
         assert pending.requested_on == core_pending.requested_on
+        assert pending.version == core_pending.version
         assert pending.policy_adjustment_required == core_pending.policy_adjustment_required
         assert pending.triggers == core_pending.triggers
+        assert pending.kinds == tuple(sorted(k.value for k in core_pending.changes.kinds))
     assert (facts.suspension.on if facts.suspension else None) == core.suspended_on
     assert (facts.termination.on if facts.termination else None) == core.terminated_on
+    assert (facts.termination.ground if facts.termination else None) == core.termination_ground
     assert [(d.review_round, d.track, d.on) for d in facts.decisions] == list(core.review_decisions)
-    assert facts.months_behind() == core.months_behind(as_of)
+    if as_of is not None:
+        assert facts.months_behind() == core.months_behind(as_of)
+
+
+@st.composite
+def bitemporal(draw: st.DrawFn) -> tuple[list[ProjectEvent], date, datetime | None]:
+    """A life, a review date and a moment of knowledge (often between two recordings)."""
+    events = draw(LIVES)
+    as_of = draw(REVIEW_DATES)
+    times = sorted({e.recorded_at for e in events})
+    known_at = draw(
+        st.one_of(
+            st.none(),
+            st.sampled_from(times),
+            st.sampled_from(times).map(lambda t: t - timedelta(seconds=1)),
+        )
+    )
+    return events, as_of, known_at
+
+
+@PROPERTY
+@given(bitemporal())
+def test_the_review_fold_as_known_at_agrees_with_the_core_replay(
+    case: tuple[list[ProjectEvent], date, datetime | None],
+) -> None:
+    _same_facts(*case)
 
 
 @PROPERTY

@@ -30,7 +30,12 @@ from dautu_core.review.builtin import BUILTIN_REVIEW_RULEBOOKS
 from dautu_core.review.engine import PortfolioReview, judge
 from dautu_core.review.facts import facts_as_of
 from dautu_core.review.rulebook import ReviewRulebook, ReviewRulebooks
-from dautu_core.review.timeline import ProjectTimeline, TimelineEntry, entry_from_record
+from dautu_core.review.timeline import (
+    EXTRACTION_VERSION,
+    ProjectTimeline,
+    TimelineEntry,
+    entry_from_record,
+)
 from dautu_core.vocab import ProjectStatus, ViolationCategory
 
 __all__ = [
@@ -44,8 +49,13 @@ __all__ = [
     "summarize",
 ]
 
-FORMAT = 1
-"""Version of the serialised form; a checkpoint in another format is rebuilt, not misread."""
+LAYOUT = 1
+"""Version of the portfolio's own serialised layout (position, projects, entries)."""
+
+FORMAT = f"{LAYOUT}.{EXTRACTION_VERSION}"
+"""Version of the serialised form: the layout and the timeline extraction
+(:data:`~dautu_core.review.timeline.EXTRACTION_VERSION`). A checkpoint in another format,
+including one folded by an older extraction, is rebuilt, not misread."""
 
 NOT_APPROVED = "not_approved"
 """The status key of projects with no approval in effect on the summary's date."""

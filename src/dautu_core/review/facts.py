@@ -125,6 +125,8 @@ class ProjectFacts:
     status: ProjectStatus | None = None
     approved: Dated | None = None
     project_name: str | None = None
+    objectives: str | None = None
+    duration_years: int | None = None
     investors: tuple[str, ...] = ()
     has_foreign_investor: bool = False
     province: str | None = None
@@ -293,6 +295,8 @@ def facts_as_of(
                 status=ProjectStatus.APPROVED,
                 approved=(day, entry.version),
                 project_name=d["name"],
+                objectives=d["objectives"],
+                duration_years=d["duration"],
                 investors=tuple(d["investors"]),
                 has_foreign_investor=d["foreign"],
                 province=d["province"],
@@ -366,6 +370,12 @@ def facts_as_of(
                 f["land_square_metres"] = Decimal(d["land"])
             if "capital" in d:
                 f["capital_dong"] = d["capital"]
+            if "investors" in d:
+                f.update(investors=tuple(d["investors"]), has_foreign_investor=d["foreign"])
+            if "objectives" in d:
+                f["objectives"] = d["objectives"]
+            if "duration" in d:
+                f["duration_years"] = d["duration"]
             f["pending_adjustment"] = None
             adjustments.append((day, entry.version))
         elif kind == "dautu.ProjectSuspended":

@@ -25,8 +25,10 @@ from dautu_core import events as ev
 from dautu_core.codec import NO_UPCASTERS, Upcasters, event_to_data
 from dautu_core.errors import InvalidValue
 from dautu_core.record import StoredRecord
+from dautu_core.vocab import AdjustmentKind
 
 __all__ = [
+    "EXTRACTION_VERSION",
     "ProjectTimeline",
     "TimelineEntry",
     "entry_from_data",
@@ -34,6 +36,12 @@ __all__ = [
     "entry_from_record",
     "timeline_from_events",
 ]
+
+
+EXTRACTION_VERSION = 2
+"""Version of what an entry keeps of each event (the ``_EXTRACT`` table below). Raise it with
+any change there: the portfolio projection's format is derived from it, so stored projections
+folded by another extraction are rebuilt rather than read with missing or stale fields."""
 
 
 @attrs.frozen
@@ -116,13 +124,20 @@ def _name(authority: Mapping[str, Any] | None) -> str | None:
     return None if authority is None else authority.get("name")
 
 
-def _approved(d: Mapping[str, Any]) -> dict[str, Any]:
-    land = d.get("land_area")
-    investors = d["investors"]
+def _investors(investors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {
-        "name": d["project_name"],
         "investors": [i["name"] for i in investors],
         "foreign": any(i.get("nationality", "VN") != "VN" for i in investors),
+    }
+
+
+def _approved(d: Mapping[str, Any]) -> dict[str, Any]:
+    land = d.get("land_area")
+    return {
+        "name": d["project_name"],
+        **_investors(d["investors"]),
+        "objectives": d.get("objectives"),
+        "duration": d.get("duration_years"),
         **_location(d["location"]),
         "sector": d["sector"],
         "mineral": bool(d.get("is_mineral_exploitation", False)),
@@ -146,7 +161,25 @@ def _adjusted(d: Mapping[str, Any]) -> dict[str, Any]:
         out["land"] = str(changes["land_area"]["square_metres"])
     if changes.get("capital") is not None:
         out["capital"] = changes["capital"]["dong"]
+    if changes.get("investors") is not None:
+        out.update(_investors(changes["investors"]))
+    if changes.get("objectives") is not None:
+        out["objectives"] = changes["objectives"]
+    if changes.get("duration_years") is not None:
+        out["duration"] = changes["duration_years"]
     return out
+
+
+_CHANGE_KINDS = {
+    "capital": AdjustmentKind.CAPITAL.value,
+    "schedule": AdjustmentKind.SCHEDULE.value,
+    "land_area": AdjustmentKind.LAND.value,
+    "location": AdjustmentKind.LOCATION.value,
+    "objectives": AdjustmentKind.OBJECTIVES.value,
+    "investors": AdjustmentKind.INVESTOR.value,
+    "duration_years": AdjustmentKind.DURATION.value,
+}
+"""Field of :class:`~dautu_core.events.ProjectChanges` -> its :class:`AdjustmentKind` id."""
 
 
 def _requested(d: Mapping[str, Any]) -> dict[str, Any]:
@@ -154,7 +187,7 @@ def _requested(d: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "policy": bool(d.get("policy_adjustment_required", False)),
         "triggers": list(d.get("triggers", ())),
-        "kinds": sorted(k for k, v in changes.items() if v is not None),
+        "kinds": sorted(_CHANGE_KINDS.get(k, k) for k, v in changes.items() if v is not None),
     }
 
 
