@@ -110,18 +110,40 @@ def test_a_signed_bundle_verifies_without_any_database(office: Office) -> None:
     assert report.ok and not report.warnings, report.findings
     assert (report.project_code, report.records, report.covered) == ("DA-0002", 5, 5)
     assert report.key_source == "argument"
+    assert report.authenticated
     shipped = verify_bundle(moved)
-    assert shipped.ok and shipped.key_source == "bundle" and shipped.warnings
+    assert not shipped.ok and shipped.first is not None
+    assert shipped.first.kind is K.SIGNATURE_INVALID and not shipped.authenticated
+    relaxed = verify_bundle(moved, allow_unsigned=True)
+    assert relaxed.ok and not relaxed.authenticated
+    assert any("integrity only" in w.detail_en for w in relaxed.warnings)
+
+
+def test_a_forger_shipping_their_own_key_is_not_authenticated(office: Office) -> None:
+    folder = office.signed_bundle()
+    forger = Ed25519PrivateKey.generate()
+    data = json.loads((folder / "checkpoint.json").read_text("utf-8"))
+    from dautu_adapters.audit.keys import sign_checkpoint
+    from dautu_core.audit import Checkpoint
+
+    resigned = sign_checkpoint(Checkpoint.from_data(data), forger)
+    write_checkpoint(folder / "checkpoint.json", resigned, with_heads=False)
+    (folder / "public_key.pem").write_bytes(public_pem(forger.public_key()))
+    for strict in (False, True):
+        report = verify_bundle(folder, require_signature=strict)
+        assert not report.ok and not report.authenticated
+    genuine = verify_bundle(folder, office.key.public_key())
+    assert genuine.first is not None and genuine.first.kind is K.SIGNATURE_INVALID
 
 
 def test_without_a_checkpoint_the_bundle_is_unsigned_and_says_so(office: Office) -> None:
     out = office.root / "unsigned"
     office.export("DA-0001", out)
-    report = verify_bundle(out)
+    report = verify_bundle(out, allow_unsigned=True)
     assert report.ok and report.checkpoint is not None and not report.checkpoint.is_signed
-    assert [w.kind for w in report.warnings] == [K.SIGNATURE_INVALID]
-    strict = verify_bundle(out, require_signature=True)
-    assert strict.first is not None and strict.first.kind is K.SIGNATURE_INVALID
+    assert {w.kind for w in report.warnings} == {K.SIGNATURE_INVALID}
+    for strict in (verify_bundle(out), verify_bundle(out, require_signature=True)):
+        assert strict.first is not None and strict.first.kind is K.SIGNATURE_INVALID
 
 
 def test_records_after_the_checkpoint_are_included_but_not_covered(office: Office) -> None:

@@ -140,7 +140,10 @@ def test_keygen_checkpoint_verify_and_tampering(
     )
     assert code == 0 and "KẾT QUẢ: TOÀN VẸN" in out and "chữ ký hợp lệ" in out
     code, out = run(capsys, "--store", url, "verify", "--checkpoint", str(cp))
+    assert code == 1 and "--public-key" in out, "a checkpoint needs the authority's key"
+    code, out = run(capsys, "--store", url, "verify", "--checkpoint", str(cp), "--allow-unsigned")
     assert code == 0 and "chữ ký CHƯA được kiểm tra" in out
+    assert "chỉ kiểm tra tính toàn vẹn, KHÔNG xác thực" in out
 
     path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as con:
@@ -207,6 +210,11 @@ def test_export_and_verify_bundle(
     assert code == 0 and "records.jsonl" in out
     code, out = run(capsys, "verify-bundle", str(out_dir), "--public-key", public)
     assert code == 0 and "KẾT QUẢ: HỢP LỆ" in out and "6 bản ghi" in out
+    # The key shipped in the bundle is never enough: a forger ships their own.
+    code, out = run(capsys, "verify-bundle", str(out_dir), "--require-signature")
+    assert code == 1 and "KẾT QUẢ: HỢP LỆ" not in out
+    code, out = run(capsys, "--lang", "en", "verify-bundle", str(out_dir), "--allow-unsigned")
+    assert code == 0 and "integrity only, not authenticity" in out and "VALID (" not in out
     records = out_dir / "records.jsonl"
     lines = records.read_text("utf-8").splitlines()
     records.write_text("\n".join(lines[:-1]) + "\n", "utf-8")

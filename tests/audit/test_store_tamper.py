@@ -228,8 +228,9 @@ def test_a_row_moved_to_another_project_is_located(scene: Scene) -> None:
 
 def test_a_skipped_position_is_not_tampering(tmp_path: Path) -> None:
     """Some backends leave holes in the positions (a database sequence may keep the number of
-    a rolled-back insert). A hole no chain misses is noted, not reported as tampering, and
-    checkpoints and bundles still prove (leaf index = rank, not position)."""
+    a rolled-back insert). With ``allow_gaps`` a hole no chain misses is noted, not reported
+    as tampering, and checkpoints and bundles still prove (leaf index = rank, not position).
+    By default the hole is a deletion."""
     from dautu_adapters.audit import verify_bundle, write_bundle
     from dautu_core.decider import event_from_command
     from dautu_core.record import GENESIS, make_record
@@ -248,11 +249,23 @@ def test_a_skipped_position_is_not_tampering(tmp_path: Path) -> None:
     try:
         ProjectService(store).execute_batch(project_commands("DA-0004")[1:])
         assert [r.position for r in store.read_log()][14:16] == [15, 17]
-        report = audit_store(store, scene.checkpoint, scene.key.public_key()).report
+        strict = audit_store(store, scene.checkpoint, scene.key.public_key()).report
+        assert strict.first is not None and (strict.first.kind, strict.first.position) == (
+            K.DELETED,
+            16,
+        )
+        assert "project DA-0004, version 1" in strict.first.detail_en
+        report = audit_store(
+            store, scene.checkpoint, scene.key.public_key(), allow_gaps=True
+        ).report
         assert report.ok and [(n.kind, n.position) for n in report.notes] == [(K.GAP, 16)]
-        fresh = make_checkpoint(store, issued_at=datetime(2024, 3, 1, tzinfo=UTC), key=scene.key)
+        fresh = make_checkpoint(
+            store, issued_at=datetime(2024, 3, 1, tzinfo=UTC), key=scene.key, allow_gaps=True
+        )
         assert (fresh.log_size, fresh.last_position) == (20, 21)
-        assert audit_store(store, fresh, scene.key.public_key(), strict=True).report.ok
+        assert audit_store(
+            store, fresh, scene.key.public_key(), strict=True, allow_gaps=True
+        ).report.ok
         folder = tmp_path / "bundle"
         write_bundle(
             store,
@@ -261,6 +274,7 @@ def test_a_skipped_position_is_not_tampering(tmp_path: Path) -> None:
             issued_at=fresh.issued_at,
             checkpoint=fresh,
             public_key=scene.key.public_key(),
+            allow_gaps=True,
         )
     finally:
         store.close()

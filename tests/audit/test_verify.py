@@ -340,18 +340,37 @@ def test_records_from_several_pages_verify_like_one() -> None:
     assert whole.result() == paged.result()
 
 
-def test_a_missing_position_no_chain_misses_is_only_noted() -> None:
-    """A database sequence may keep the number of a rolled-back insert: not a deletion."""
+def test_a_missing_position_is_a_deletion_unless_holes_are_allowed() -> None:
+    """The builtin stores keep positions gap-free: a hole is a deletion, located by the record
+    after it; ``allow_gaps`` (a backend whose sequence may keep the number of a rolled-back
+    insert) makes it a note."""
     log = [attrs.evolve(r, position=r.position + (r.position > 6)) for r in portfolio()]
+    after = next(r for r in log if r.position == 8)
+    default = audit_log(log)
+    assert not default.ok and default.first is not None
+    assert (default.first.kind, default.first.position) == (K.DELETED, 7)
+    assert f"project {after.project_code}, version {after.version}" in default.first.detail_en
     checkpoint = checkpoint_of(log, size=10)
     assert checkpoint.last_position == 11
-    report = audit_log(log, checkpoint)
+    report = audit_log(log, checkpoint, allow_gaps=True)
     assert report.ok and [(n.kind, n.position) for n in report.notes] == [(K.GAP, 7)]
-    assert audit_log(log, checkpoint, strict=True).first.kind is K.NOT_IN_CHECKPOINT  # type: ignore[union-attr]
+    strict = audit_log(log, checkpoint, strict=True, allow_gaps=True)
+    assert strict.first is not None and strict.first.kind is K.NOT_IN_CHECKPOINT
     later = [attrs.evolve(r, position=r.position + (r.position > 13)) for r in log]
-    strict = audit_log(later, checkpoint, strict=True)
+    strict = audit_log(later, checkpoint, strict=True, allow_gaps=True)
     assert K.GAP in {f.kind for f in strict.findings}  # a hole after the signed records
-    assert audit_log(later, checkpoint).ok
+    assert audit_log(later, checkpoint, allow_gaps=True).ok
+
+
+def test_deleting_a_projects_last_record_without_a_checkpoint_is_found() -> None:
+    """Without a checkpoint the chain cannot miss a project's last record; the hole in the
+    positions it leaves can."""
+    log = portfolio()
+    last = max((r for r in log if r.position < len(log)), key=lambda r: (r.version, r.position))
+    assert not any(r.project_code == last.project_code and r.version > last.version for r in log)
+    report = audit_log([r for r in log if r is not last])
+    assert not report.ok and report.first is not None
+    assert (report.first.kind, report.first.position) == (K.DELETED, last.position)
 
 
 def test_records_renumbered_under_a_checkpoint_do_not_match_it() -> None:

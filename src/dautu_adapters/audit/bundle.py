@@ -69,6 +69,7 @@ def write_bundle(
     public_key: Ed25519PublicKey | None = None,
     origin: str = DEFAULT_ORIGIN,
     page: int = PAGE_SIZE,
+    allow_gaps: bool = False,
 ) -> list[Path]:
     """Write the bundle of ``project_code`` into the folder ``out``; returns the files written.
 
@@ -78,7 +79,15 @@ def write_bundle(
     is made at ``issued_at``. Records after the checkpoint are included, marked uncovered.
     """
     code = nfc(project_code)
-    audited = audit_store(store, checkpoint, public_key, keep_leaves=True, project=code, page=page)
+    audited = audit_store(
+        store,
+        checkpoint,
+        public_key,
+        keep_leaves=True,
+        project=code,
+        page=page,
+        allow_gaps=allow_gaps,
+    )
     if not audited.report.ok:
         raise AuditFailed(audited.report, "xuất bộ hồ sơ kiểm toán", "export an audit bundle")
     ranked = audited.project_records

@@ -46,8 +46,10 @@ class BundleReport:
     key_source: str | None
     findings: tuple[Finding, ...]
     warnings: tuple[Finding, ...] = ()
-    """What limits the proof without being wrong: an unsigned checkpoint, an unchecked
-    signature, a public key taken from the bundle itself."""
+    """What limits the proof without being wrong: an unchecked signature (``allow_unsigned``),
+    the key shipped in the bundle (informational), records not covered (``allow_uncovered``)."""
+    authenticated: bool = False
+    """The checkpoint's signature holds for the public key the user gave."""
 
     @property
     def ok(self) -> bool:
@@ -66,6 +68,7 @@ class BundleReport:
             "checkpoint": self.checkpoint.label if self.checkpoint else None,
             "key_id": self.key_id,
             "key_source": self.key_source,
+            "authenticated": self.authenticated,
             "findings": [f.as_dict() for f in self.findings],
             "warnings": [f.as_dict() for f in self.warnings],
         }
@@ -111,13 +114,17 @@ def verify_bundle(
     *,
     require_signature: bool = False,
     allow_uncovered: bool = False,
+    allow_unsigned: bool = False,
 ) -> BundleReport:
     """Check a bundle with no database: chain, head, inclusion proofs, checkpoint signature.
 
-    ``public_key`` is the signer's key as the authority publishes it; without it the bundle's
-    own ``public_key.pem`` is used and the report says so (``key_source``, a warning). An
-    unsigned checkpoint, or one whose signature cannot be checked, is a warning, or a finding
-    with ``require_signature``.
+    ``public_key`` is the authority's key as the authority publishes it, given by the user: a
+    VALID verdict needs it and a checkpoint signed by it. A key shipped inside the bundle
+    (``public_key.pem``) is never trusted for authenticity (a forger ships their own); it is
+    only reported, with its key id, as a warning. Without ``public_key``, or with an unsigned
+    checkpoint, the bundle fails unless ``allow_unsigned`` (then a warning says the check
+    proves integrity only, not authenticity). ``require_signature`` is kept for callers that
+    pass it: the signature is always required unless ``allow_unsigned``.
 
     Coverage is decided by the signed head, never by the positions the records state: the
     head proof (``head_proof.json``) is mandatory, versions 1..head.version must all be
@@ -125,7 +132,7 @@ def verify_bundle(
     covered by the checkpoint", a finding unless ``allow_uncovered`` (then a warning).
     """
     try:
-        return _verify_bundle(folder, public_key, require_signature, allow_uncovered)
+        return _verify_bundle(folder, public_key, not allow_unsigned, allow_uncovered)
     except _Broken as broken:
         return BundleReport(
             project_code=None,
@@ -157,31 +164,41 @@ def _verify_bundle(
         raise _unreadable("checkpoint.json", exc.message_en) from exc
     findings: list[Finding] = []
     warnings: list[Finding] = []
-    source = "argument"
-    if public_key is None and (folder / "public_key.pem").exists():
+    source = "argument" if public_key is not None else None
+    shipped = folder / "public_key.pem"
+    if shipped.exists():
         try:
-            public_key, source = load_public_key(folder / "public_key.pem"), "bundle"
+            shipped_id = key_id(load_public_key(shipped))
         except InvalidValue as exc:
             raise _unreadable("public_key.pem", exc.message_en) from exc
-    elif public_key is None:
-        source = "none"
-    problem = signature_finding(checkpoint, public_key)
-    limited = checkpoint.signature is None or public_key is None
-    if problem is not None:
-        (warnings if limited and not require_signature else findings).append(problem)
-    elif source == "bundle":
-        warnings.append(
-            Finding(
-                kind=FindingKind.SIGNATURE_INVALID,
-                checkpoint=checkpoint.label,
-                detail_vi=f"chữ ký hợp lệ với khoá công khai đi kèm bộ hồ sơ (mã khoá "
-                f"{key_id(public_key) if public_key else '?'}); hãy đối chiếu mã khoá với mã "
-                "do cơ quan công bố",
-                detail_en=f"the signature holds for the public key shipped in the bundle (key id "
-                f"{key_id(public_key) if public_key else '?'}); compare that id with the one "
-                "the authority publishes",
+        differs = public_key is not None and shipped_id != key_id(public_key)
+        if public_key is None or differs:
+            warnings.append(
+                Finding(
+                    kind=FindingKind.SIGNATURE_INVALID,
+                    checkpoint=checkpoint.label,
+                    detail_vi=f"bộ hồ sơ kèm khoá công khai mã {shipped_id}; khoá này không được "
+                    "dùng để xác thực (chỉ để tham khảo)"
+                    + ("; nó KHÁC khoá --public-key" if differs else ""),
+                    detail_en=f"the bundle ships a public key with key id {shipped_id}; it is not "
+                    "used for authenticity (informational only)"
+                    + ("; it DIFFERS from the --public-key key" if differs else ""),
+                )
             )
-        )
+    problem = signature_finding(checkpoint, public_key)
+    if problem is not None:
+        (findings if require_signature else warnings).append(problem)
+        if not require_signature:
+            warnings.append(
+                Finding(
+                    kind=FindingKind.SIGNATURE_INVALID,
+                    checkpoint=checkpoint.label,
+                    detail_vi="--allow-unsigned: chỉ kiểm tra tính toàn vẹn, KHÔNG xác thực "
+                    "nguồn gốc (không có chữ ký nào của cơ quan được kiểm tra)",
+                    detail_en="--allow-unsigned: integrity only, NOT authenticity (no signature "
+                    "of the authority was checked)",
+                )
+            )
     records = _bundle_records(folder / "records.jsonl", code, findings)
     head = _check_head(folder / "head_proof.json", code, checkpoint, findings)
     signed_version = head.version if head is not None else 0
@@ -222,6 +239,7 @@ def _verify_bundle(
         checkpoint=checkpoint,
         key_id=key_id(public_key) if public_key is not None else None,
         key_source=source,
+        authenticated=public_key is not None and problem is None,
         findings=tuple(findings),
         warnings=tuple(warnings),
     )

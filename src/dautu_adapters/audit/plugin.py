@@ -24,7 +24,7 @@ __all__ = ["dautu_register_exporters", "export_audit_bundle"]
 def export_audit_bundle(store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]:
     """Exporter ``audit-bundle``: options ``project`` (required), ``checkpoint`` (a checkpoint
     file; default a fresh unsigned one), ``public_key`` (PEM file, copied into the bundle and
-    used to check the checkpoint's signature), ``origin``, ``now`` (aware datetime)."""
+    used to check the checkpoint's signature), ``origin``, ``now`` (aware datetime), ``allow_gaps`` (``true``: positions may have holes)."""
     project = options.get("project")
     if not project:
         raise InvalidValue(
@@ -44,6 +44,7 @@ def export_audit_bundle(store: EventStore, out: Path, options: Mapping[str, Any]
         checkpoint=read_checkpoint(Path(checkpoint_path)) if checkpoint_path else None,
         public_key=load_public_key(Path(key_path)) if key_path else None,
         origin=str(options.get("origin") or DEFAULT_ORIGIN),
+        allow_gaps=str(options.get("allow_gaps", "")).lower() in {"1", "true", "yes"},
     )
 
 

@@ -374,6 +374,16 @@ def audit_text(
             if signature_checked:
                 checks += ", chữ ký hợp lệ" if vi else ", signature valid"
         lines.append(f"{'Đã kiểm tra' if vi else 'Checked'}: {checks}")
+        if cp is None:
+            lines.append(
+                f"Bảo đảm hạn chế: không có điểm kiểm tra, nên bản ghi cuối của mỗi dự án "
+                f"({report.projects} bản ghi) không được bảo vệ: sửa hoặc xoá nó không để lại "
+                "dấu vết trong chuỗi băm (hãy kiểm tra với --checkpoint)"
+                if vi
+                else f"Limited assurance: no checkpoint, so the last record of each project "
+                f"({report.projects} records) is unprotected: altering or deleting it leaves no "
+                "trace in the hash chain (verify with --checkpoint)"
+            )
         lines.append("KẾT QUẢ: TOÀN VẸN" if vi else "RESULT: INTACT")
         return "\n".join(lines)
     first = report.findings[0]

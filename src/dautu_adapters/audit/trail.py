@@ -134,6 +134,7 @@ def audit_store(
     public_key: Ed25519PublicKey | None = None,
     *,
     strict: bool = False,
+    allow_gaps: bool = False,
     check_streams: bool = True,
     require_signature: bool = False,
     keep_leaves: bool = False,
@@ -178,7 +179,9 @@ def audit_store(
                 )
             )
             checkpoint = attrs.evolve(checkpoint, heads=())
-    report = finish_audit(scan, streams, checkpoint, strict=strict, extra=extra)
+    report = finish_audit(
+        scan, streams, checkpoint, strict=strict, allow_gaps=allow_gaps, extra=extra
+    )
     findings = _merge_unreadable(list(report.findings), unreadable)
     if check_streams:
         findings += _check_streams(store, scan, findings, streams, page)
@@ -280,6 +283,7 @@ def make_checkpoint(
     key: Ed25519PrivateKey | None = None,
     previous: Checkpoint | None = None,
     page: int = PAGE_SIZE,
+    allow_gaps: bool = False,
 ) -> Checkpoint:
     """A checkpoint of the whole log as it is now, signed with ``key`` if given.
 
@@ -287,7 +291,7 @@ def make_checkpoint(
     a tampered log would vouch for the tampering. Raises :class:`AuditFailed` naming the first
     finding.
     """
-    audited = audit_store(store, previous, page=page)
+    audited = audit_store(store, previous, page=page, allow_gaps=allow_gaps)
     if not audited.report.ok:
         raise AuditFailed(audited.report, "ký điểm kiểm tra", "sign a checkpoint")
     checkpoint = checkpoint_from_scan(audited.scan, origin=origin, issued_at=issued_at)

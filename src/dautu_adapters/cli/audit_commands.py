@@ -160,6 +160,14 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help=_help("điểm kiểm tra trước phải còn khớp", "an earlier checkpoint that must hold"),
     )
+    p.add_argument(
+        "--allow-gaps",
+        action="store_true",
+        help=_help(
+            "kho có thể để trống vị trí: vị trí thiếu chỉ là lưu ý, không phải bản ghi bị xoá",
+            "the backend may leave holes: a missing position is a note, not a deletion",
+        ),
+    )
     p.set_defaults(func=checkpoint_command)
 
     p = subparsers.add_parser(
@@ -167,7 +175,31 @@ def register(subparsers: Any) -> None:
         help=_help("kiểm tra toàn vẹn nhật ký", "verify the integrity of the log"),
     )
     p.add_argument("--checkpoint", type=Path, metavar="FILE")
-    p.add_argument("--public-key", type=Path, metavar="FILE")
+    p.add_argument(
+        "--public-key",
+        type=Path,
+        metavar="FILE",
+        help=_help(
+            "khoá công khai do cơ quan công bố (bắt buộc với --checkpoint)",
+            "the authority's published public key (required with --checkpoint)",
+        ),
+    )
+    p.add_argument(
+        "--allow-unsigned",
+        action="store_true",
+        help=_help(
+            "chấp nhận không kiểm tra chữ ký (chỉ toàn vẹn, không xác thực nguồn gốc)",
+            "accept an unchecked signature (integrity only, not authenticity)",
+        ),
+    )
+    p.add_argument(
+        "--allow-gaps",
+        action="store_true",
+        help=_help(
+            "kho có thể để trống vị trí: vị trí thiếu chỉ là lưu ý, không phải bản ghi bị xoá",
+            "the backend may leave holes: a missing position is a note, not a deletion",
+        ),
+    )
     p.add_argument(
         "--strict",
         action="store_true",
@@ -203,8 +235,30 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("folder", type=Path, metavar="DIR")
-    p.add_argument("--public-key", type=Path, metavar="FILE")
-    p.add_argument("--require-signature", action="store_true")
+    p.add_argument(
+        "--public-key",
+        type=Path,
+        metavar="FILE",
+        help=_help(
+            "khoá công khai do cơ quan công bố (bắt buộc; khoá trong bộ hồ sơ không được tin)",
+            "the authority's published public key (required; a key inside the bundle is "
+            "never trusted)",
+        ),
+    )
+    p.add_argument(
+        "--require-signature",
+        action="store_true",
+        help=_help("mặc định đã bắt buộc chữ ký", "the signature is required by default"),
+    )
+    p.add_argument(
+        "--allow-unsigned",
+        action="store_true",
+        help=_help(
+            "chấp nhận không kiểm tra chữ ký (chỉ toàn vẹn, không xác thực nguồn gốc)",
+            "accept an unchecked signature (integrity only, not authenticity)",
+        ),
+    )
+
     p.add_argument(
         "--allow-uncovered",
         action="store_true",
@@ -311,7 +365,12 @@ def checkpoint_command(args: argparse.Namespace) -> int:
     store = open_store_from_args(args)
     try:
         checkpoint = make_checkpoint(
-            store, issued_at=_now(), origin=args.origin, key=key, previous=previous
+            store,
+            issued_at=_now(),
+            origin=args.origin,
+            key=key,
+            previous=previous,
+            allow_gaps=args.allow_gaps,
         )
     finally:
         store.close()
@@ -335,16 +394,36 @@ def checkpoint_command(args: argparse.Namespace) -> int:
 def verify_command(args: argparse.Namespace) -> int:
     checkpoint = read_checkpoint(args.checkpoint) if args.checkpoint else None
     public_key = load_public_key(args.public_key) if args.public_key else None
+    unsigned = bool(args.allow_unsigned) and public_key is None
     store = open_store_from_args(args)
     try:
-        audited = audit_store(store, checkpoint, public_key, strict=args.strict)
+        audited = audit_store(
+            store,
+            checkpoint,
+            public_key,
+            strict=args.strict,
+            allow_gaps=args.allow_gaps,
+            require_signature=checkpoint is not None and not unsigned,
+        )
     finally:
         store.close()
     report = audited.report
+    checked = public_key is not None and checkpoint is not None
     if args.format == "json":
-        _print_json(report.as_dict() | {"signature_checked": public_key is not None})
+        _print_json(
+            report.as_dict()
+            | {"signature_checked": checked, "integrity_only": checkpoint is not None and unsigned}
+        )
     else:
-        print(audit_text(report, args.lang, signature_checked=public_key is not None))
+        print(audit_text(report, args.lang, signature_checked=checked))
+        if checkpoint is not None and unsigned:
+            print(
+                "Lưu ý: --allow-unsigned: chỉ kiểm tra tính toàn vẹn, KHÔNG xác thực nguồn gốc "
+                "(chữ ký của điểm kiểm tra không được kiểm tra)"
+                if args.lang == "vi"
+                else "Note: --allow-unsigned: integrity only, NOT authenticity (the checkpoint's "
+                "signature was not checked)"
+            )
     return 0 if report.ok else 1
 
 
@@ -395,8 +474,8 @@ def verify_bundle_command(args: argparse.Namespace) -> int:
     report = verify_bundle(
         args.folder,
         public_key,
-        require_signature=args.require_signature,
         allow_uncovered=args.allow_uncovered,
+        allow_unsigned=args.allow_unsigned,
     )
     if args.format == "json":
         _print_json(report.as_dict())
@@ -410,19 +489,21 @@ def verify_bundle_command(args: argparse.Namespace) -> int:
         f"{'trong điểm kiểm tra' if vi else 'covered by the checkpoint'})"
     )
     if report.key_id:
-        source = {"argument": "--public-key", "bundle": "public_key.pem"}.get(
-            report.key_source or "", "?"
-        )
-        print(f"{'Khoá' if vi else 'Key'} {report.key_id} ({source})")
+        print(f"{'Khoá' if vi else 'Key'} {report.key_id} (--public-key)")
     for warning in report.warnings:
         print(f"{'Lưu ý' if vi else 'Note'}: {warning.message(lang)}")
+    if report.ok and report.authenticated:
+        print(
+            "KẾT QUẢ: HỢP LỆ (chuỗi băm, đầu chuỗi, bằng chứng Merkle, chữ ký của khoá đã cho)"
+            if vi
+            else "RESULT: VALID (hash chain, head, Merkle proofs, signature of the given key)"
+        )
+        return 0
     if report.ok:
         print(
-            "KẾT QUẢ: HỢP LỆ (chuỗi băm, đầu chuỗi, bằng chứng Merkle"
-            + (", chữ ký)" if not report.warnings else ")")
+            "KẾT QUẢ: TOÀN VẸN, CHƯA XÁC THỰC (chỉ toàn vẹn, không xác thực nguồn gốc)"
             if vi
-            else "RESULT: VALID (hash chain, head, Merkle proofs"
-            + (", signature)" if not report.warnings else ")")
+            else "RESULT: INTACT, NOT AUTHENTICATED (integrity only, not authenticity)"
         )
         return 0
     print(

@@ -37,6 +37,8 @@ class LogScan:
     suspects: frozenset[str]
     gaps: tuple[tuple[int, int], ...]
     """Missing global positions, as inclusive ``(first, last)`` ranges."""
+    gap_next: tuple[tuple[str, int], ...] = ()
+    """Per gap (same order as ``gaps``), ``(project code, version)`` of the record after it."""
     out_of_order: tuple[tuple[int, str, int], ...]
     """``(position, project code, version)`` of records whose position did not increase."""
     checkpoint_size: int | None
@@ -105,6 +107,7 @@ class LogScanner:
         self._position = 0
         self._suspects: set[str] = set()
         self._gaps: list[tuple[int, int]] = []
+        self._gap_next: list[tuple[str, int]] = []
         self._out_of_order: list[tuple[int, str, int]] = []
         self._checkpoint_root: bytes | None = None
         self._checkpoint_heads: dict[str, Head] | None = None
@@ -128,6 +131,7 @@ class LogScanner:
         position = record.position
         if position > self._position + 1:
             self._gaps.append((self._position + 1, position - 1))
+            self._gap_next.append((record.project_code, record.version))
         else:
             self._out_of_order.append((position, record.project_code, record.version))
             self._suspects.add(record.project_code)
@@ -209,6 +213,7 @@ class LogScanner:
             heads=self._heads(),
             suspects=frozenset(self._suspects),
             gaps=tuple(self._gaps),
+            gap_next=tuple(self._gap_next),
             out_of_order=tuple(self._out_of_order),
             checkpoint_size=self._checkpoint_size,
             checkpoint_root=self._checkpoint_root,

@@ -145,10 +145,14 @@ def finish_audit(
     checkpoint: Checkpoint | None = None,
     *,
     strict: bool = False,
+    allow_gaps: bool = False,
     extra: Iterable[Finding] = (),
 ) -> AuditReport:
     """Second pass: diagnose the projects of :meth:`LogScan.codes_to_diagnose` from their
-    records in ``streams`` (log order), then add log-wide and checkpoint findings."""
+    records in ``streams`` (log order), then add log-wide and checkpoint findings.
+
+    A missing global position no chain explains is a deletion unless ``allow_gaps`` (for
+    backends that may leave holes: then a note)."""
     heads = {h.project_code: h for h in checkpoint.heads} if checkpoint is not None else {}
     # Records at positions up to the signed last position are inside the checkpoint.
     covered = checkpoint.last_position if checkpoint is not None else None
@@ -179,15 +183,36 @@ def finish_audit(
                     "global log",
                 )
             )
-    # A missing position that no project's chain or head misses is not evidence of deletion:
-    # a database sequence may keep the number of a rolled-back insert. It is noted; with
-    # ``strict``, one after the checkpoint fails (nobody signed what was there).
+    # A missing position that no project's chain or head misses: the builtin stores keep
+    # positions gap-free, so by default it is a deletion (most likely a project's last record,
+    # which no later record of its chain could miss). ``allow_gaps`` is for backends that may
+    # leave holes (a sequence keeping the number of a rolled-back insert): the gap is then
+    # noted; with ``strict``, one after the checkpoint still fails (nobody signed it).
     explained = {f.position for f in findings if f.kind is _K.DELETED}
     notes: list[Finding] = []
-    for first, last in scan.gaps:
+    nexts = scan.gap_next if len(scan.gap_next) == len(scan.gaps) else ((None,) * len(scan.gaps))
+    for (first, last), after in zip(scan.gaps, nexts, strict=True):
         if any(p is not None and first <= p <= last for p in explained):
             continue
         span = f"{first}" if first == last else f"{first}–{last}"
+        if not allow_gaps:
+            where_vi = where_en = ""
+            if after is not None:
+                where_vi = f"; bản ghi kế tiếp: dự án {after[0]}, phiên bản {after[1]}"
+                where_en = f"; the next record: project {after[0]}, version {after[1]}"
+            findings.append(
+                Finding(
+                    kind=_K.DELETED,
+                    position=first,
+                    detail_vi=f"nhật ký chung không có vị trí {span} (kho giữ vị trí liên tục, "
+                    f"nên bản ghi ở đó đã bị xoá, có thể là bản ghi cuối của một dự án)"
+                    f"{where_vi}",
+                    detail_en=f"the global log has no position {span} (the store keeps "
+                    f"positions gap-free, so the record there was deleted, likely a project's "
+                    f"last record){where_en}",
+                )
+            )
+            continue
         gap = Finding(
             kind=_K.GAP,
             position=first,
@@ -196,8 +221,8 @@ def finish_audit(
             detail_en=f"the global log has no position {span}; no project's hash chain misses "
             "a record (some databases keep the number of a rolled-back insert)",
         )
-        after = checkpoint is not None and first > checkpoint.last_position
-        unsigned = checkpoint is None or after
+        after_cp = checkpoint is not None and first > checkpoint.last_position
+        unsigned = checkpoint is None or after_cp
         (findings if strict and unsigned else notes).append(gap)
     if checkpoint is not None:
         findings += checkpoint_findings(
@@ -220,6 +245,7 @@ def audit_log(
     checkpoint: Checkpoint | None = None,
     *,
     strict: bool = False,
+    allow_gaps: bool = False,
 ) -> AuditReport:
     """Verify an in-memory log (global order) and, if given, a checkpoint's roots and heads.
 
@@ -235,4 +261,4 @@ def audit_log(
         for rec in records:
             if rec.project_code in streams:
                 streams[rec.project_code].append(rec)
-    return finish_audit(scan, streams, checkpoint, strict=strict)
+    return finish_audit(scan, streams, checkpoint, strict=strict, allow_gaps=allow_gaps)
