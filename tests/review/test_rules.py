@@ -458,3 +458,30 @@ def test_the_review_reads_the_events_of_the_review_date_not_later_ones() -> None
     assert review_of(*history, as_of=date(2023, 9, 1)).primary_track is not (
         Track.LAND_ENVIRONMENT_VIOLATION
     )
+
+
+def test_a_granted_extension_answers_the_delay_recorded_before_it() -> None:
+    approved = date(2022, 3, 1)  # construction start due 01/03/2023
+    history = (
+        approve(approved),
+        met(date(2022, 8, 1), "capital_contribution"),
+        delay(date(2023, 1, 10), "construction_start"),
+        extend(date(2023, 2, 1), 12),
+    )
+
+    extended = review_of(*history, as_of=date(2023, 9, 1))
+    found_again = review_of(
+        *history, delay(date(2023, 8, 1), "construction_start"), as_of=date(2023, 9, 1)
+    )
+    late_again = review_of(*history, as_of=date(2024, 5, 2))
+
+    assert extended.primary_track is Track.ON_TRACK
+    assert "delayed_within_extension_cap" not in rule_ids(extended)
+    assert found_again.primary_track is Track.COMPLETE_PROCEDURES
+    assert (
+        "đã ghi nhận chậm tiến độ" in reason(found_again, "delayed_within_extension_cap").detail_vi
+    )
+    assert (
+        "Khởi công xây dựng chậm 2 tháng"
+        in reason(late_again, "delayed_within_extension_cap").detail_vi
+    )

@@ -143,6 +143,9 @@ class ProjectFacts:
     original_last_due: date | None = None
     milestones_met: Mapping[str, Dated] = attrs.field(factory=dict)
     delays: Mapping[str, Dated] = attrs.field(factory=dict)
+    rescheduled: Mapping[str, Dated] = attrs.field(factory=dict)
+    """Per milestone, the last schedule change (extension or adjustment) that moved its due
+    date: a delay recorded before it was answered by the new date."""
     extensions: tuple[Extension, ...] = ()
     extension_months_used: int = 0
     extension_months_exempt: int = 0
@@ -250,6 +253,19 @@ def _months_used(
     return max(0, slip - exempt)
 
 
+def _moved(
+    before: tuple[ScheduledMilestone, ...],
+    after: tuple[ScheduledMilestone, ...],
+    when: Dated,
+    rescheduled: dict[str, Dated],
+) -> None:
+    """Note ``when`` against every milestone whose due date the change moved (or set)."""
+    old = {m.key: m.due for m in before}
+    for milestone in after:
+        if old.get(milestone.key) != milestone.due:
+            rescheduled[milestone.key] = when
+
+
 def _level(value: str | None) -> AuthorityLevel | None:
     return None if value is None else AuthorityLevel(value)
 
@@ -273,6 +289,7 @@ def facts_as_of(
     f: dict[str, Any] = {}
     met: dict[str, Dated] = {}
     delays: dict[str, Dated] = {}
+    rescheduled: dict[str, Dated] = {}
     violations: dict[str, ViolationFacts] = {}
     extensions: list[Extension] = []
     adjustments: list[Dated] = []
@@ -317,12 +334,14 @@ def facts_as_of(
             delays[d["m"]] = (day, entry.version)
         elif kind == "dautu.ScheduleExtended":
             months, keys = int(d["months"]), d["ms"]
+            before = schedule
             schedule = tuple(
                 ScheduledMilestone(m.key, add_months(m.due, months))
                 if (m.key in keys if keys else m.key not in met)
                 else m
                 for m in schedule
             )
+            _moved(before, schedule, (day, entry.version), rescheduled)
             ground = None if d["ground"] is None else ExtensionGround(d["ground"])
             extensions.append(Extension(day, entry.version, months, ground))
             if ground is not None:
@@ -357,7 +376,9 @@ def facts_as_of(
             )
         elif kind == "dautu.ProjectAdjusted":
             if "schedule" in d:
+                before = schedule
                 schedule = _schedule(d["schedule"])
+                _moved(before, schedule, (day, entry.version), rescheduled)
                 used = _months_used(original, schedule, exempt)
             if "location" in d:
                 loc = d["location"]
@@ -420,6 +441,7 @@ def facts_as_of(
         schedule=schedule,
         milestones_met=met,
         delays=delays,
+        rescheduled=rescheduled,
         extensions=tuple(extensions),
         extension_months_used=used,
         extension_months_exempt=exempt,

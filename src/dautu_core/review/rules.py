@@ -63,11 +63,21 @@ def _delay_versions(f: ProjectFacts, keys: Iterable[str]) -> tuple[int, ...]:
 
 
 def _behind(f: ProjectFacts, p: ReviewParameters) -> dict[str, int]:
-    """Milestones behind schedule: unmet and late by the threshold, or found delayed."""
+    """Milestones behind schedule: unmet and late by the threshold, or found delayed.
+
+    A delay recorded before the last schedule change that moved its milestone (an extension or
+    an adjustment) was answered by that change: it no longer counts, unless the milestone is
+    past due again (then it is late by the months counted from the new date).
+    """
     late = {k: m for k, m in f.unmet_late().items() if m >= p.delay_threshold_months}
-    for key in f.delays:
-        if key not in f.milestones_met and any(m.key == key for m in f.schedule):
-            late.setdefault(key, 0)
+    scheduled = {m.key for m in f.schedule}
+    for key, (_, version) in f.delays.items():
+        if key in f.milestones_met or key not in scheduled:
+            continue
+        moved = f.rescheduled.get(key)
+        if moved is not None and moved[1] > version:
+            continue
+        late.setdefault(key, 0)
     return late
 
 
