@@ -18,7 +18,14 @@ Each phase is timed twice: wall-clock (``time.perf_counter``) and the CPU time o
 (``time.process_time``). On a machine shared with other work the wall-clock rate understates
 what the code does; the CPU-time rate does not count time spent waiting for a core. Both are
 printed, and the baseline is measured the same way in the same run, so the ratio holds either
-way. The target (200,000 records/s) is judged on CPU time when ``--on wall`` is not given.
+way. The target (200,000 records/s) is judged on the wall-clock time of the in-memory verifier
+(``--on cpu`` judges CPU time instead).
+
+The SQLite store path (``--sqlite N``, default 200,000; 0 skips it) is reported separately, by
+wall-clock time, and is not what the target judges: N records are written to a temporary
+SQLite store and verified as ``dautu verify --checkpoint`` does (the log read once in pages,
+then the in-memory pass), and again with ``--cross-check`` (every project's stream re-read by
+its index, one query per project).
 
 Records are real canonical records: each is ``make_record(event, prev)`` of one of a few
 events of the sample project, with its own project code and the true hash of the previous
@@ -198,6 +205,7 @@ def store_figures(records: Sequence[StoredRecord]) -> dict[str, object]:
     n = len(records)
     return {
         "store_records": n,
+        "store_backend": "sqlite (temporary file)",
         "store_verify_wall_s": round(quick.wall, 3),
         "store_verify_records_per_s_wall": round(n / quick.wall),
         "store_verify_streams_wall_s": round(full.wall, 3),
@@ -209,14 +217,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=2, help="best of N runs per phase")
-    parser.add_argument("--on", choices=("cpu", "wall"), default="cpu", help="judge the target on")
+    parser.add_argument("--on", choices=("cpu", "wall"), default="wall", help="judge the target on")
     parser.add_argument("--json", action="store_true", help="print one JSON summary line")
     parser.add_argument(
         "--sqlite",
         type=int,
-        default=0,
+        default=200_000,
         metavar="N",
-        help="also write N records to a temporary SQLite store and time `dautu verify` on it",
+        help="also write N records to a temporary SQLite store and time `dautu verify` on it "
+        "(wall time, reported separately; 0: skip)",
     )
     args = parser.parse_args(argv)
 
@@ -256,6 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ratio_verify_to_baseline_cpu": round(plain.cpu / base.cpu, 2),
         "target_records_per_s": TARGET,
         "target_judged_on": args.on,
+        "target_measures": "in-memory verifier (records already read)",
         "meets_target": min(rate(plain, args.on), rate(signed, args.on)) >= TARGET,
     }
     if args.sqlite:
@@ -274,15 +284,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{label:34}{t.wall:8.2f}{t.cpu:8.2f}{rate(t, 'cpu'):>18,}{rate(t, 'wall'):>18,}")
     print(f"ratio verify / baseline (cpu): {summary['ratio_verify_to_baseline_cpu']}x")
     if args.sqlite:
+        label = f"SQLite store, {summary['store_records']:,} records"
+        print(f"{label} (wall time; not judged by the target):")
         print(
-            f"SQLite store, {summary['store_records']:,} records: verify (log + checkpoint) "
-            f"{summary['store_verify_wall_s']:.2f} s wall = "
-            f"{summary['store_verify_records_per_s_wall']:,} records/s; with every stream "
-            f"re-read and compared {summary['store_verify_streams_wall_s']:.2f} s = "
-            f"{summary['store_verify_streams_records_per_s_wall']:,} records/s"
+            f"  dautu verify --checkpoint (log read + verify)  "
+            f"{summary['store_verify_wall_s']:6.2f} s = "
+            f"{summary['store_verify_records_per_s_wall']:>9,} records/s"
+        )
+        print(
+            f"  + --cross-check (every stream re-read)        "
+            f"{summary['store_verify_streams_wall_s']:6.2f} s = "
+            f"{summary['store_verify_streams_records_per_s_wall']:>9,} records/s"
         )
     verdict = "meets" if summary["meets_target"] else "MISSES"
-    print(f"target {TARGET:,} records/s ({args.on} time): {verdict}")
+    print(f"target {TARGET:,} records/s (in-memory verifier, {args.on} time): {verdict}")
     print(json.dumps(summary))
     return 0
 

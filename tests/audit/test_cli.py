@@ -239,3 +239,24 @@ def test_dates_and_times_on_the_command_line() -> None:
     assert parse_moment("2024-02-21T02:00+00:00") == datetime.fromisoformat(
         "2024-02-21T09:00+07:00"
     )
+
+
+def test_verify_reads_the_log_once_and_cross_checks_streams_only_when_asked(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Re-reading every project's stream costs one query per project: `--cross-check`."""
+    from dautu_adapters.audit import trail
+
+    calls: list[int] = []
+    real = trail._check_streams
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trail, "_check_streams", counted)
+    code, out = run(capsys, "--store", url, "verify")
+    assert code == 0 and "KẾT QUẢ: TOÀN VẸN" in out and calls == []
+    assert "Bảo đảm hạn chế" in out and "bản ghi cuối của mỗi dự án" in out
+    code, out = run(capsys, "--store", url, "verify", "--cross-check")
+    assert code == 0 and calls == [1]

@@ -201,6 +201,15 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument(
+        "--cross-check",
+        action="store_true",
+        help=_help(
+            "đọc lại hồ sơ từng dự án theo chỉ mục của kho và đối chiếu với nhật ký (chậm hơn)",
+            "re-read every project's stream as the store indexes it and compare it with the "
+            "log (slower)",
+        ),
+    )
+    p.add_argument(
         "--strict",
         action="store_true",
         help=_help(
@@ -403,6 +412,7 @@ def verify_command(args: argparse.Namespace) -> int:
             public_key,
             strict=args.strict,
             allow_gaps=args.allow_gaps,
+            check_streams=args.cross_check,
             require_signature=checkpoint is not None and not unsigned,
         )
     finally:
