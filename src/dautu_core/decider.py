@@ -7,7 +7,9 @@ because a decision dated 2024 was taken under Law 61/2020 even when typed in in 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import typing
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
@@ -22,10 +24,154 @@ __all__ = ["decide", "event_from_command", "run"]
 
 
 def event_from_command(command: cmd.Command, **extra: object) -> ev.ProjectEvent:
-    """The event a command proposes: same envelope and payload, plus ``extra`` fields."""
+    """The event a command proposes: same envelope and payload, plus ``extra`` fields.
+
+    Why not simply ``command.EVENT(**values)``: the command's values were converted and checked
+    when the command was made, by the very converters and validators the event's fields use
+    (command and event share their payload class), and re-running them was most of the cost of
+    deciding a command. A field is copied unchecked only when the two classes declare it with
+    the same converter, validator and annotation; every other field (the ``extra`` fields the
+    decider adds, defaults) is converted and validated as the constructor would, and the
+    event's ``__attrs_post_init__`` still runs. Anything unusual takes the constructor, and so
+    does every call made while attrs validators are disabled. A command is trusted to have been
+    made by its constructor with validators on (commands are frozen, so its values stay checked).
+    """
+    plan = _plan(type(command))
+    if plan is None or not plan.names.issuperset(extra) or attrs.validators.get_disabled():
+        return _constructed(command, extra)
+    event = object.__new__(plan.event)
+    put = object.__setattr__
+    checked: list[_Field] = []
+    for field in plan.fields:
+        name = field.name
+        if name in extra:
+            value = extra[name]
+        elif field.copied:
+            put(event, name, getattr(command, name))
+            continue
+        elif name in plan.command_names:
+            value = getattr(command, name)
+        else:
+            value = field.default()
+        if field.converter is not None:
+            value = field.converter(value)
+        put(event, name, value)
+        checked.append(field)
+    for field in checked:
+        if field.validator is not None:
+            field.validator(event, field.attribute, getattr(event, field.name))
+    if plan.post_init is not None:
+        plan.post_init(event)
+    return event
+
+
+def _constructed(command: cmd.Command, extra: dict[str, object]) -> ev.ProjectEvent:
+    """The event built by its constructor: every value converted and validated again."""
     values = {f.name: getattr(command, f.name) for f in attrs.fields(type(command))}
     values.update(extra)
     return command.EVENT(**values)
+
+
+@attrs.frozen
+class _Field:
+    """One field of the event, as :func:`event_from_command` fills it."""
+
+    name: str
+    attribute: attrs.Attribute[Any]
+    copied: bool
+    """Copied unchecked from the command (same converter, validator and annotation)."""
+    converter: Callable[[Any], Any] | None
+    validator: Callable[[Any, attrs.Attribute[Any], Any], Any] | None
+    default: Callable[[], Any]
+
+
+@attrs.frozen
+class _Plan:
+    """How to build ``event`` from a command of one class (see :func:`event_from_command`)."""
+
+    event: type[ev.ProjectEvent]
+    fields: tuple[_Field, ...]
+    names: frozenset[str]
+    command_names: frozenset[str]
+    post_init: Callable[[Any], None] | None
+
+
+_PLANS: dict[type, _Plan | None] = {}
+
+
+def _plan(command_class: type[cmd.Command]) -> _Plan | None:
+    try:
+        return _PLANS[command_class]
+    except KeyError:
+        plan = _PLANS[command_class] = _make_plan(command_class)
+        return plan
+
+
+def _make_plan(command_class: type[cmd.Command]) -> _Plan | None:
+    """The plan for ``command_class``, or ``None`` when only the constructor is safe."""
+    event_class = command_class.EVENT
+    classes: tuple[type, ...] = (command_class, event_class)
+    if not all(attrs.has(cls) for cls in classes):
+        return None
+    if not _generated_init(event_class) or hasattr(event_class, "__attrs_pre_init__"):
+        return None
+    if hasattr(event_class, "_attrs_cached_hash"):
+        return None
+    event_fields: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(event_class))
+    by_name = {f.name: f for f in attrs.fields(command_class)}
+    names = frozenset(f.name for f in event_fields)
+    if not names.issuperset(by_name):
+        return None
+    command_hints = typing.get_type_hints(command_class)
+    event_hints = typing.get_type_hints(event_class)
+    fields = []
+    for field in event_fields:
+        if not field.init or field.alias != field.name:
+            return None
+        converter: Any = field.converter
+        if isinstance(converter, attrs.Converter):
+            return None
+        mine = by_name.get(field.name)
+        default = _default_of(field, provided=mine is not None)
+        if default is None:
+            return None
+        copied = (
+            mine is not None
+            and mine.converter is field.converter
+            and mine.validator is field.validator
+            and command_hints.get(field.name) == event_hints.get(field.name)
+        )
+        fields.append(_Field(field.name, field, copied, converter, field.validator, default))
+    return _Plan(
+        event=event_class,
+        fields=tuple(fields),
+        names=names,
+        command_names=frozenset(by_name),
+        post_init=getattr(event_class, "__attrs_post_init__", None),
+    )
+
+
+def _default_of(field: attrs.Attribute[Any], *, provided: bool) -> Callable[[], Any] | None:
+    """What the constructor puts in ``field`` when no value is given; ``None`` when that is
+    not a plain value or factory (the plan then gives way to the constructor)."""
+    default: Any = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        if default.takes_self:
+            return None
+        factory: Callable[[], Any] = default.factory
+        return factory
+    if default is attrs.NOTHING:
+        return _no_default if provided else None
+    return lambda: default
+
+
+def _no_default() -> Any:  # never called: the command always gives this field
+    raise TypeError("no default")
+
+
+def _generated_init(cls: type) -> bool:
+    code = getattr(cls.__dict__.get("__init__"), "__code__", None)
+    return code is not None and code.co_filename.startswith("<attrs generated")
 
 
 def decide(

@@ -32,7 +32,7 @@ import attrs
 from dautu_core.errors import DautuError, InvalidValue
 from dautu_core.text import optional_text, required_text
 
-__all__ = ["checked_fields", "type_matches"]
+__all__ = ["checked_fields", "compiled_check", "type_matches"]
 
 _HINTS: dict[type, dict[str, Any]] = {}
 
@@ -77,6 +77,111 @@ def type_matches(value: object, hint: Any) -> bool:
     return True
 
 
+Check = Callable[[object], bool]
+"""A compiled :func:`type_matches` for one hint: ``check(value) == type_matches(value, hint)``."""
+
+_CHECKS: dict[Any, Check] = {}
+
+
+def _always(_value: object) -> bool:
+    return True
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_plain_date(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _is_mapping(value: object) -> bool:
+    return isinstance(value, Mapping)
+
+
+def _is_set(value: object) -> bool:
+    return isinstance(value, frozenset | set)
+
+
+def compiled_check(hint: Any) -> Check:
+    """The check of ``hint``, built once: the same answers as :func:`type_matches`.
+
+    Why: every field of every value, event and command is checked against its annotation when
+    it is made, and interpreting ``typing`` hints on each call was the largest share of building
+    and of reading events. The decision "what does this hint ask for" is taken once per hint.
+    """
+    try:
+        return _CHECKS[hint]
+    except KeyError:
+        check = _CHECKS[hint] = _compile(hint)
+        return check
+    except TypeError:  # an unhashable hint: compiled every time (none in the core)
+        return _compile(hint)
+
+
+def _compile(hint: Any) -> Check:
+    if hint is Any:
+        return _always
+    if hint is None or hint is type(None):
+        return _is_none
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [compiled_check(option) for option in typing.get_args(hint)]
+        if _always in options:
+            return _always
+        others = [check for check in options if check is not _is_none]
+        if len(others) == 1:
+            (only,) = others
+            if len(options) == 1:
+                return only
+            return lambda value: value is None or only(value)
+        return lambda value: any(check(value) for check in options)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = compiled_check(args[0])
+            if item is _always:
+                return lambda value: isinstance(value, tuple)
+            return lambda value: isinstance(value, tuple) and all(map(item, value))
+        items = [compiled_check(arg) for arg in args]
+        size = len(items)
+
+        def fixed(value: object) -> bool:
+            return (
+                isinstance(value, tuple)
+                and len(value) == size
+                and all(check(item) for check, item in zip(items, value, strict=True))
+            )
+
+        return fixed
+    if origin in (Mapping, dict, typing.Mapping):
+        return _is_mapping
+    if origin in (frozenset, set):
+        return _is_set
+    if origin is not None:
+        return _always
+    if hint is bool:
+        return _is_bool
+    if hint is int:
+        return _is_int
+    if hint is date:
+        return _is_plain_date
+    if isinstance(hint, type):
+        # ``isinstance(value, hint)`` without a Python frame: the metaclass method isinstance
+        # itself calls, bound to ``hint``.
+        instance_check: Check = type(hint).__instancecheck__.__get__(hint)
+        return instance_check
+    return _always
+
+
 def _describe(hint: Any) -> str:
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
@@ -94,29 +199,42 @@ def _project_of(inst: object) -> str | None:
 
 
 def _typed(existing: Any) -> Any:
+    checks: dict[type, Check] = {}  # by instance class: a subclass may resolve hints anew
+
+    def check_for(inst: object, attribute: attrs.Attribute[Any]) -> Check:
+        check = checks[type(inst)] = compiled_check(_hint(type(inst), attribute.name))
+        return check
+
+    if existing is None:
+
+        def validate_type(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+            try:
+                check = checks[type(inst)]
+            except KeyError:
+                check = check_for(inst, attribute)
+            if not check(value):
+                raise _wrong_type(inst, attribute, value)
+
+        return validate_type
+
     def validate(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         # The field's own validator speaks more precisely ("must be a non-negative whole
         # number"); the annotation check catches what it does not look at.
         failure: Exception | None = None
-        if existing is not None:
-            try:
-                existing(inst, attribute, value)
-            except DautuError as exc:
-                if exc.project_code is None and _project_of(inst) is not None:
-                    raise exc.with_context(project_code=_project_of(inst)) from exc
-                raise
-            except (TypeError, AttributeError, ValueError) as exc:
-                failure = exc
-        hint = _hint(type(inst), attribute.name)
-        if not type_matches(value, hint):
-            raise InvalidValue(
-                f"Sai kiểu dữ liệu: cần {_describe(hint)}, nhận được "
-                f"{type(value).__name__} {value!r:.60}",
-                f"wrong type: expected {_describe(hint)}, got {type(value).__name__} {value!r:.60}",
-                project_code=_project_of(inst),
-                field=attribute.name,
-                rule_id="field_type",
-            )
+        try:
+            existing(inst, attribute, value)
+        except DautuError as exc:
+            if exc.project_code is None and _project_of(inst) is not None:
+                raise exc.with_context(project_code=_project_of(inst)) from exc
+            raise
+        except (TypeError, AttributeError, ValueError) as exc:
+            failure = exc
+        try:
+            check = checks[type(inst)]
+        except KeyError:
+            check = check_for(inst, attribute)
+        if not check(value):
+            raise _wrong_type(inst, attribute, value)
         if failure is not None:
             raise InvalidValue(
                 f"Giá trị không hợp lệ {value!r:.60}",
@@ -127,6 +245,17 @@ def _typed(existing: Any) -> Any:
             ) from failure
 
     return validate
+
+
+def _wrong_type(inst: object, attribute: attrs.Attribute[Any], value: object) -> InvalidValue:
+    hint = _hint(type(inst), attribute.name)
+    return InvalidValue(
+        f"Sai kiểu dữ liệu: cần {_describe(hint)}, nhận được {type(value).__name__} {value!r:.60}",
+        f"wrong type: expected {_describe(hint)}, got {type(value).__name__} {value!r:.60}",
+        project_code=_project_of(inst),
+        field=attribute.name,
+        rule_id="field_type",
+    )
 
 
 def _guarded(name: str, converter: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -186,9 +315,28 @@ def _is_ours(function: Any) -> bool:
     return bool(getattr(function, "_dautu_checked", False))
 
 
+_TEXT_CACHE_SIZE = 4096
+
+
 def _required_converter(name: str) -> Callable[[object], str]:
+    # Why remembered: the same milestone, code or name comes back in most records of a
+    # project, and normalising and checking it again was a noticeable share of reading them.
+    # Only exact ``str`` values are remembered, only successes, and the result depends on the
+    # text alone, so a remembered result is the one ``required_text`` would give.
+    done: dict[str, str] = {}
+
     def convert(value: object) -> str:
-        return required_text(value, name)
+        if value.__class__ is not str:
+            return required_text(value, name)
+        try:
+            return done[value]
+        except KeyError:
+            pass
+        text = required_text(value, name)
+        if len(done) >= _TEXT_CACHE_SIZE:
+            done.clear()
+        done[value] = text
+        return text
 
     return convert
 

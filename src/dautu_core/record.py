@@ -25,7 +25,7 @@ from dautu_core import events as ev
 from dautu_core.codec import (
     NO_UPCASTERS,
     Upcasters,
-    canonical_bytes,
+    canonical_event_bytes,
     event_from_data,
     event_to_data,
 )
@@ -44,7 +44,7 @@ def record_hash(record_bytes: bytes) -> str:
 
 def make_record(event: ev.ProjectEvent, prev: str) -> bytes:
     """The canonical stored bytes of ``event`` chained after a record whose hash is ``prev``."""
-    return canonical_bytes(
+    return canonical_event_bytes(
         {
             "type": event.TYPE_NAME,
             "schema_version": event.SCHEMA_VERSION,
