@@ -163,20 +163,36 @@ def test_investor_unreachable_twelve_months_after_suspension() -> None:
     assert "terminate_investor_unreachable" not in rule_ids(heard_of)
 
 
-def test_land_not_used_past_the_delay_and_its_extension_cites_the_land_law_2013() -> None:
-    approved = date(2017, 3, 15)  # construction start due 15/03/2018
-    history = (approve(approved), delay(date(2019, 6, 1), "construction_start"))
+def test_land_not_used_24_months_late_cites_the_land_law_2013() -> None:
+    approved = date(2019, 3, 15)  # construction start due 15/03/2020
+    history = (approve(approved), delay(date(2021, 6, 1), "construction_start"))
 
-    forty_seven = review_of(*history, as_of=date(2022, 3, 14))
-    forty_eight = review_of(*history, as_of=date(2022, 3, 15))
+    twenty_three = review_of(*history, as_of=date(2022, 3, 14))
+    twenty_four = review_of(*history, as_of=date(2022, 3, 15))
     no_land = review_of(approve(approved, land_area=None), as_of=date(2022, 3, 15))
 
-    assert "terminate_land_not_used" not in rule_ids(forty_seven)
-    found_reason = reason(forty_eight, "terminate_land_not_used")
+    assert "terminate_land_not_used" not in rule_ids(twenty_three)
+    found_reason = reason(twenty_four, "terminate_land_not_used")
     assert versions(found_reason) == [1, 2]
+    assert "không có gia hạn được ghi nhận" in found_reason.detail_vi
     assert found_reason.citation.startswith("45/2013/QH13, Art. 64(1)(i)")
     assert "điểm i khoản 1 Điều 64 45/2013/QH13" in found_reason.citation_vi
     assert "terminate_land_not_used" not in rule_ids(no_land)
+
+
+def test_a_recorded_extension_adds_its_months_to_the_land_use_delay() -> None:
+    approved = date(2019, 3, 15)  # construction start due 15/03/2020, moved to 15/03/2021
+    history = (approve(approved), extend(date(2020, 1, 10), 12))
+
+    thirty_five = review_of(*history, as_of=date(2023, 3, 14))
+    thirty_six = review_of(*history, as_of=date(2023, 3, 15))
+
+    assert "terminate_land_not_used" not in rule_ids(thirty_five)
+    found_reason = reason(thirty_six, "terminate_land_not_used")
+    assert versions(found_reason) == [1, 2]
+    assert "36 months late (beyond 24 months plus the 12-month extension)" in (
+        found_reason.detail_en
+    )
 
 
 def test_an_unpaid_deposit_is_a_termination_ground_citing_articles_43_and_48() -> None:

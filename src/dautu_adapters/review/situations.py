@@ -124,8 +124,11 @@ def deposit_unpaid(p: ProjectBuilder) -> None:
 
 
 def violation_then_policy_request(p: ProjectBuilder) -> None:
-    """Sanctioned for delays in 2023, then asks for a schedule past the first one by a year+."""
-    approved = p.day(date(2020, 3, 1), date(2021, 6, 30))
+    """Sanctioned for delays in 2023, then asks for a schedule past the first one by a year+.
+
+    Approved from March 2021: by the review the construction start, if still not met, is
+    less than 24 months late, so the land is not yet to be recovered."""
+    approved = p.day(date(2021, 3, 1), date(2021, 6, 30))
     approve(p, approved, months=(6, 12, 30))
     met(p, MilestoneKind.CAPITAL_CONTRIBUTION, add_months(approved, p.rng.randint(5, 9)))
     if p.rng.random() < 0.6:

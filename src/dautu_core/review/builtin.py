@@ -202,7 +202,10 @@ def _rules(
             title_vi="Chậm đưa đất vào sử dụng quá thời hạn, thuộc diện thu hồi đất",
             title_en="Land not put into use in time: to be recovered",
             assumption="the schedule's construction start stands for putting the land into use; "
-            "the handover date is not in the record, the milestone's due date is used",
+            "the handover date is not in the record, the milestone's due date is used; the land "
+            "is recovered 24 months behind schedule, plus the one land-use extension (at most 24 "
+            "months) only when a schedule extension moving that milestone is recorded (the record "
+            "has no separate land-use extension or fee event)",
         ),
         ReviewRule(
             id="terminate_deposit_not_paid",
@@ -307,6 +310,9 @@ _COMMON_ASSUMPTIONS = (
     "after the suspension (the record has no contact-attempt event).",
     "The construction-start milestone stands for putting the land into use (parameter "
     "land_use_milestone); the land handover date is not recorded.",
+    "Land is recovered when used land_use_delay_months (24) behind schedule; the one extension "
+    "of at most land_use_extension_months (24) is added only when a recorded schedule extension "
+    "moved the land-use milestone (no separate land-use extension event exists).",
     "Which authority level may sanction which investment violation is a recollection; the "
     "district rule follows the approving or establishing authority's level.",
     "A delay no extension within the Art. 41(4) cap can cover is treated as a schedule breach "

@@ -147,6 +147,10 @@ class ProjectFacts:
     """Per milestone, the last schedule change (extension or adjustment) that moved its due
     date: a delay recorded before it was answered by the new date."""
     extensions: tuple[Extension, ...] = ()
+    base_due: Mapping[str, date] = attrs.field(factory=dict)
+    """Per milestone, its due date as last approved or adjusted, before schedule extensions."""
+    extended_months: Mapping[str, int] = attrs.field(factory=dict)
+    """Per milestone, the months recorded extensions moved it by since :attr:`base_due`."""
     extension_months_used: int = 0
     extension_months_exempt: int = 0
     violations: tuple[ViolationFacts, ...] = ()
@@ -290,6 +294,8 @@ def facts_as_of(
     met: dict[str, Dated] = {}
     delays: dict[str, Dated] = {}
     rescheduled: dict[str, Dated] = {}
+    base_due: dict[str, date] = {}
+    extended_months: dict[str, int] = {}
     violations: dict[str, ViolationFacts] = {}
     extensions: list[Extension] = []
     adjustments: list[Dated] = []
@@ -308,6 +314,8 @@ def facts_as_of(
             f["last_investor_action"] = (day, entry.version)
         if kind == "dautu.ProjectApproved":
             schedule = original = _schedule(d["schedule"])
+            base_due = {m.key: m.due for m in schedule}
+            extended_months = {}
             f.update(
                 status=ProjectStatus.APPROVED,
                 approved=(day, entry.version),
@@ -342,6 +350,9 @@ def facts_as_of(
                 for m in schedule
             )
             _moved(before, schedule, (day, entry.version), rescheduled)
+            for old, new in zip(before, schedule, strict=True):
+                if old.due != new.due:
+                    extended_months[new.key] = extended_months.get(new.key, 0) + months
             ground = None if d["ground"] is None else ExtensionGround(d["ground"])
             extensions.append(Extension(day, entry.version, months, ground))
             if ground is not None:
@@ -379,6 +390,8 @@ def facts_as_of(
                 before = schedule
                 schedule = _schedule(d["schedule"])
                 _moved(before, schedule, (day, entry.version), rescheduled)
+                base_due = {m.key: m.due for m in schedule}
+                extended_months = {}
                 used = _months_used(original, schedule, exempt)
             if "location" in d:
                 loc = d["location"]
@@ -443,6 +456,8 @@ def facts_as_of(
         delays=delays,
         rescheduled=rescheduled,
         extensions=tuple(extensions),
+        base_due=base_due,
+        extended_months=extended_months,
         extension_months_used=used,
         extension_months_exempt=exempt,
         violations=tuple(violations.values()),

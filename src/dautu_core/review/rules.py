@@ -202,24 +202,43 @@ def terminate_investor_unreachable(f: ProjectFacts, p: ReviewParameters) -> Find
 
 
 def terminate_land_not_used(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
-    """Land not put into use more than the land-use delay plus its one extension past the
-    schedule: the land is to be recovered, a termination ground."""
-    if f.land_square_metres is None or p.land_use_milestone in f.milestones_met:
+    """Land not put into use ``land_use_delay_months`` behind schedule: the land is to be
+    recovered, a termination ground, unless the one land-use extension was granted; then the
+    extension's months (recorded schedule extensions that moved the milestone, at most
+    ``land_use_extension_months``) are added. Without a recorded extension none is assumed.
+
+    Months are counted from the milestone's due date as last approved or adjusted, before
+    extensions (so an extension counts once, through this rule, not also through the due
+    date it moved).
+    """
+    key = p.land_use_milestone
+    if f.land_square_metres is None or key in f.milestones_met:
         return None
-    due = next((m.due for m in f.schedule if m.key == p.land_use_milestone), None)
+    if not any(m.key == key for m in f.schedule):
+        return None
+    due = f.base_due.get(key)
     if due is None:
         return None
     months = full_months_between(due, f.as_of)
-    limit = p.land_use_delay_months + p.land_use_extension_months
+    extension = min(f.extended_months.get(key, 0), p.land_use_extension_months)
+    limit = p.land_use_delay_months + extension
     if months < limit:
         return None
+    label_vi, label_en = milestone_label(key), milestone_label(key, "en").lower()
+    if extension:
+        vi_limit = f"quá {p.land_use_delay_months} tháng và {extension} tháng đã gia hạn"
+        en_limit = f"beyond {p.land_use_delay_months} months plus the {extension}-month extension"
+    else:
+        vi_limit = f"quá {p.land_use_delay_months} tháng, không có gia hạn được ghi nhận"
+        en_limit = f"beyond {p.land_use_delay_months} months, no extension recorded"
     return Finding(
-        _versions(_approval(f), _delay_versions(f, [p.land_use_milestone])),
-        f"Chưa đưa đất vào sử dụng: {milestone_label(p.land_use_milestone)} chậm {months} tháng "
-        f"(quá {p.land_use_delay_months} tháng và {p.land_use_extension_months} tháng gia hạn)",
-        f"land not put into use: {milestone_label(p.land_use_milestone, 'en').lower()} {months} "
-        f"months late (beyond "
-        f"{p.land_use_delay_months} months plus a {p.land_use_extension_months}-month extension)",
+        _versions(
+            _approval(f),
+            _delay_versions(f, [key]),
+            (e.version for e in f.extensions) if extension else (),
+        ),
+        f"Chưa đưa đất vào sử dụng: {label_vi} chậm {months} tháng ({vi_limit})",
+        f"land not put into use: {label_en} {months} months late ({en_limit})",
     )
 
 
