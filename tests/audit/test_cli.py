@@ -260,3 +260,30 @@ def test_verify_reads_the_log_once_and_cross_checks_streams_only_when_asked(
     assert "Bảo đảm hạn chế" in out and "bản ghi cuối của mỗi dự án" in out
     code, out = run(capsys, "--store", url, "verify", "--cross-check")
     assert code == 0 and calls == [1]
+
+
+def test_times_are_shown_in_vietnam_time_and_today_is_vietnams() -> None:
+    from dautu_adapters.audit.render import show_time
+    from dautu_adapters.cli.audit_commands import _now
+
+    utc = datetime.fromisoformat("2024-02-21T20:30+00:00")
+    assert show_time(utc, "vi") == "22/02/2024 03:30 (giờ Việt Nam, UTC+07:00)"
+    assert show_time(utc, "en") == "2024-02-22 03:30 (ICT, UTC+07:00)"
+    now = _now()
+    assert now.utcoffset() is not None and now.utcoffset().total_seconds() == 7 * 3600  # type: ignore[union-attr]
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            raise io.UnsupportedOperation("no file")
+
+    monkeypatch.setattr("sys.stdout", Closed())
+    assert main(["--store", url, "history", "DA-0001"]) == 0

@@ -8,7 +8,7 @@ ISO 8601 in English text and in JSON; money as ``1.234.567.890 ₫``. JSON keeps
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from dautu_core import events as ev
@@ -54,12 +54,20 @@ def show_date(day: date, lang: str) -> str:
     return format_vi_date(day) if lang == "vi" else day.isoformat()
 
 
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+"""Vietnam time: fixed UTC+07:00 all year (no daylight saving)."""
+
+
 def show_time(moment: datetime, lang: str) -> str:
-    offset = moment.strftime("%z")
-    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    """A moment in Vietnam time, the offset stated (a naive moment is taken as Vietnam time)."""
+    local = (
+        moment.astimezone(VIETNAM_TIME)
+        if moment.tzinfo is not None
+        else moment.replace(tzinfo=VIETNAM_TIME)
+    )
     if lang == "vi":
-        return f"{format_vi_date(moment.date())} {moment:%H:%M} {offset}".strip()
-    return f"{moment.date().isoformat()} {moment:%H:%M} {offset}".strip()
+        return f"{format_vi_date(local.date())} {local:%H:%M} (giờ Việt Nam, UTC+07:00)"
+    return f"{local.date().isoformat()} {local:%H:%M} (ICT, UTC+07:00)"
 
 
 def _milestone(key: str, lang: str) -> str:
@@ -338,9 +346,9 @@ def audit_text(
     if cp is not None:
         signer = cp.key_id or ("chưa ký" if vi else "unsigned")
         lines.append(
-            f"Điểm kiểm tra: {cp.log_size} bản ghi, {cp.issued_at.isoformat()}, khoá {signer}"
+            f"Điểm kiểm tra: {cp.log_size} bản ghi, {show_time(cp.issued_at, lang)}, khoá {signer}"
             if vi
-            else f"Checkpoint: {cp.log_size} records, {cp.issued_at.isoformat()}, key {signer}"
+            else f"Checkpoint: {cp.log_size} records, {show_time(cp.issued_at, lang)}, key {signer}"
         )
         if signature_checked is False and cp.is_signed:
             lines.append(

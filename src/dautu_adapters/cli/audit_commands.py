@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,34 @@ def parse_moment(text: str) -> datetime:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).astimezone()
+    """Now in Vietnam time (fixed UTC+07:00), whatever the machine's time zone: "today" is the
+    date in Vietnam."""
+    return datetime.now(UTC).astimezone(VIETNAM_TIME)
+
+
+def _quiet_pipe(
+    command: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Output piped into a reader that stops early (``| head``) ends the command quietly."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            result = command(args)
+            sys.stdout.flush()
+            return result
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            finally:
+                os.close(devnull)
+            return 0
+
+    run.__name__ = command.__name__
+    run.__doc__ = command.__doc__
+    return run
 
 
 def _passphrase() -> bytes | None:
@@ -113,7 +141,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("code", metavar="CODE", help=_help("mã dự án", "project code"))
     _add_point(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=history_command)
+    p.set_defaults(func=_quiet_pipe(history_command))
 
     p = subparsers.add_parser(
         "explain",
@@ -122,7 +150,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("code", metavar="CODE", help=_help("mã dự án", "project code"))
     _add_point(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=explain_command)
+    p.set_defaults(func=_quiet_pipe(explain_command))
 
     p = subparsers.add_parser(
         "keygen",
@@ -217,7 +245,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=verify_command)
+    p.set_defaults(func=_quiet_pipe(verify_command))
 
     p = subparsers.add_parser(
         "export",
@@ -277,7 +305,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=verify_bundle_command)
+    p.set_defaults(func=_quiet_pipe(verify_bundle_command))
 
 
 def _add_point(parser: argparse.ArgumentParser) -> None:

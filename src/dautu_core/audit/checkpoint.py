@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -38,6 +38,9 @@ __all__ = [
     "heads_tree",
     "sorted_heads",
 ]
+
+_VIETNAM_TIME = timezone(timedelta(hours=7))
+"""Labels show the issue time in Vietnam time (UTC+07:00); the signed bytes keep their own."""
 
 CHECKPOINT_FORMAT = "dautu-checkpoint/1"
 """Format id, part of the signed bytes so a signature cannot be replayed on another format."""
@@ -153,7 +156,8 @@ class Checkpoint:
     @property
     def label(self) -> str:
         """How findings name this checkpoint: size, root prefix and time."""
-        return f"{self.log_size}@{self.root_hash[:12]} ({self.issued_at.isoformat()})"
+        shown = self.issued_at.astimezone(_VIETNAM_TIME).isoformat(timespec="seconds")
+        return f"{self.log_size}@{self.root_hash[:12]} ({shown})"
 
     def signed_data(self) -> dict[str, Any]:
         """The fields the signature covers."""
