@@ -159,7 +159,8 @@ class HistoryDiff:
         return not (self.appeared or self.disappeared or self.amended or self.changes)
 
 
-_COMPARED = tuple(f.name for f in attrs.fields(ProjectState) if f.name != "history")
+# The facts about the project: what ``ProjectState`` compares (not its history or bookkeeping).
+_COMPARED = tuple(f.name for f in attrs.fields(ProjectState) if f.eq)
 
 
 def diff(recorded: Sequence[Recorded], before: Point, after: Point) -> HistoryDiff:

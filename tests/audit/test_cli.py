@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -287,3 +289,31 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(
 
     monkeypatch.setattr("sys.stdout", Closed())
     assert main(["--store", url, "history", "DA-0001"]) == 0
+
+
+def test_diff_lists_what_was_learned_between_two_points(tmp_path: Path) -> None:
+    """``dautu diff``: the records learned between two known-at points and the fields moved."""
+    dautu = Path(sys.executable).with_name("dautu")
+    url = f"sqlite:///{tmp_path / 'diff.db'}"
+    demo = subprocess.run(
+        [str(dautu), "--store", url, "demo"], capture_output=True, text=True, check=False
+    )
+    assert demo.returncode == 0, demo.stderr
+    run = subprocess.run(
+        [str(dautu), "--store", url, "diff", "DA-HD-005", "--from", "2023-01-01",
+         "--to", "2024-03-01", "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    change = json.loads(run.stdout)
+    learned = [item["version"] for item in change["learned"]]
+    assert learned and learned == sorted(learned)
+    assert all(v in learned for v in change["appeared"])
+    fields = {c["field"] for c in change["changes"]}
+    assert "last_recorded_at" not in fields and "history" not in fields
+    nothing = subprocess.run(
+        [str(dautu), "--store", url, "diff", "DA-HD-005", "--from", "2024-03-01",
+         "--to", "2024-03-01"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert nothing.returncode == 0 and "Không có thay đổi" in nothing.stdout

@@ -32,6 +32,7 @@ from dautu_adapters.audit.render import (
     history_json,
     history_text,
 )
+from dautu_adapters.audit.render_diff import diff_json, diff_text
 from dautu_adapters.audit.trail import (
     DEFAULT_ORIGIN,
     audit_store,
@@ -45,7 +46,7 @@ from dautu_core.audit import explain
 from dautu_core.codec import NO_UPCASTERS
 from dautu_core.errors import InvalidValue, UnknownProject
 from dautu_core.ports import EventStore
-from dautu_core.replay import Recorded, from_records, history
+from dautu_core.replay import Point, Recorded, diff, from_records, history
 from dautu_core.text import nfc
 
 __all__ = ["PASSPHRASE_ENV", "parse_date", "parse_moment", "register"]
@@ -142,6 +143,39 @@ def register(subparsers: Any) -> None:
     _add_point(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=_quiet_pipe(history_command))
+
+    p = subparsers.add_parser(
+        "diff",
+        help=_help(
+            "điều đã thay đổi trong hiểu biết về dự án giữa hai thời điểm",
+            "what changed in what we knew about a project between two points",
+        ),
+    )
+    p.add_argument("code", metavar="CODE", help=_help("mã dự án", "project code"))
+    p.add_argument(
+        "--from",
+        dest="known_from",
+        type=parse_moment,
+        metavar="DATETIME",
+        required=True,
+        help=_help("theo hiểu biết lúc (điểm đầu)", "as known at (first point)"),
+    )
+    p.add_argument(
+        "--to",
+        dest="known_to",
+        type=parse_moment,
+        metavar="DATETIME",
+        default=None,
+        help=_help("theo hiểu biết lúc (điểm sau; mặc định: nay)", "as known at (default: now)"),
+    )
+    p.add_argument(
+        "--as-of",
+        type=parse_date,
+        metavar="DATE",
+        help=_help("ngày hiệu lực cho cả hai điểm", "effective date of both points"),
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=_quiet_pipe(diff_command))
 
     p = subparsers.add_parser(
         "explain",
@@ -355,6 +389,23 @@ def history_command(args: argparse.Namespace) -> int:
         _print_json(history_json(code, entries, args.lang))
     else:
         print(history_text(code, entries, as_of=args.as_of, known_at=args.known_at, lang=args.lang))
+    return 0
+
+
+def diff_command(args: argparse.Namespace) -> int:
+    store = open_store_from_args(args)
+    try:
+        recorded = _project(store, args.code)
+    finally:
+        store.close()
+    before = Point(as_of=args.as_of, known_at=args.known_from)
+    after = Point(as_of=args.as_of, known_at=args.known_to)
+    change = diff(recorded, before, after)
+    code = recorded[0].event.project_code
+    if args.format == "json":
+        _print_json(diff_json(code, change, recorded))
+    else:
+        print(diff_text(code, change, recorded, args.lang))
     return 0
 
 
