@@ -130,3 +130,14 @@ def test_investors_and_projects_are_fictional_and_districts_real() -> None:
         assert approval.location.district in DISTRICTS_2024
         assert 2017 <= approval.effective_date.year <= 2022
         assert approval.recorded_at.date() > approval.effective_date
+
+
+def test_the_demo_legal_basis_notes_are_vietnamese_with_english() -> None:
+    from datetime import date
+
+    from dautu_adapters.review.builder import DECREE_122, investment_law, sanctions_decree
+
+    notes = [DECREE_122.note, investment_law(date(2020, 6, 1), "41").note]
+    assert all(n is not None and "chưa xác minh" in n and "not verified" in n for n in notes)
+    assert sanctions_decree(date(2022, 1, 1)) == DECREE_122
+    assert "122/2021" not in sanctions_decree(date(2021, 12, 31)).instrument

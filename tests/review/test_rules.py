@@ -26,7 +26,8 @@ from dautu_core import (
     TerminationGround,
     ViolationCategory,
 )
-from dautu_core.review import REVIEW_LAW_61_2020, Track
+from dautu_core.review import BUILTIN_REVIEW_RULEBOOKS, REVIEW_LAW_61_2020, Track
+from dautu_core.review.rules import adjustment_kind_label, trigger_label
 from dautu_core.testing import sample_envelope
 from review.helpers import (
     CODE,
@@ -501,3 +502,51 @@ def test_a_granted_extension_answers_the_delay_recorded_before_it() -> None:
         "Khởi công xây dựng chậm 2 tháng"
         in reason(late_again, "delayed_within_extension_cap").detail_vi
     )
+
+
+def test_decree_122_is_cited_only_from_1_january_2022() -> None:
+    history = (approve(), found(date(2021, 6, 1), "VP-BC", ViolationCategory.REPORTING))
+
+    before = reason(
+        review_of(*history, as_of=date(2021, 12, 31)), "investment_violation_remedied_by_procedures"
+    )
+    after = reason(
+        review_of(*history, as_of=date(2022, 1, 1)), "investment_violation_remedied_by_procedures"
+    )
+
+    assert "122/2021" not in before.citation and "122/2021" not in before.citation_vi
+    assert "investment sanctions decree in force before 1 Jan 2022" in before.citation
+    assert "number and article not verified" in before.citation
+    assert "có hiệu lực trước 01/01/2022" in before.citation_vi
+    assert after.citation.startswith("122/2021/NĐ-CP")
+    assert BUILTIN_REVIEW_RULEBOOKS.in_force(date(2021, 12, 31)).id == (
+        "vn.review.law-61-2020.before-2022"
+    )
+
+
+def test_article_41_is_verified_only_its_clause_number_is_a_recollection() -> None:
+    cited = citation_of("investment_violation_before_policy_adjustment")
+    assert "Art. 41 verified; the clause number is a recollection" in cited
+
+
+def test_triggers_and_adjustment_kinds_are_shown_with_labels() -> None:
+    review = review_of(
+        approve(),
+        met(date(2021, 9, 1), "capital_contribution"),
+        found(date(2023, 2, 6), "VP-1", ViolationCategory.INVESTMENT),
+        request_schedule(date(2023, 5, 2), LATER_SCHEDULE),
+        as_of=REVIEW_DAY,
+    )
+    pending = review_of(
+        approve(), request(date(2022, 1, 10), capital=Money.from_billion(110)), as_of=REVIEW_DAY
+    )
+
+    policy = reason(review, "investment_violation_before_policy_adjustment")
+    assert "schedule_beyond_first" not in policy.detail_vi + policy.detail_en
+    assert "tháng so với chấp thuận lần đầu" in policy.detail_vi
+    assert "months beyond the first approval" in policy.detail_en
+    procedures = reason(pending, "adjustment_procedures_pending")
+    assert "(vốn đầu tư)" in procedures.detail_vi
+    assert "(investment capital)" in procedures.detail_en
+    assert trigger_label("land_change:12.5%,3.00ha") == "thay đổi diện tích đất 12,5%, 3,00 ha"
+    assert adjustment_kind_label("land", "en") == "land area"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -109,6 +110,24 @@ def register(subparsers: Any) -> None:
     review.set_defaults(func=review_command)
 
 
+def _emit(data: bytes) -> None:
+    """Write ``data`` to standard output; a reader that stops early (``| head``) is not an error.
+
+    On a closed pipe the rest is dropped and standard output is pointed at the null device, so
+    that the interpreter's final flush does not raise again.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+
+
 def demo_command(args: argparse.Namespace) -> int:
     lang: str = args.lang
     text = TEXT[lang]
@@ -140,7 +159,7 @@ def demo_command(args: argparse.Namespace) -> int:
             skipped=outcome.skipped_projects,
             store=url,
         )
-    sys.stdout.write(f"{line}\n{text['fiction']}\n\n{render_table(review, lang)}")
+    _emit(f"{line}\n{text['fiction']}\n\n{render_table(review, lang)}".encode())
     return 0
 
 
@@ -189,7 +208,5 @@ def review_command(args: argparse.Namespace) -> int:
             handle.write(data)
         print(TEXT[lang]["written"].format(path=args.output), file=sys.stderr)
     else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _emit(data)
     return 0

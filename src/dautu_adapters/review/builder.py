@@ -44,6 +44,7 @@ __all__ = [
     "DPI",
     "INSPECTORATE",
     "PPC",
+    "SANCTIONS_BEFORE_2022",
     "VIETNAM_TIME",
     "ProjectBuilder",
     "approve",
@@ -55,6 +56,7 @@ __all__ = [
     "remedy",
     "request_schedule",
     "sanction",
+    "sanctions_decree",
     "violation",
 ]
 
@@ -106,13 +108,30 @@ def law(instrument: str, article: str | None = None, clause: str | None = None) 
     return LegalBasis(instrument=instrument, article=article, clause=clause)
 
 
+ARTICLE_NOT_VERIFIED = "chưa xác minh điều / article not verified"
+"""Notes are read in both languages: "Vietnamese / English"."""
+
+
 def investment_law(on: date, article: str, clause: str | None = None) -> LegalBasis:
     if on < date(2021, 1, 1):
-        return LegalBasis(instrument="67/2014/QH13", note="article not verified")
+        return LegalBasis(instrument="67/2014/QH13", note=ARTICLE_NOT_VERIFIED)
     return law("61/2020/QH14", article, clause)
 
 
-DECREE_122 = LegalBasis(instrument="122/2021/NĐ-CP", note="article not verified")
+DECREE_122 = LegalBasis(instrument="122/2021/NĐ-CP", note=ARTICLE_NOT_VERIFIED)
+"""Investment sanctions from 1 Jan 2022."""
+
+SANCTIONS_BEFORE_2022 = LegalBasis(
+    instrument="nghị định xử phạt về đầu tư có hiệu lực trước 01/01/2022 / investment sanctions "
+    "decree in force before 1 Jan 2022",
+    note="chưa xác minh số hiệu và điều / number and article not verified",
+)
+
+
+def sanctions_decree(on: date) -> LegalBasis:
+    """The investment sanctions decree cited for an act on ``on``: Decree 122/2021/NĐ-CP applies
+    from 1 Jan 2022; the one before is not verified and is never given a guessed number."""
+    return DECREE_122 if on >= date(2022, 1, 1) else SANCTIONS_BEFORE_2022
 
 
 class ProjectBuilder:
@@ -250,7 +269,7 @@ def violation(
 ) -> None:
     p.add(
         cmd.RecordViolation(
-            **p.env(on, DECREE_122, issuer=found_by.name, kind="BB"),
+            **p.env(on, sanctions_decree(on), issuer=found_by.name, kind="BB"),
             violation_id=vid,
             category=category,
             description=description,
@@ -264,7 +283,7 @@ def sanction(
 ) -> None:
     p.add(
         cmd.SanctionViolation(
-            **p.env(on, DECREE_122, issuer=by.name),
+            **p.env(on, sanctions_decree(on), issuer=by.name),
             violation_id=vid,
             sanctioning_authority=by,
             decision=p.document(on, by.name, "QĐ-XPHC"),
@@ -276,7 +295,7 @@ def sanction(
 def remedy(p: ProjectBuilder, vid: str, on: date, description: str) -> None:
     p.add(
         cmd.RemedyViolation(
-            **p.env(on, DECREE_122, issuer="Sở Kế hoạch và Đầu tư", kind="BC"),
+            **p.env(on, sanctions_decree(on), issuer="Sở Kế hoạch và Đầu tư", kind="BC"),
             violation_id=vid,
             description=description,
         )

@@ -1,9 +1,13 @@
 """The builtin review rulebooks, dated by the law in force on the review date.
 
-Four books, because four dates changed what a review may propose or cite:
+Five books, because five dates changed what a review may propose or cite:
 
-* ``vn.review.law-61-2020`` (1 Jan 2021 – 31 Jul 2024): Law on Investment 61/2020/QH14, Land
-  Law 2013 (45/2013/QH13), Law on Minerals 60/2010/QH12 and Decree 22/2012/NĐ-CP; districts exist.
+* ``vn.review.law-61-2020.before-2022`` (1 Jan – 31 Dec 2021): as the next one, but the
+  investment sanctions decree in force before 1 Jan 2022 is not verified, so it is cited as that
+  (a parameter with a note), never by a guessed number.
+* ``vn.review.law-61-2020`` (1 Jan 2022 – 31 Jul 2024): Law on Investment 61/2020/QH14, Land
+  Law 2013 (45/2013/QH13), Law on Minerals 60/2010/QH12 and Decree 22/2012/NĐ-CP; investment
+  sanctions under Decree 122/2021/NĐ-CP (from 1 Jan 2022); districts exist.
 * ``vn.review.law-61-2020.land-2024`` (1 Aug 2024 – 30 Jun 2025): the same, but land recovery
   under the Land Law 2024 (31/2024/QH15) Art. 81(8).
 * ``vn.review.law-61-2020.no-districts`` (1 Jul 2025 – 28 Feb 2026): district-level government
@@ -18,7 +22,7 @@ A province replaces one of them by registering a rulebook with the same id (see
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from dautu_core.review import rules as r
 from dautu_core.review.rulebook import (
@@ -34,6 +38,7 @@ __all__ = [
     "BUILTIN_REVIEW_RULEBOOKS",
     "DISTRICTS_ABOLISHED",
     "REVIEW_LAW_61_2020",
+    "REVIEW_LAW_61_2020_BEFORE_2022",
     "REVIEW_LAW_61_2020_LAND_2024",
     "REVIEW_LAW_61_2020_NO_DISTRICTS",
     "REVIEW_LAW_143_2025",
@@ -64,7 +69,28 @@ _DAUTU_APPROVAL = LegalBasis(
         "chưa có quyết định chấp thuận thì chưa rà soát", "nothing to review before an approval"
     ),
 )
+DECREE_122_IN_FORCE = date(2022, 1, 1)
+"""Decree 122/2021/NĐ-CP (investment sanctions) applies from 1 Jan 2022 (DOMAIN [V])."""
+
 _DECREE_122 = "122/2021/NĐ-CP"
+_SANCTIONS_BEFORE_2022_INSTRUMENT = _note(
+    "nghị định xử phạt vi phạm hành chính về đầu tư có hiệu lực trước 01/01/2022",
+    "investment sanctions decree in force before 1 Jan 2022",
+)
+_SANCTIONS_BEFORE_2022 = LegalBasis(
+    instrument=_SANCTIONS_BEFORE_2022_INSTRUMENT,
+    note=_note(
+        "tham số: chưa xác minh số hiệu và điều", "parameter: number and article not verified"
+    ),
+)
+_DISTRICT_COMPETENCE_BEFORE_2022 = LegalBasis(
+    instrument=_SANCTIONS_BEFORE_2022_INSTRUMENT,
+    note=_note(
+        "giả định: thẩm quyền xử phạt của Chủ tịch UBND cấp huyện; chưa xác minh số hiệu và điều",
+        "assumption: district chairpersons' sanctioning competence; number and article not "
+        "verified",
+    ),
+)
 _SANCTIONS = LegalBasis(
     instrument=_DECREE_122,
     note=_note(
@@ -136,7 +162,10 @@ def _law_143(article: str, clause: str | None = None, note: str | None = None) -
     )
 
 
-_ART_41_3_NOTE = _note("số khoản theo trí nhớ, chưa xác minh", "clause number is a recollection")
+_ART_41_3_NOTE = _note(
+    "Điều 41 đã xác minh; số khoản theo trí nhớ, chưa xác minh",
+    "Art. 41 verified; the clause number is a recollection",
+)
 
 
 def _rules(
@@ -146,6 +175,8 @@ def _rules(
     land_recovery: LegalBasis,
     minerals: tuple[LegalBasis, ...],
     district: bool,
+    sanctions: LegalBasis = _SANCTIONS,
+    district_competence: LegalBasis = _DISTRICT_COMPETENCE,
 ) -> tuple[ReviewRule, ...]:
     rules = [
         ReviewRule(
@@ -231,7 +262,7 @@ def _rules(
             ReviewRule(
                 id="district_handles_investment_violation",
                 track=Track.DISTRICT_AUTHORITY,
-                citations=(_DISTRICT_COMPETENCE,),
+                citations=(district_competence,),
                 check=r.district_handles_investment_violation,
                 title_vi="UBND cấp huyện xử lý vi phạm về đầu tư trước khi tham mưu UBND tỉnh",
                 title_en="The district handles the investment violations, then advises the "
@@ -252,7 +283,7 @@ def _rules(
         ReviewRule(
             id="investment_violation_before_policy_adjustment",
             track=Track.RESOLVE_VIOLATION_THEN_ADJUST,
-            citations=(law("41", "3", _ART_41_3_NOTE), _SANCTIONS),
+            citations=(law("41", "3", _ART_41_3_NOTE), sanctions),
             check=r.investment_violation_before_policy_adjustment,
             title_vi="Vi phạm về đầu tư phải xử lý trước khi điều chỉnh chủ trương đầu tư",
             title_en="Investment violations to handle before the policy adjustment",
@@ -270,7 +301,7 @@ def _rules(
         ReviewRule(
             id="investment_violation_remedied_by_procedures",
             track=Track.COMPLETE_PROCEDURES,
-            citations=(_SANCTIONS, law("41")),
+            citations=(sanctions, law("41")),
             check=r.investment_violation_remedied_by_procedures,
             title_vi="Vi phạm về đầu tư khắc phục bằng hoàn thiện thủ tục",
             title_en="Investment violations remedied by completing the procedures",
@@ -319,11 +350,34 @@ _COMMON_ASSUMPTIONS = (
     "to be handled before the policy adjustment.",
 )
 
+REVIEW_LAW_61_2020_BEFORE_2022 = ReviewRulebook(
+    id="vn.review.law-61-2020.before-2022",
+    title_vi="Rà soát theo Luật Đầu tư 61/2020/QH14 và Luật Đất đai 2013, trước 01/01/2022",
+    title_en="Review under Law on Investment 61/2020/QH14 and the Land Law 2013, before 1 Jan 2022",
+    valid_from=date(2021, 1, 1),
+    valid_until=DECREE_122_IN_FORCE - timedelta(days=1),
+    rules=_rules(
+        _law_61,
+        land=_LAND_2013,
+        land_recovery=_LAND_RECOVERY_2013,
+        minerals=_MINERALS_2010,
+        district=True,
+        sanctions=_SANCTIONS_BEFORE_2022,
+        district_competence=_DISTRICT_COMPETENCE_BEFORE_2022,
+    ),
+    parameters=ReviewParameters(),
+    assumptions=(
+        *_COMMON_ASSUMPTIONS,
+        "Decree 122/2021/NĐ-CP applies from 1 Jan 2022; the investment sanctions decree in force "
+        "before is not verified and is cited as such (no number).",
+    ),
+)
+
 REVIEW_LAW_61_2020 = ReviewRulebook(
     id="vn.review.law-61-2020",
     title_vi="Rà soát theo Luật Đầu tư 61/2020/QH14 và Luật Đất đai 2013",
     title_en="Review under Law on Investment 61/2020/QH14 and the Land Law 2013",
-    valid_from=date(2021, 1, 1),
+    valid_from=DECREE_122_IN_FORCE,
     valid_until=date(2024, 7, 31),
     rules=_rules(
         _law_61,
@@ -397,6 +451,7 @@ REVIEW_LAW_143_2025 = ReviewRulebook(
 
 BUILTIN_REVIEW_RULEBOOKS = ReviewRulebooks(
     (
+        REVIEW_LAW_61_2020_BEFORE_2022,
         REVIEW_LAW_61_2020,
         REVIEW_LAW_61_2020_LAND_2024,
         REVIEW_LAW_61_2020_NO_DISTRICTS,

@@ -47,8 +47,8 @@ class ReviewParameters:
     extension_cap_months: int = 24
     """Law 61/2020 Art. 41(4): total schedule extension against the first policy approval [V]."""
     policy_schedule_months: int = 12
-    """Law 61/2020 Art. 41(3): a schedule more than this beyond the first approval needs a
-    policy adjustment [V]."""
+    """Law 61/2020 Art. 41 [V]: a schedule extending the project more than this beyond the
+    first approval needs a policy adjustment. The clause number (41(3)) is a recollection [R]."""
     delay_threshold_months: int = 1
     """Whole months past due before a milestone counts as behind schedule (review practice)."""
     suspension_remedy_months: int = 12

@@ -13,9 +13,17 @@ from collections.abc import Iterable
 from dautu_core.dates import add_months, format_vi_date, full_months_between
 from dautu_core.review.facts import ProjectFacts, ViolationFacts
 from dautu_core.review.rulebook import Finding, ReviewParameters
-from dautu_core.vocab import AuthorityLevel, MilestoneKind, ProjectStatus, Regime, SuspensionGround
+from dautu_core.vocab import (
+    AdjustmentKind,
+    AuthorityLevel,
+    MilestoneKind,
+    ProjectStatus,
+    Regime,
+    SuspensionGround,
+)
 
 __all__ = [
+    "adjustment_kind_label",
     "adjustment_procedures_pending",
     "blocking_violations",
     "delay_beyond_extension_cap",
@@ -35,6 +43,7 @@ __all__ = [
     "terminate_land_not_used",
     "terminate_recorded",
     "terminate_suspension_not_remedied",
+    "trigger_label",
 ]
 
 
@@ -97,6 +106,49 @@ def milestone_label(key: str, lang: str = "vi") -> str:
     except ValueError:
         text = kind
     return f"{text} ({label})" if label else text
+
+
+_TRIGGERS: dict[str, tuple[str, str]] = {
+    "objectives_change": ("thay đổi mục tiêu", "change of objectives"),
+    "location_change": ("thay đổi địa điểm", "change of location"),
+    "investor_change": ("thay đổi nhà đầu tư", "change of investor"),
+    "duration_change": ("thay đổi thời hạn hoạt động", "change of duration"),
+    "land_change": ("thay đổi diện tích đất {}", "land area change {}"),
+    "capital_change": ("thay đổi vốn đầu tư {}", "capital change {}"),
+    "schedule_beyond_first": (
+        "tiến độ vượt {} so với chấp thuận lần đầu",
+        "schedule {} beyond the first approval",
+    ),
+}
+
+
+def _amount(value: str, lang: str) -> str:
+    """ "30m" -> "30 tháng" / "30 months"; "12.5%,3.00ha" -> "12,5%, 3,00 ha" in Vietnamese."""
+    if value.endswith("m") and value[:-1].isdigit():
+        return f"{value[:-1]} tháng" if lang == "vi" else f"{value[:-1]} months"
+    parts = [v.replace("ha", " ha") for v in value.split(",")]
+    if lang == "vi":
+        parts = [v.replace(".", ",") for v in parts]
+    return ", ".join(parts)
+
+
+def trigger_label(trigger: str, lang: str = "vi") -> str:
+    """A policy-adjustment trigger id ("schedule_beyond_first:30m") for people: "tiến độ vượt
+    30 tháng so với chấp thuận lần đầu"; an unknown id is shown as it is."""
+    name, _, value = trigger.partition(":")
+    texts = _TRIGGERS.get(name)
+    if texts is None:
+        return trigger
+    text = texts[0] if lang == "vi" else texts[1]
+    return text.format(_amount(value, lang)) if "{}" in text else text
+
+
+def adjustment_kind_label(kind: str, lang: str = "vi") -> str:
+    """An adjustment kind id ("capital") for people: "vốn đầu tư" / "investment capital"."""
+    try:
+        return AdjustmentKind(kind).label(lang).lower()
+    except ValueError:
+        return kind
 
 
 def _late_text(late: dict[str, int]) -> tuple[str, str]:
@@ -318,13 +370,14 @@ def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | No
     """
     pending = f.pending_adjustment
     if pending is not None and pending.policy_adjustment_required:
-        triggers = ", ".join(pending.triggers)
+        triggers_vi = ", ".join(trigger_label(t) for t in pending.triggers)
+        triggers_en = ", ".join(trigger_label(t, "en") for t in pending.triggers)
         return Finding(
             (pending.version,),
             f"đề nghị điều chỉnh ngày {format_vi_date(pending.requested_on)} phải điều chỉnh "
-            f"chủ trương đầu tư ({triggers})",
+            f"chủ trương đầu tư ({triggers_vi})",
             f"the request of {pending.requested_on.isoformat()} needs a policy adjustment "
-            f"({triggers})",
+            f"({triggers_en})",
         )
     if not f.has_policy_approval or f.original_last_due is None:
         return None
@@ -427,12 +480,14 @@ def adjustment_procedures_pending(f: ProjectFacts, p: ReviewParameters) -> Findi
     pending = f.pending_adjustment
     if pending is None or blocking_violations(f, p):
         return None
-    kinds = ", ".join(pending.kinds)
+    kinds_vi = ", ".join(adjustment_kind_label(k) for k in pending.kinds)
+    kinds_en = ", ".join(adjustment_kind_label(k, "en") for k in pending.kinds)
     return Finding(
         (pending.version,),
-        f"Đề nghị điều chỉnh ngày {format_vi_date(pending.requested_on)} ({kinds}) đang chờ "
+        f"Đề nghị điều chỉnh ngày {format_vi_date(pending.requested_on)} ({kinds_vi}) đang chờ "
         "hoàn thiện thủ tục",
-        f"adjustment request of {pending.requested_on.isoformat()} ({kinds}) awaits its procedure",
+        f"adjustment request of {pending.requested_on.isoformat()} ({kinds_en}) awaits its "
+        "procedure",
     )
 
 
