@@ -109,3 +109,18 @@ def test_a_projection_folded_by_another_extraction_is_rebuilt() -> None:
     store.save_checkpoint(NAME, 1, _seal(old, 1, record.hash, 1))
 
     assert catch_up(store).rebuilt
+
+
+def test_dautu_verify_fails_on_an_edited_stored_projection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`dautu verify` recomputes everything, the stored read models included."""
+    db = tmp_path / "dautu.db"
+    url = f"sqlite:///{db}"
+    assert main(["--store", url, "demo"]) == 0
+    assert main(["--store", url, "review"]) == 0
+    assert main(["--store", url, "verify"]) == 0
+    capsys.readouterr()
+    _tamper(db, b'"cat":"minerals"', b'"cat":"construction"', 3)
+    assert main(["--store", url, "--lang", "en", "verify"]) == 1
+    assert "does not match the log" in capsys.readouterr().out

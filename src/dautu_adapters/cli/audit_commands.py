@@ -42,6 +42,7 @@ from dautu_adapters.audit.trail import (
 )
 from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.plugins import exporter_registry, get_plugin_manager, rulebook_registry
+from dautu_adapters.review.projection import check_projection
 from dautu_core.audit import explain
 from dautu_core.codec import NO_UPCASTERS
 from dautu_core.errors import InvalidValue, UnknownProject
@@ -494,6 +495,10 @@ def verify_command(args: argparse.Namespace) -> int:
             check_streams=args.cross_check,
             require_signature=checkpoint is not None and not unsigned,
         )
+        # Read models are derived data kept beside the log: a stored projection that no longer
+        # matches the log it claims to summarise would make `dautu review` lie, so it is
+        # rebuilt in memory and compared.
+        projection_findings = check_projection(store) if audited.report.ok else []
     finally:
         store.close()
     report = audited.report
@@ -501,10 +506,23 @@ def verify_command(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(
             report.as_dict()
-            | {"signature_checked": checked, "integrity_only": checkpoint is not None and unsigned}
+            | {
+                "signature_checked": checked,
+                "integrity_only": checkpoint is not None and unsigned,
+                "projection_findings": projection_findings,
+            }
         )
     else:
         print(audit_text(report, args.lang, signature_checked=checked))
+        if projection_findings:
+            print(
+                "Bảng tổng hợp (projection) đã lưu không khớp với nhật ký; chạy "
+                "`dautu review --rebuild`:"
+                if args.lang == "vi"
+                else "The stored projection does not match the log; run `dautu review --rebuild`:"
+            )
+            for finding in projection_findings:
+                print(f"  - {finding}")
         if checkpoint is not None and unsigned:
             print(
                 "Lưu ý: --allow-unsigned: chỉ kiểm tra tính toàn vẹn, KHÔNG xác thực nguồn gốc "
@@ -513,7 +531,7 @@ def verify_command(args: argparse.Namespace) -> int:
                 else "Note: --allow-unsigned: integrity only, NOT authenticity (the checkpoint's "
                 "signature was not checked)"
             )
-    return 0 if report.ok else 1
+    return 0 if report.ok and not projection_findings else 1
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
