@@ -266,20 +266,21 @@ class ProjectService:
         raise conflict
 
     def _decide_all(self, commands: Sequence[cmd.Command]) -> dict[str, _Decided]:
-        decided: dict[str, _Decided] = {}
+        starts: dict[str, ProjectSnapshot] = {}
+        ends: dict[str, ProjectSnapshot] = {}
+        records: dict[str, list[NewRecord]] = {}  # lists: a long batch for one project stays linear
         rulebooks = self.rulebooks
         for command in commands:
             if self._clock is not None:
                 command = attrs.evolve(command, recorded_at=self._clock())
             code = command.project_code
-            current = decided.get(code)
-            if current is None:
-                start = self.snapshot(code)
-                current = _Decided(start, start, ())
-            events = decide(command, current.end.state, rulebooks)
-            end, records = _chain(current.end, events)
-            decided[code] = _Decided(current.start, end, current.records + records)
-        return decided
+            if code not in starts:
+                starts[code] = ends[code] = self.snapshot(code)
+                records[code] = []
+            events = decide(command, ends[code].state, rulebooks)
+            ends[code], made = _chain(ends[code], events)
+            records[code].extend(made)
+        return {code: _Decided(starts[code], ends[code], tuple(records[code])) for code in starts}
 
     # --- internals ---------------------------------------------------------------------------
 
