@@ -1,4 +1,4 @@
-"""The review exporters: ``dautu export review-csv`` and ``dautu export review-json``.
+"""The review exporters: ``dautu export review-csv``, ``review-xlsx`` and ``review-json``.
 
 Registered by the builtin ``review`` plugin through ``dautu_register_exporters``. Options:
 ``as_of`` (a date or ``YYYY-MM-DD``; default today), ``lang`` (``vi`` or ``en``; default ``vi``),
@@ -18,7 +18,7 @@ from dautu_core.errors import InvalidValue
 from dautu_core.ports import EventStore
 from dautu_core.review import PortfolioReview
 
-__all__ = ["export_review_csv", "export_review_json", "parse_as_of"]
+__all__ = ["export_review_csv", "export_review_json", "export_review_xlsx", "parse_as_of"]
 
 
 def parse_as_of(value: object, field: str = "as_of") -> date:
@@ -68,4 +68,14 @@ def export_review_json(store: EventStore, out: Path, options: Mapping[str, Any])
     review, lang = _review(store, options)
     path = _target(Path(out), review, "json")
     path.write_text(review_json(review, lang), encoding="utf-8")
+    return [path]
+
+
+def export_review_xlsx(store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]:
+    """The review as an Excel workbook (a counts sheet and a sheet of projects)."""
+    from dautu_adapters.review.excel import review_xlsx
+
+    review, lang = _review(store, options)
+    path = _target(Path(out), review, "xlsx")
+    path.write_bytes(review_xlsx(review, lang))
     return [path]

@@ -8,7 +8,11 @@ registering one with the same id.
 from __future__ import annotations
 
 from dautu_adapters.hookspecs import RegisterExporter, RegisterReviewRulebook, hookimpl
-from dautu_adapters.review.export import export_review_csv, export_review_json
+from dautu_adapters.review.export import (
+    export_review_csv,
+    export_review_json,
+    export_review_xlsx,
+)
 from dautu_core.review import BUILTIN_REVIEW_RULEBOOKS
 
 __all__ = ["dautu_register_exporters", "dautu_register_review_rulebooks"]
@@ -26,6 +30,11 @@ def dautu_register_exporters(register: RegisterExporter) -> None:
         "review-csv",
         export_review_csv,
         "Kết quả rà soát, CSV UTF-8 có BOM / review results, CSV (UTF-8 with BOM)",
+    )
+    register(
+        "review-xlsx",
+        export_review_xlsx,
+        "Kết quả rà soát, tệp Excel (.xlsx) / review results, Excel workbook (.xlsx)",
     )
     register(
         "review-json",

@@ -27,6 +27,7 @@ __all__ = [
     "render_table",
     "review_csv",
     "review_json",
+    "review_rows",
 ]
 
 LABELS: dict[str, dict[str, str]] = {
@@ -244,15 +245,13 @@ def _status(status: str | None, lang: str) -> str:
     return ProjectStatus(status).label(lang)
 
 
-def review_csv(review: PortfolioReview, lang: str = "vi") -> bytes:
-    """One row per project; UTF-8 with BOM so that Excel shows Vietnamese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS[lang])
+def review_rows(review: PortfolioReview, lang: str = "vi") -> list[tuple[str, ...]]:
+    """One row per project, in the columns of ``CSV_COLUMNS`` (shared by CSV and Excel)."""
     yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
+    rows: list[tuple[str, ...]] = []
     for p in review.projects:
         agrees = p.agrees_with_decision
-        writer.writerow(
+        rows.append(
             (
                 p.project_code,
                 p.project_name or "",
@@ -270,4 +269,13 @@ def review_csv(review: PortfolioReview, lang: str = "vi") -> bytes:
                 review.as_of.isoformat(),
             )
         )
+    return rows
+
+
+def review_csv(review: PortfolioReview, lang: str = "vi") -> bytes:
+    """One row per project; UTF-8 with BOM so that Excel shows Vietnamese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS[lang])
+    writer.writerows(review_rows(review, lang))
     return buffer.getvalue().encode("utf-8-sig")
