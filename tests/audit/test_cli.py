@@ -266,7 +266,7 @@ def test_verify_reads_the_log_once_and_cross_checks_streams_only_when_asked(
 
 def test_times_are_shown_in_vietnam_time_and_today_is_vietnams() -> None:
     from dautu_adapters.audit.render import show_time
-    from dautu_adapters.cli.audit_commands import _now
+    from dautu_adapters.cli.common import vietnam_now as _now
 
     utc = datetime.fromisoformat("2024-02-21T20:30+00:00")
     assert show_time(utc, "vi") == "22/02/2024 03:30 (giờ Việt Nam, UTC+07:00)"
