@@ -32,10 +32,11 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, TupleRow, tuple_row
 from psycopg.sql import SQL, Identifier, Literal
 
 from dautu_adapters.stores.recorders import (
+    LogRow,
     PositionedStreamReads,
     StreamHeadMoved,
     StreamQuery,
@@ -69,6 +70,12 @@ class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecor
             "SELECT originator_id, MAX(originator_version) AS head FROM {schema}.{table} "
             "WHERE originator_id = ANY(%s) GROUP BY originator_id"
         ).format(schema=Identifier(schema), table=Identifier(table))
+        # eventsourcing's select_notifications statement for (start, limit, exclusive start).
+        self._select_log_statement = SQL(
+            "SELECT * FROM {schema}.{table} WHERE notification_id>%s "
+            "ORDER BY notification_id LIMIT %s"
+        ).format(schema=Identifier(schema), table=Identifier(table))
+        self._log_columns: tuple[int, int, int, int, int] | None = None
 
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -105,3 +112,27 @@ class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecor
                 (row["originator_version"], row["topic"], row["state"], row["notification_id"])
                 for row in curs.fetchall()
             ]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_log_rows(self, start: int, limit: int) -> list[LogRow]:
+        """``select_notifications(start, limit, inclusive_of_start=False)`` as plain rows
+        (notification_id, originator_id, originator_version, topic, state), see
+        :data:`~dautu_adapters.stores.recorders.LogRow`."""
+        connection = self.datastore.get_connection()
+        with connection as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self._select_log_statement, (start, limit), prepare=True)
+            rows: list[TupleRow] = curs.fetchall()
+            columns = self._log_columns
+            if columns is None and curs.description is not None:
+                names = [column.name for column in curs.description]
+                columns = self._log_columns = (
+                    names.index("notification_id"),
+                    names.index("originator_id"),
+                    names.index("originator_version"),
+                    names.index("topic"),
+                    names.index("state"),
+                )
+        if not rows or columns is None:
+            return []
+        p, o, v, t, s = columns
+        return [(row[p], row[o], row[v], row[t], bytes(row[s])) for row in rows]

@@ -21,8 +21,9 @@ checks under its lock, SQLite under its write lock, before inserting. PostgreSQL
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import attrs
@@ -39,6 +40,7 @@ from eventsourcing.utils import reversed_keys
 
 __all__ = [
     "EXPECTED_VERSIONS",
+    "LogRow",
     "PositionedPOPORecorder",
     "PositionedSQLiteRecorder",
     "PositionedStreamReads",
@@ -72,6 +74,15 @@ def expected_versions(kwargs: Mapping[str, Any]) -> Mapping[UUID, int]:
 
 StreamRow = tuple[int, str, bytes | memoryview, int]
 """One row of a stream read: version, topic, state, global position."""
+
+LogRow = tuple[int, UUID | str, int, str, bytes]
+"""One row of the global log as the database returns it: position (notification id),
+originator id (as stored: text or ``UUID``, not converted), version, topic, state.
+
+``select_log_rows(start, limit)`` (SQLite and PostgreSQL recorders) runs the same query as
+eventsourcing's ``select_notifications(start, limit, inclusive_of_start=False)`` and returns
+these tuples instead of ``Notification`` objects, which saves building an object and a
+``UUID`` per row when the whole log is read."""
 
 
 @attrs.frozen
@@ -181,6 +192,10 @@ class PositionedSQLiteRecorder(PositionedStreamReads, SQLiteApplicationRecorder)
         self._head_statement = (
             f"SELECT MAX(originator_version) FROM {self.events_table_name} WHERE originator_id=?"
         )
+        # eventsourcing's select_notifications statement for (start, limit, exclusive start).
+        self._select_log_statement = (
+            f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?"
+        )
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -205,6 +220,18 @@ class PositionedSQLiteRecorder(PositionedStreamReads, SQLiteApplicationRecorder)
                 [sid.hex if isinstance(sid, UUID) else sid, *params],
             )
             return [(row[2], row[3], row[4], row[0]) for row in cursor.fetchall()]
+
+    def select_log_rows(self, start: int, limit: int) -> list[LogRow]:
+        """``select_notifications(start, limit, inclusive_of_start=False)`` as plain rows
+        (rowid, originator_id, originator_version, topic, state), see :data:`LogRow`."""
+        with self.datastore.transaction(commit=False) as cursor:
+            # the sqlite3 cursor itself (typed as eventsourcing's wrapper), for plain tuples,
+            # already in LogRow order, instead of sqlite3.Row objects
+            raw = cast(sqlite3.Cursor, getattr(cursor, "sqlite_cursor", cursor))
+            raw.row_factory = None
+            raw.execute(self._select_log_statement, (start, limit))
+            rows: list[LogRow] = raw.fetchall()
+            return rows
 
 
 class _PragmaSQLiteConnectionPool(SQLiteConnectionPool):

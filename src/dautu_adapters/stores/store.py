@@ -54,7 +54,7 @@ from eventsourcing.persistence import (
 
 from dautu_adapters.stores.checkpoints import CheckpointBackend, MemoryCheckpoints
 from dautu_adapters.stores.errors import StorageError, write_failed
-from dautu_adapters.stores.recorders import EXPECTED_VERSIONS, StreamHeadMoved
+from dautu_adapters.stores.recorders import EXPECTED_VERSIONS, LogRow, StreamHeadMoved
 from dautu_adapters.stores.sealing import RecordSealer, SealingMode, sealing_mismatch
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.errors import ConcurrencyConflict, InvalidValue
@@ -107,6 +107,7 @@ class RecorderStore:
         self._on_close = list(on_close)
         self._page = log_page_size
         self._codes: dict[UUID, str] = {}
+        self._raw_codes: dict[UUID | str, str] = {}
         self._scanned = 0
         self._lock = threading.Lock()
         self._positions: dict[tuple[UUID, int], int] = {}
@@ -340,6 +341,9 @@ class RecorderStore:
         ]
 
     def read_log(self, *, after_position: int = 0, limit: int | None = None) -> list[StoredRecord]:
+        rows_of = getattr(self.recorder, "select_log_rows", None)
+        if rows_of is not None:
+            return self._read_log_rows(rows_of, max(after_position, 0), limit)
         out: list[StoredRecord] = []
         start = max(after_position, 0)
         while limit is None or len(out) < limit:
@@ -354,12 +358,51 @@ class RecorderStore:
             start = page[-1].id
         return out
 
+    def _read_log_rows(
+        self, rows_of: Callable[[int, int], list[LogRow]], start: int, limit: int | None
+    ) -> list[StoredRecord]:
+        """:meth:`read_log` from a recorder's plain log rows (see
+        :data:`~dautu_adapters.stores.recorders.LogRow`): the same records, without building
+        a ``Notification`` and a ``UUID`` per row."""
+        out: list[StoredRecord] = []
+        append = out.append
+        codes = self._raw_codes
+        unseal = self.sealer.open
+        page_size = self._page
+        while limit is None or len(out) < limit:
+            want = page_size if limit is None else min(page_size, limit - len(out))
+            rows = self._read(partial(rows_of, start, want))
+            for position, raw_id, version, topic, state in rows:
+                code = codes.get(raw_id)
+                if code is None:
+                    code, data = self._first_row_of_stream(raw_id, position, version, state)
+                else:
+                    data = unseal(state, project_code=code, version=version)
+                append(StoredRecord(code, version, position, topic, data))
+            if len(rows) < want:
+                break
+            start = rows[-1][0]
+        return out
+
+    def _first_row_of_stream(
+        self, raw_id: UUID | str, position: int, version: int, state: bytes
+    ) -> tuple[str, bytes]:
+        """Project code and opened bytes of a row whose raw originator id is not cached yet
+        (as :meth:`_record` does), then cache the code under that raw id."""
+        sid = _as_uuid(raw_id)
+        code = self._codes.get(sid)
+        data = self.sealer.open(state, project_code=code, version=version)
+        if code is None:
+            code = self._codes[sid] = _project_code_of(data, position)
+        self._raw_codes[raw_id] = code
+        return code, data
+
     def _record(self, item: Notification) -> StoredRecord:
         sid = _as_uuid(item.originator_id)
         code = self._codes.get(sid)
         data = self.sealer.open(item.state, project_code=code, version=item.originator_version)
         if code is None:
-            code = self._codes[sid] = _project_code_of(data, item)
+            code = self._codes[sid] = _project_code_of(data, item.id)
         return StoredRecord(code, item.originator_version, item.id, item.topic, data)
 
     def max_position(self) -> int:
@@ -428,8 +471,7 @@ def _as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def _project_code_of(data: bytes, item: StoredEvent) -> str:
-    position = getattr(item, "id", "?")
+def _project_code_of(data: bytes, position: int) -> str:
     try:
         code = json.loads(data)["data"]["project_code"]
     except ValueError as exc:
