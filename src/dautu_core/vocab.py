@@ -9,6 +9,7 @@ renamed in 2025.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "SuspensionGround",
     "TerminationGround",
     "ViolationCategory",
+    "register_labels",
 ]
 
 
@@ -141,6 +143,16 @@ class TerminationGround(Labelled):
 class CorrectionAction(Labelled):
     RETRACT = "retract"
     AMEND = "amend"
+
+
+def register_labels(labels: Mapping[Labelled, tuple[str, str]]) -> None:
+    """Give members of a :class:`Labelled` vocabulary their ``(Vietnamese, English)`` labels.
+
+    Vocabularies defined elsewhere (review tracks, audit findings) register theirs here, so
+    every closed list of the domain is labelled by one mechanism.
+    """
+    for member, pair in labels.items():
+        _LABELS[_key(member)] = pair
 
 
 def _key(member: StrEnum) -> tuple[type, str]:

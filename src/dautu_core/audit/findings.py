@@ -9,14 +9,15 @@ bytes are a finding too.
 from __future__ import annotations
 
 import math
-from enum import StrEnum
 
 import attrs
+
+from dautu_core.vocab import Labelled, register_labels
 
 __all__ = ["Finding", "FindingKind"]
 
 
-class FindingKind(StrEnum):
+class FindingKind(Labelled):
     """What happened to the record, as far as the hashes can tell."""
 
     MODIFIED = "modified"
@@ -33,39 +34,33 @@ class FindingKind(StrEnum):
     NOT_IN_CHECKPOINT = "not_in_checkpoint"
     GAP = "gap"
 
-    @property
-    def label_vi(self) -> str:
-        return _LABELS[self][0]
 
-    @property
-    def label_en(self) -> str:
-        return _LABELS[self][1]
-
-    def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
-
-
-_LABELS: dict[FindingKind, tuple[str, str]] = {
-    FindingKind.MODIFIED: ("bị sửa đổi", "modified"),
-    FindingKind.DELETED: ("bị xoá", "deleted"),
-    FindingKind.REORDERED: ("bị đảo thứ tự", "reordered"),
-    FindingKind.INSERTED: ("bị chèn thêm", "inserted"),
-    FindingKind.MALFORMED: ("không đọc được (sai cấu trúc)", "malformed (cannot be read)"),
-    FindingKind.MISFILED: ("bị xếp sai dự án", "filed under the wrong project"),
-    FindingKind.BROKEN_LINK: ("chuỗi băm bị đứt", "hash chain broken"),
-    FindingKind.TRUNCATED: (
-        "nhật ký ít bản ghi hơn điểm kiểm tra đã ký",
-        "the log holds fewer records than the checkpoint signed",
-    ),
-    FindingKind.CHECKPOINT_MISMATCH: ("không còn khớp với nhật ký", "no longer matches the log"),
-    FindingKind.SIGNATURE_INVALID: ("chữ ký không hợp lệ", "signature invalid"),
-    FindingKind.PROOF_INVALID: ("bằng chứng Merkle không hợp lệ", "Merkle proof invalid"),
-    FindingKind.GAP: ("vị trí bị bỏ trống", "missing position"),
-    FindingKind.NOT_IN_CHECKPOINT: (
-        "chưa nằm trong điểm kiểm tra đã ký",
-        "not covered by the signed checkpoint",
-    ),
-}
+register_labels(
+    {
+        FindingKind.MODIFIED: ("bị sửa đổi", "modified"),
+        FindingKind.DELETED: ("bị xoá", "deleted"),
+        FindingKind.REORDERED: ("bị đảo thứ tự", "reordered"),
+        FindingKind.INSERTED: ("bị chèn thêm", "inserted"),
+        FindingKind.MALFORMED: ("không đọc được (sai cấu trúc)", "malformed (cannot be read)"),
+        FindingKind.MISFILED: ("bị xếp sai dự án", "filed under the wrong project"),
+        FindingKind.BROKEN_LINK: ("chuỗi băm bị đứt", "hash chain broken"),
+        FindingKind.TRUNCATED: (
+            "nhật ký ít bản ghi hơn điểm kiểm tra đã ký",
+            "the log holds fewer records than the checkpoint signed",
+        ),
+        FindingKind.CHECKPOINT_MISMATCH: (
+            "không còn khớp với nhật ký",
+            "no longer matches the log",
+        ),
+        FindingKind.SIGNATURE_INVALID: ("chữ ký không hợp lệ", "signature invalid"),
+        FindingKind.PROOF_INVALID: ("bằng chứng Merkle không hợp lệ", "Merkle proof invalid"),
+        FindingKind.GAP: ("vị trí bị bỏ trống", "missing position"),
+        FindingKind.NOT_IN_CHECKPOINT: (
+            "chưa nằm trong điểm kiểm tra đã ký",
+            "not covered by the signed checkpoint",
+        ),
+    }
+)
 
 
 @attrs.frozen(kw_only=True)

@@ -10,12 +10,12 @@ project in a store gets exactly one primary track.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from dautu_core.vocab import Labelled, register_labels
 
 __all__ = ["DEFAULT_PRECEDENCE", "HANDLING_TRACKS", "Track"]
 
 
-class Track(StrEnum):
+class Track(Labelled):
     """A handling track; the value is the stable id stored in decisions and exports."""
 
     TERMINATE = "terminate"
@@ -28,24 +28,12 @@ class Track(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
 
     @property
-    def label_vi(self) -> str:
-        return _LABELS[self][0]
-
-    @property
-    def label_en(self) -> str:
-        return _LABELS[self][1]
-
-    @property
     def short_vi(self) -> str:
         return _SHORT[self][0]
 
     @property
     def short_en(self) -> str:
         return _SHORT[self][1]
-
-    def label(self, lang: str = "vi") -> str:
-        """The full label, in the article's wording for ``vi``."""
-        return self.label_vi if lang == "vi" else self.label_en
 
     def short(self, lang: str = "vi") -> str:
         """A short label that fits a terminal table column."""
@@ -82,31 +70,33 @@ adjustment; handling investment violations comes before letting the investor com
 procedures; ``on_track`` is what is left.
 """
 
-_LABELS: dict[Track, tuple[str, str]] = {
-    Track.TERMINATE: ("Chấm dứt hoạt động", "Terminate the project's activities"),
-    Track.RESOLVE_VIOLATION_THEN_ADJUST: (
-        "Xử lý vi phạm về đầu tư trước khi điều chỉnh chủ trương đầu tư",
-        "Handle the investment violations before the investment policy is adjusted",
-    ),
-    Track.COMPLETE_PROCEDURES: (
-        "Hoàn thiện các thủ tục về đầu tư",
-        "Let the investor complete the investment procedures",
-    ),
-    Track.LAND_ENVIRONMENT_VIOLATION: (
-        "Xử lý vi phạm về đất đai, môi trường",
-        "Handle the land and environment violations",
-    ),
-    Track.MINERAL_RIGHTS_AUCTION: (
-        "Đấu giá quyền khai thác khoáng sản",
-        "Auction the mineral exploitation rights",
-    ),
-    Track.DISTRICT_AUTHORITY: (
-        "Thuộc thẩm quyền UBND cấp huyện xử lý vi phạm về đầu tư",
-        "The district People's Committee handles the investment violations first",
-    ),
-    Track.ON_TRACK: ("Đúng tiến độ, không có vi phạm", "On schedule, no violation"),
-    Track.OUT_OF_SCOPE: ("Ngoài phạm vi rà soát", "Outside the review's scope"),
-}
+register_labels(
+    {
+        Track.TERMINATE: ("Chấm dứt hoạt động", "Terminate the project's activities"),
+        Track.RESOLVE_VIOLATION_THEN_ADJUST: (
+            "Xử lý vi phạm về đầu tư trước khi điều chỉnh chủ trương đầu tư",
+            "Handle the investment violations before the investment policy is adjusted",
+        ),
+        Track.COMPLETE_PROCEDURES: (
+            "Hoàn thiện các thủ tục về đầu tư",
+            "Let the investor complete the investment procedures",
+        ),
+        Track.LAND_ENVIRONMENT_VIOLATION: (
+            "Xử lý vi phạm về đất đai, môi trường",
+            "Handle the land and environment violations",
+        ),
+        Track.MINERAL_RIGHTS_AUCTION: (
+            "Đấu giá quyền khai thác khoáng sản",
+            "Auction the mineral exploitation rights",
+        ),
+        Track.DISTRICT_AUTHORITY: (
+            "Thuộc thẩm quyền UBND cấp huyện xử lý vi phạm về đầu tư",
+            "The district People's Committee handles the investment violations first",
+        ),
+        Track.ON_TRACK: ("Đúng tiến độ, không có vi phạm", "On schedule, no violation"),
+        Track.OUT_OF_SCOPE: ("Ngoài phạm vi rà soát", "Outside the review's scope"),
+    }
+)
 
 _SHORT: dict[Track, tuple[str, str]] = {
     Track.TERMINATE: ("Chấm dứt", "Terminate"),
