@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
+
+from dautu_core import dates
+from dautu_core.dates import VIETNAM_TIME
+from dautu_core.errors import InvalidValue
 
 __all__ = [
     "VIETNAM_TIME",
@@ -25,41 +28,26 @@ __all__ = [
     "vietnam_now",
 ]
 
-VIETNAM_TIME = timezone(timedelta(hours=7))
-
 
 def bilingual(vi: str, en: str) -> str:
     return f"{vi} / {en}"
 
 
 def parse_date(text: str) -> date:
-    """``2024-02-21`` or ``21/02/2024``."""
-    value = text.strip()
+    """A date option: ``21/02/2024``, ``21/2/2024`` or ``2024-02-21`` (:func:`dautu_core.dates.parse_date`)."""
     try:
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
-            day, month, year = (int(p) for p in value.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"ngày không hợp lệ / invalid date: {text!r} (YYYY-MM-DD, dd/mm/yyyy)"
-        ) from exc
+        return dates.parse_date(text)
+    except InvalidValue as exc:
+        raise argparse.ArgumentTypeError(f"{exc.message_vi} / {exc.message_en}") from None
 
 
 def parse_moment(text: str) -> datetime:
-    """An ISO 8601 date-time; without an offset it is read as Vietnam time (+07:00); a bare
-    date means the end of that day."""
-    value = text.strip()
+    """A time option (:func:`dautu_core.dates.parse_moment`): a bare date means the end of that
+    day; without an offset it is Vietnam time."""
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            moment = datetime.combine(date.fromisoformat(value), datetime.max.time())
-        else:
-            moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"thời điểm không hợp lệ / invalid date-time: {text!r} (2024-02-21T09:00+07:00)"
-        ) from exc
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM_TIME)
+        return dates.parse_moment(text)
+    except InvalidValue as exc:
+        raise argparse.ArgumentTypeError(f"{exc.message_vi} / {exc.message_en}") from None
 
 
 def vietnam_now() -> datetime:
