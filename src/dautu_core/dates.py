@@ -93,7 +93,8 @@ def parse_moment(text: str, *, field: str = "time") -> datetime:
     elif _DMY.fullmatch(head) and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", rest):
         day = parse_date(head, field=field)
         try:
-            clock = time(*(int(part) for part in rest.split(":")))
+            hour, minute, *second = (int(part) for part in rest.split(":"))
+            clock = time(hour, minute, second[0] if second else 0)
         except ValueError:
             raise InvalidValue(
                 f"giờ {rest!r} không tồn tại",
