@@ -270,9 +270,6 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         return list(self._entries)
 
-    def by_plugin(self, plugin_name: str) -> list[Registration[T]]:
-        return [r for r in self._entries.values() if r.plugin.name == plugin_name]
-
     def __contains__(self, name: object) -> bool:
         return name in self._entries
 

@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from dautu_core import events as ev
+from dautu_core._fenced.json_c_encoder import acyclic_encoder
 from dautu_core.errors import InvalidValue
 
 __all__ = [
@@ -184,34 +185,7 @@ def canonical_bytes(data: Any) -> bytes:
     return _CANONICAL.encode(data).encode()
 
 
-def _acyclic_encoder() -> Callable[[Any], str]:
-    """:func:`canonical_bytes`' text for data built here, skipping the circularity check.
-
-    Data built by :func:`event_to_data` is made of fresh dicts and lists and cannot refer to
-    itself, so the check (and the encoder built for it on each call) can be left out; the
-    text is the same, with the same separators, key order and escaping.
-    """
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # no C accelerator: the ordinary encoder
-        return _CANONICAL.encode
-    try:  # the arguments JSONEncoder.iterencode passes for the settings of _CANONICAL
-        encoder = make(
-            None,  # markers: no circularity check
-            _CANONICAL.default,
-            json.encoder.encode_basestring,  # ensure_ascii=False
-            None,  # indent
-            ":",
-            ",",
-            True,  # sort_keys
-            False,  # skipkeys
-            True,  # allow_nan
-        )
-    except TypeError:  # another signature: the ordinary encoder
-        return _CANONICAL.encode
-    return lambda data: "".join(encoder(data, 0))  # as JSONEncoder.encode does
-
-
-_canonical_text = _acyclic_encoder()
+_canonical_text = acyclic_encoder(_CANONICAL)
 
 
 def canonical_event_bytes(data: dict[str, Any]) -> bytes:
@@ -368,11 +342,6 @@ def _value_decoder(cls: type) -> Decoder:
         return value
 
     return cached
-
-
-def _from_data(hint: Any, data: Any, upcasters: Upcasters) -> Any:
-    """Decode ``data`` as ``hint`` describes it (see :func:`_decoder`)."""
-    return _decoder(hint)(data, upcasters)
 
 
 def event_from_data(

@@ -16,7 +16,6 @@ __all__ = [
     "VIETNAM_TIME",
     "add_months",
     "format_vi_date",
-    "format_vi_long_date",
     "full_months_between",
     "months_started_between",
     "parse_date",
@@ -160,8 +159,3 @@ def months_started_between(start: date, end: date) -> int:
 def format_vi_date(day: date) -> str:
     """``dd/mm/yyyy``, the form Vietnamese reports use."""
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
-def format_vi_long_date(day: date) -> str:
-    """``ngày 05 tháng 02 năm 2021``, the form official documents use."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year:04d}"
