@@ -221,11 +221,13 @@ def main() -> int:
         )
     )
     record.submit(
-        RecordMilestoneMet(**envelope(date(2021, 9, 1)), milestone="capital_contribution")
+        RecordMilestoneMet(
+            **envelope(date(2021, 9, 1), law61("72")), milestone="capital_contribution"
+        )
     )
     delay = record.submit(
         RecordDelay(
-            **envelope(date(2022, 6, 15)),
+            **envelope(date(2022, 6, 15), law61("72")),
             milestone="construction_start",
             reason="Chậm giải phóng mặt bằng",
             found_by=DEPARTMENT,
@@ -264,7 +266,7 @@ def main() -> int:
     )
     record.submit(
         RemedyViolation(
-            **envelope(date(2023, 6, 20)),
+            **envelope(date(2023, 6, 20), report),
             violation_id="05/BB-VPHC",
             description="Đã nộp báo cáo quý I/2023",
         )
@@ -308,7 +310,9 @@ def main() -> int:
         )
     )
     record.submit(
-        ResumeProject(**envelope(date(2024, 4, 12)), reason="Nhà đầu tư thông báo tiếp tục")
+        ResumeProject(
+            **envelope(date(2024, 4, 12), law61("47")), reason="Nhà đầu tư thông báo tiếp tục"
+        )
     )
     assert isinstance(delay, DelayRecorded)
     record.submit(
@@ -333,7 +337,9 @@ def main() -> int:
     print("\nLệnh bị từ chối (a refused command):")
     try:
         record.submit(
-            RecordMilestoneMet(**envelope(date(2024, 12, 1)), milestone="operation_start")
+            RecordMilestoneMet(
+                **envelope(date(2024, 12, 1), law61("72")), milestone="operation_start"
+            )
         )
     except DautuError as refusal:
         print(f"   {refusal}")

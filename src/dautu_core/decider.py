@@ -17,7 +17,7 @@ from dautu_core import commands as cmd
 from dautu_core import events as ev
 from dautu_core.errors import RuleViolation
 from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebook, Rulebooks
-from dautu_core.rules import check_event, policy_adjustment_triggers
+from dautu_core.rules import check_event, check_new_event, policy_adjustment_triggers
 from dautu_core.state import ProjectState, _apply, effective_history, evolve
 
 __all__ = ["decide", "event_from_command", "run"]
@@ -191,6 +191,7 @@ def decide(
         needs_policy = bool(triggers) and state.has_policy_approval
         extra = {"policy_adjustment_required": needs_policy, "triggers": triggers}
     event = event_from_command(command, **extra)
+    check_new_event(event, book)
     _check_policy_adjusted(state, event, book)
     check_event(state, event, book)
     if isinstance(event, ev.EventCorrected):

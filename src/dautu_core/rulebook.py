@@ -19,8 +19,26 @@ from datetime import date
 
 import attrs
 
+from dautu_core.citations import (
+    LAW_67_2014 as LAW_67_2014_BASIS,
+)
+from dautu_core.citations import (
+    RECORD_RULE,
+    VIOLATION_HANDLING_LAW,
+    law_61_2020,
+    note,
+    record_rule,
+)
 from dautu_core.errors import RuleViolation
 from dautu_core.fields import checked_fields
+from dautu_core.legal_dates import (
+    DISTRICTS_ABOLISHED,
+    EARLIEST_RECORD,
+    LAW_61_2020_IN_FORCE,
+    LAW_61_2020_LAST_DAY,
+    LAW_143_2025_IN_FORCE,
+    day_before,
+)
 from dautu_core.values import LegalBasis
 
 __all__ = [
@@ -28,6 +46,7 @@ __all__ = [
     "LAW_61_2020",
     "LAW_67_2014",
     "LAW_143_2025",
+    "PROVINCIAL_CHAIRPERSON",
     "RULE_IDS",
     "PolicyAdjustmentThresholds",
     "Rulebook",
@@ -47,6 +66,8 @@ RULE_IDS = (
     "policy_adjustment_triggers",
     "correction_target_exists",
     "recorded_in_order",
+    "legal_basis_required",
+    "authority_exists",
 )
 """Ids of the invariants every rulebook must cite (see :mod:`dautu_core.rules`)."""
 
@@ -80,6 +101,14 @@ class Rulebook:
     valid_until: date | None = None
     extension_cap_months: int = 24
     thresholds: PolicyAdjustmentThresholds = PolicyAdjustmentThresholds()
+    district_tier_ends: date | None = None
+    """The day district-level authorities ceased to exist (1 Jul 2025, DOMAIN [V]); an event
+    effective from then naming a district-level authority is refused (rule
+    ``authority_exists``). ``None``: the tier exists throughout the rulebook."""
+    provincial_policy_approver: str | None = None
+    """Who approves investment policy at the provincial level, where the law names a person
+    rather than the committee (Law 143/2025/QH15: the chairperson, for 13 categories whose list
+    is not verified). Documented, not checked: authorities are recorded as free text."""
     citations: Mapping[str, LegalBasis] = attrs.field(factory=dict)
     assumptions: tuple[str, ...] = ()
 
@@ -135,49 +164,62 @@ class Rulebooks:
         return Rulebooks(tuple(by_id.values()))
 
 
-_RECORD = "structural rule of the record (not a legal provision)"
+_RECORD = RECORD_RULE
 
+_BASIS_REQUIRED = record_rule(
+    "mỗi quyết định, mỗi kết luận ghi rõ căn cứ pháp lý (phương án xử lý phải căn cứ, đối "
+    "chiếu theo quy định của pháp luật: buổi làm việc ngày 21/02/2024)",
+    "every decision and finding names its legal basis (handling must rest on the law: the "
+    "review of 21 Feb 2024)",
+)
 
-def _l61(article: str, clause: str | None = None, note: str | None = None) -> LegalBasis:
-    return LegalBasis(instrument="61/2020/QH14", article=article, clause=clause, note=note)
-
+_NO_DISTRICTS = LegalBasis(
+    instrument=note(
+        "văn bản bãi bỏ chính quyền cấp huyện từ 01/07/2025",
+        "instrument abolishing district-level government from 1 Jul 2025",
+    ),
+    note=note("chưa xác minh số hiệu và điều", "number and article not verified"),
+)
 
 LAW_61_2020 = Rulebook(
     id="vn.law-61-2020",
     title_vi="Luật Đầu tư số 61/2020/QH14",
     title_en="Law on Investment No. 61/2020/QH14",
     law=LegalBasis(instrument="61/2020/QH14"),
-    valid_from=date(2021, 1, 1),
-    valid_until=date(2026, 2, 28),
+    valid_from=LAW_61_2020_IN_FORCE,
+    valid_until=LAW_61_2020_LAST_DAY,
     extension_cap_months=24,
     thresholds=PolicyAdjustmentThresholds(),
+    district_tier_ends=DISTRICTS_ABOLISHED,
     citations={
-        "approval_first": _l61("30-32, 37-38", note="policy approval and IRC"),
-        "not_before_approval": _l61("30-32, 37-38", note="policy approval and IRC"),
-        "terminal_after_termination": _l61("48"),
-        "extension_cap": _l61("41", "4"),
-        "violation_must_be_found": LegalBasis(
-            instrument="15/2012/QH13",
-            article="3",
-            clause="1",
-            note="principles of handling administrative violations; recollection",
+        "approval_first": law_61_2020("30-32, 37-38", note="policy approval and IRC"),
+        "not_before_approval": law_61_2020("30-32, 37-38", note="policy approval and IRC"),
+        "terminal_after_termination": law_61_2020("48"),
+        "extension_cap": law_61_2020("41", "4"),
+        "violation_must_be_found": VIOLATION_HANDLING_LAW,
+        "violation_id_unique": _RECORD,
+        "suspended_no_progress": law_61_2020("47"),
+        "resume_only_when_suspended": law_61_2020("47"),
+        "milestone_known": law_61_2020("40", note="contents of the IRC include the schedule"),
+        "policy_adjustment_triggers": law_61_2020(
+            "41", "3", note="clause number is a recollection"
         ),
-        "violation_id_unique": LegalBasis(instrument="dautu", note=_RECORD),
-        "suspended_no_progress": _l61("47"),
-        "resume_only_when_suspended": _l61("47"),
-        "milestone_known": _l61("40", note="contents of the IRC include the schedule"),
-        "policy_adjustment_triggers": _l61("41", "3", note="clause number is a recollection"),
-        "correction_target_exists": LegalBasis(instrument="dautu", note=_RECORD),
-        "recorded_in_order": LegalBasis(instrument="dautu", note=_RECORD),
+        "correction_target_exists": _RECORD,
+        "recorded_in_order": _RECORD,
+        "legal_basis_required": _BASIS_REQUIRED,
+        "authority_exists": _NO_DISTRICTS,
     },
     assumptions=(
         "Art. 41(3) is cited from recollection of the clause number; the thresholds "
         "(10% or 30 ha of land, 20% of capital, 12 months of schedule) are verified.",
-        "Law 15/2012/QH13 Art. 3(1) is cited from recollection for 'a violation must be "
-        "established before it is sanctioned'.",
+        "A violation is established before it is sanctioned: cited to Law 15/2012/QH13 on "
+        "Handling Administrative Violations, whose number and article are not verified.",
         "Art. 41(3) speaks of a capital change of 20% or more 'changing the scale' of the "
         "project; whether the scale changes is not in the record, so any change of 20% or "
         "more is treated as one (parameter thresholds.capital_change_percent).",
+        "District-level authorities no longer exist from 1 Jul 2025 (verified): an event "
+        "effective from then that names a district-level authority is refused (parameter "
+        "district_tier_ends).",
     ),
 )
 
@@ -185,22 +227,23 @@ LAW_67_2014 = Rulebook(
     id="vn.law-67-2014",
     title_vi="Luật Đầu tư số 67/2014/QH13 (và các luật trước đó)",
     title_en="Law on Investment No. 67/2014/QH13 (and earlier laws)",
-    law=LegalBasis(instrument="67/2014/QH13", note="articles not verified"),
-    valid_from=date(1900, 1, 1),
-    valid_until=date(2020, 12, 31),
+    law=LAW_67_2014_BASIS,
+    valid_from=EARLIEST_RECORD,
+    valid_until=day_before(LAW_61_2020_IN_FORCE),
     extension_cap_months=24,
     thresholds=PolicyAdjustmentThresholds(),
     citations={
         rule_id: LegalBasis(
             instrument="67/2014/QH13",
-            note="article not verified; parameters assumed equal to Law 61/2020",
+            note="number and article not verified; parameters assumed equal to Law 61/2020",
         )
         for rule_id in RULE_IDS
-    },
+    }
+    | {"legal_basis_required": _BASIS_REQUIRED},
     assumptions=(
         "Events dated before 1 Jan 2021 are judged with the parameters of Law 61/2020 "
-        "(24-month extension cap, same adjustment thresholds). This is an assumption: the "
-        "articles of Law 67/2014/QH13 (from 1 Jul 2015) and of earlier laws were not verified. "
+        "(24-month extension cap, same adjustment thresholds). This is an assumption: neither "
+        "the number 67/2014/QH13 nor its articles, nor those of earlier laws, were verified. "
         "A province that needs them registers its own rulebook for those dates.",
     ),
 )
@@ -210,36 +253,42 @@ def _l143(note: str = "article not verified: parameter of this rulebook") -> Leg
     return LegalBasis(instrument="143/2025/QH15", note=note)
 
 
+PROVINCIAL_CHAIRPERSON = "Chủ tịch UBND cấp tỉnh / chairperson of the provincial People's Committee"
+
 LAW_143_2025 = Rulebook(
     id="vn.law-143-2025",
     title_vi="Luật Đầu tư số 143/2025/QH15",
     title_en="Law on Investment No. 143/2025/QH15",
     law=LegalBasis(instrument="143/2025/QH15"),
-    valid_from=date(2026, 3, 1),
+    valid_from=LAW_143_2025_IN_FORCE,
     valid_until=None,
     extension_cap_months=24,
     thresholds=PolicyAdjustmentThresholds(capital_change_triggers=False),
+    district_tier_ends=DISTRICTS_ABOLISHED,
+    provincial_policy_approver=PROVINCIAL_CHAIRPERSON,
     citations={rule_id: _l143() for rule_id in RULE_IDS}
     | {
-        "violation_must_be_found": LegalBasis(
-            instrument="15/2012/QH13",
-            article="3",
-            clause="1",
-            note="principles of handling administrative violations; recollection",
-        ),
-        "violation_id_unique": LegalBasis(instrument="dautu", note=_RECORD),
-        "correction_target_exists": LegalBasis(instrument="dautu", note=_RECORD),
-        "recorded_in_order": LegalBasis(instrument="dautu", note=_RECORD),
+        "violation_must_be_found": VIOLATION_HANDLING_LAW,
+        "violation_id_unique": _RECORD,
+        "correction_target_exists": _RECORD,
+        "recorded_in_order": _RECORD,
+        "legal_basis_required": _BASIS_REQUIRED,
+        "authority_exists": _NO_DISTRICTS,
     },
     assumptions=(
         "In force from 1 Mar 2026 (verified). Article numbers of Law 143/2025/QH15 are not "
         "verified, so citations name the law only.",
         "The 24-month extension cap is assumed to continue (parameter extension_cap_months).",
         "Some capital-change triggers for policy adjustment were removed (verified); which ones "
-        "is not, so capital change no longer triggers a policy adjustment here "
-        "(parameter thresholds.capital_change_triggers).",
+        "is not verified. Assumption: no capital change triggers a policy adjustment under this "
+        "rulebook (parameter thresholds.capital_change_triggers=False); a province that knows "
+        "a capital trigger still applies sets it back to True.",
         "Some delays may be excluded from the project timeline (verified); which ones is a "
         "parameter: the Art. 41(4) exception grounds of Law 61/2020 are kept.",
+        "The provincial chairperson, not the committee as a body, approves investment policy "
+        "for 13 categories of project (verified); which categories is not, and an authority is "
+        "recorded as free text, so no approval is refused for naming the committee: the "
+        "approver is the documented parameter provincial_policy_approver.",
     ),
 )
 

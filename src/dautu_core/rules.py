@@ -13,14 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import attrs
+
 from dautu_core import events as ev
 from dautu_core.dates import add_months, full_months_between
 from dautu_core.errors import RuleViolation
 from dautu_core.rulebook import Rulebook
 from dautu_core.state import ProjectState, extension_months_after
-from dautu_core.vocab import ProjectStatus
+from dautu_core.values import Authority
+from dautu_core.vocab import AuthorityLevel, ProjectStatus
 
-__all__ = ["CHECKS", "check_event", "policy_adjustment_triggers"]
+__all__ = [
+    "BASIS_NOT_REQUIRED",
+    "CHECKS",
+    "ENTRY_CHECKS",
+    "authority_exists",
+    "check_event",
+    "check_new_event",
+    "legal_basis_required",
+    "policy_adjustment_triggers",
+]
 
 Check = Callable[[ProjectState, ev.ProjectEvent, Rulebook], None]
 
@@ -369,6 +381,102 @@ CHECKS: tuple[Check, ...] = (
     recorded_in_order,
 )
 """Every invariant, in the order they are tried (the first refusal is reported)."""
+
+
+BASIS_NOT_REQUIRED: dict[type[ev.ProjectEvent], tuple[str, str]] = {
+    ev.AdjustmentRequested: (
+        "đề nghị của nhà đầu tư, không phải quyết định hay kết luận; quyết định điều chỉnh "
+        "trả lời đề nghị mới ghi căn cứ pháp lý",
+        "the investor's request is neither a decision nor a finding; the adjustment that answers "
+        "it carries the legal basis",
+    ),
+    ev.EventCorrected: (
+        "đính chính hồ sơ, không phải quyết định về dự án; sự kiện thay thế phải có căn cứ "
+        "pháp lý như mọi sự kiện cùng loại, lý do đính chính là bắt buộc",
+        "a correction of the record, not a decision about the project; its replacement must "
+        "carry a basis like any event of its kind, and its reason is required",
+    ),
+}
+"""The kinds of event that need no legal basis, and why (Vietnamese, English).
+
+Every other kind records a decision (approval, extension, sanction, adjustment, suspension,
+resumption, termination, review decision) or a finding (a milestone met or a delay found on
+the investor's report, a violation established or remedied), and must name its basis."""
+
+
+def legal_basis_required(event: ev.ProjectEvent, book: Rulebook) -> None:
+    """A decision or a finding enters the record only with its legal basis.
+
+    The review of 21 Feb 2024 asked that every handling proposal rest on the law; an auditor
+    can only check a fact whose basis is recorded. A correction's replacement is judged as the
+    event it replaces.
+    """
+    targets: list[tuple[ev.ProjectEvent, str]] = [(event, "legal_basis")]
+    if isinstance(event, ev.EventCorrected) and event.replacement is not None:
+        targets.append((event.replacement, "replacement.legal_basis"))
+    for target, field in targets:
+        if type(target) in BASIS_NOT_REQUIRED or target.legal_basis:
+            continue
+        raise _refuse(
+            event,
+            book,
+            "legal_basis_required",
+            field,
+            f"Sự kiện {target.TYPE_NAME} ghi nhận một quyết định hoặc kết luận nên phải có căn "
+            "cứ pháp lý (số hiệu văn bản, điều, khoản)",
+            f"a {target.TYPE_NAME} event records a decision or a finding and must name its "
+            "legal basis (instrument, article, clause)",
+        )
+
+
+def _authorities(event: ev.ProjectEvent) -> list[tuple[str, Authority]]:
+    """The authorities an event names, with their field names."""
+    named = []
+    for field in attrs.fields(type(event)):
+        value = getattr(event, field.name)
+        if isinstance(value, Authority):
+            named.append((field.name, value))
+    return named
+
+
+def authority_exists(event: ev.ProjectEvent, book: Rulebook) -> None:
+    """An authority acts only while its tier of government exists: from the day district-level
+    government was abolished (1 Jul 2025), no district-level body decides or finds anything."""
+    ends = book.district_tier_ends
+    if ends is None or event.effective_date < ends:
+        return
+    events = [event]
+    if isinstance(event, ev.EventCorrected) and event.replacement is not None:
+        events.append(event.replacement)
+    for target in events:
+        for field, authority in _authorities(target):
+            if authority.level is not AuthorityLevel.DISTRICT:
+                continue
+            raise _refuse(
+                event,
+                book,
+                "authority_exists",
+                field,
+                f"Ngày hiệu lực {target.effective_date.isoformat()}: cấp huyện đã không còn từ "
+                f"{ends.isoformat()}, '{authority.name}' không thể là cơ quan cấp huyện",
+                f"effective {target.effective_date.isoformat()}: district-level government no "
+                f"longer exists from {ends.isoformat()}, so '{authority.name}' cannot be a "
+                "district-level authority",
+            )
+
+
+ENTRY_CHECKS = (legal_basis_required, authority_exists)
+"""Checks of what enters the record now (the new event, and a correction's replacement).
+
+Why apart from :data:`CHECKS`: a correction re-judges the whole corrected history with
+:data:`CHECKS`; a history recorded before these checks existed would otherwise block every
+correction of its project, including the one that fixes it."""
+
+
+def check_new_event(event: ev.ProjectEvent, book: Rulebook) -> None:
+    """Raise the first :class:`RuleViolation` of :data:`ENTRY_CHECKS` ``event`` meets."""
+    for check in ENTRY_CHECKS:
+        check(event, book)
 
 
 def check_event(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:

@@ -132,12 +132,19 @@ def test_investors_and_projects_are_fictional_and_districts_real() -> None:
         assert approval.recorded_at.date() > approval.effective_date
 
 
-def test_the_demo_legal_basis_notes_are_vietnamese_with_english() -> None:
-    from datetime import date
+def test_every_demo_event_carries_its_basis_from_the_shared_table() -> None:
+    """Violations, sanctions and remedies cite their category's law from the one table the
+    review uses (a land violation never cites the investment sanctions decree)."""
+    from dautu_core import RecordViolation, RemedyViolation, SanctionViolation
+    from dautu_core.citations import violation_basis
 
-    from dautu_adapters.review.builder import DECREE_122, investment_law, sanctions_decree
-
-    notes = [DECREE_122.note, investment_law(date(2020, 6, 1), "41").note]
-    assert all(n is not None and "chưa xác minh" in n and "not verified" in n for n in notes)
-    assert sanctions_decree(date(2022, 1, 1)) == DECREE_122
-    assert "122/2021" not in sanctions_decree(date(2021, 12, 31)).instrument
+    for commands in demo_histories().values():
+        assert all(c.legal_basis for c in commands if c.EVENT.TYPE_NAME != "dautu.EventCorrected")
+        categories = {}
+        for c in commands:
+            if isinstance(c, RecordViolation):
+                categories[c.violation_id] = c.category
+            if isinstance(c, RecordViolation | SanctionViolation | RemedyViolation):
+                expected = violation_basis(categories[c.violation_id], c.effective_date)
+                assert c.legal_basis == expected
+    assert all(d.legal_basis for d in demo_decisions().values())

@@ -10,11 +10,12 @@ below record one kind of fact each.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dautu_core import commands as cmd
-from dautu_core.dates import add_months
+from dautu_core.citations import investment_law, violation_basis
+from dautu_core.dates import VIETNAM_TIME, add_months
 from dautu_core.events import ProjectChanges
 from dautu_core.values import (
     Actor,
@@ -38,29 +39,23 @@ from dautu_core.vocab import (
 
 __all__ = [
     "ACTOR",
-    "DECREE_122",
     "DISTRICTS_2024",
     "DONRE",
     "DPI",
     "INSPECTORATE",
     "PPC",
-    "SANCTIONS_BEFORE_2022",
     "VIETNAM_TIME",
     "ProjectBuilder",
     "approve",
     "delay",
     "extend",
-    "investment_law",
     "law",
     "met",
     "remedy",
     "request_schedule",
     "sanction",
-    "sanctions_decree",
     "violation",
 ]
-
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 DISTRICTS_2024 = (
     "TP Hải Dương",
@@ -108,32 +103,6 @@ def law(instrument: str, article: str | None = None, clause: str | None = None) 
     return LegalBasis(instrument=instrument, article=article, clause=clause)
 
 
-ARTICLE_NOT_VERIFIED = "chưa xác minh điều / article not verified"
-"""Notes are read in both languages: "Vietnamese / English"."""
-
-
-def investment_law(on: date, article: str, clause: str | None = None) -> LegalBasis:
-    if on < date(2021, 1, 1):
-        return LegalBasis(instrument="67/2014/QH13", note=ARTICLE_NOT_VERIFIED)
-    return law("61/2020/QH14", article, clause)
-
-
-DECREE_122 = LegalBasis(instrument="122/2021/NĐ-CP", note=ARTICLE_NOT_VERIFIED)
-"""Investment sanctions from 1 Jan 2022."""
-
-SANCTIONS_BEFORE_2022 = LegalBasis(
-    instrument="nghị định xử phạt về đầu tư có hiệu lực trước 01/01/2022 / investment sanctions "
-    "decree in force before 1 Jan 2022",
-    note="chưa xác minh số hiệu và điều / number and article not verified",
-)
-
-
-def sanctions_decree(on: date) -> LegalBasis:
-    """The investment sanctions decree cited for an act on ``on``: Decree 122/2021/NĐ-CP applies
-    from 1 Jan 2022; the one before is not verified and is never given a guessed number."""
-    return DECREE_122 if on >= date(2022, 1, 1) else SANCTIONS_BEFORE_2022
-
-
 class ProjectBuilder:
     """Builds one project's commands: envelopes, document numbers, recorded times."""
 
@@ -145,6 +114,8 @@ class ProjectBuilder:
         self.district = rng.choice(DISTRICTS_2024)
         self._recorded = datetime(2000, 1, 1, tzinfo=VIETNAM_TIME)
         self._documents = 0
+        self.categories: dict[str, ViolationCategory] = {}
+        """Each recorded violation's category: its sanction and remedy cite the same law."""
 
     def env(
         self, on: date, *basis: LegalBasis, issuer: str = "UBND tỉnh Hải Dương", kind: str = "QĐ"
@@ -267,9 +238,10 @@ def violation(
     description: str,
     found_by: Authority = DPI,
 ) -> None:
+    p.categories[vid] = category
     p.add(
         cmd.RecordViolation(
-            **p.env(on, sanctions_decree(on), issuer=found_by.name, kind="BB"),
+            **p.env(on, *violation_basis(category, on), issuer=found_by.name, kind="BB"),
             violation_id=vid,
             category=category,
             description=description,
@@ -283,7 +255,7 @@ def sanction(
 ) -> None:
     p.add(
         cmd.SanctionViolation(
-            **p.env(on, sanctions_decree(on), issuer=by.name),
+            **p.env(on, *violation_basis(p.categories[vid], on), issuer=by.name),
             violation_id=vid,
             sanctioning_authority=by,
             decision=p.document(on, by.name, "QĐ-XPHC"),
@@ -295,7 +267,12 @@ def sanction(
 def remedy(p: ProjectBuilder, vid: str, on: date, description: str) -> None:
     p.add(
         cmd.RemedyViolation(
-            **p.env(on, sanctions_decree(on), issuer="Sở Kế hoạch và Đầu tư", kind="BC"),
+            **p.env(
+                on,
+                *violation_basis(p.categories[vid], on),
+                issuer="Sở Kế hoạch và Đầu tư",
+                kind="BC",
+            ),
             violation_id=vid,
             description=description,
         )

@@ -23,13 +23,21 @@ from datetime import date, datetime, time
 
 import attrs
 
-from dautu_adapters.review.builder import ACTOR, DPI, VIETNAM_TIME, ProjectBuilder
+from dautu_adapters.review.builder import ACTOR, DPI, ProjectBuilder
 from dautu_adapters.review.situations import SITUATIONS
 from dautu_adapters.service import ProjectService
 from dautu_core import commands as cmd
+from dautu_core.citations import investment_law
+from dautu_core.dates import VIETNAM_TIME
 from dautu_core.decider import run
-from dautu_core.review import BUILTIN_REVIEW_RULEBOOKS, ReviewRulebooks, Track, review_project
-from dautu_core.values import DocumentRef
+from dautu_core.review import (
+    BUILTIN_REVIEW_RULEBOOKS,
+    ProjectReview,
+    ReviewRulebooks,
+    Track,
+    review_project,
+)
+from dautu_core.values import DocumentRef, LegalBasis
 
 __all__ = [
     "DEMO_CODE_PREFIX",
@@ -79,6 +87,20 @@ _OVERRULED = {
 }
 
 
+def _decision_basis(
+    review: ProjectReview, track: Track, rulebooks: ReviewRulebooks
+) -> tuple[LegalBasis, ...]:
+    """A decision rests on the citations of the rules that proposed its track; a decision
+    that overrules the proposal (both overrulings of the demo concern the adjustment
+    procedure) cites the Law on Investment's article on adjustments."""
+    book = rulebooks.in_force(review.as_of)
+    cited: list[LegalBasis] = []
+    for reason in review.reasons:
+        if reason.track is track:
+            cited += [c for c in book.rule(reason.rule_id).citations if c not in cited]
+    return tuple(cited) or (investment_law(review.as_of, "41"),)
+
+
 def demo_decisions(
     seed: int = DEMO_SEED, rulebooks: ReviewRulebooks = BUILTIN_REVIEW_RULEBOOKS
 ) -> dict[str, cmd.RecordReviewDecision]:
@@ -89,8 +111,8 @@ def demo_decisions(
     decisions: dict[str, cmd.RecordReviewDecision] = {}
     for situation, code, commands in _projects(seed):
         state, _ = run(commands)
-        proposal = review_project(state, DEMO_REVIEW_DATE, rulebooks).primary_track
-        track, notes = proposal, None
+        review = review_project(state, DEMO_REVIEW_DATE, rulebooks)
+        track, notes = review.primary_track, None
         if situation in _OVERRULED and situation not in overruled:
             overruled.add(situation)
             track, notes = _OVERRULED[situation]
@@ -99,6 +121,7 @@ def demo_decisions(
             effective_date=DEMO_REVIEW_DATE,
             recorded_at=datetime.combine(DEMO_REVIEW_DATE, time(16, 30), VIETNAM_TIME),
             actor=ACTOR,
+            legal_basis=_decision_basis(review, track, rulebooks),
             documents=(
                 DocumentRef(
                     number="35/BC-SKHĐT",

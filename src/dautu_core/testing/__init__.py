@@ -12,6 +12,7 @@ from dautu_core.testing.gwt import DeciderSpec, Given, SpecFailure, When
 from dautu_core.testing.samples import (
     SAMPLE_ACTOR,
     SAMPLE_APPROVED_ON,
+    SAMPLE_LEGAL_BASIS,
     SAMPLE_PROJECT_CODE,
     VIETNAM_TIME,
     sample_approval,
@@ -84,6 +85,7 @@ __all__ = [
     "MIN_DATE",
     "SAMPLE_ACTOR",
     "SAMPLE_APPROVED_ON",
+    "SAMPLE_LEGAL_BASIS",
     "SAMPLE_PROJECT_CODE",
     "VIETNAMESE_LETTERS",
     "VIETNAM_TIME",

@@ -37,6 +37,7 @@ from dautu_core.testing._values import (
     project_changes,
     schedules,
 )
+from dautu_core.values import Authority
 from dautu_core.vocab import (
     CorrectionAction,
     ExtensionGround,
@@ -60,7 +61,8 @@ def _envelope(
         "effective_date": day,
         "recorded_at": _recorded_after(draw, day),
         "actor": draw(actors()),
-        "legal_basis": tuple(draw(_list_of(legal_bases(), max_size=2))),
+        # Every decision or finding names its basis (rule legal_basis_required).
+        "legal_basis": tuple(draw(_list_of(legal_bases(), min_size=1, max_size=2))),
         "documents": tuple(draw(_list_of(document_refs(), max_size=2))),
     }
 
@@ -94,7 +96,9 @@ _violation_ids = st.one_of(
 
 
 def _approved_payload(
-    draw: st.DrawFn, due_dates: st.SearchStrategy[date] | None = None
+    draw: st.DrawFn,
+    due_dates: st.SearchStrategy[date] | None = None,
+    approvers: st.SearchStrategy[Authority] | None = None,
 ) -> dict[str, Any]:
     return {
         "project_name": draw(vietnamese_text()),
@@ -107,7 +111,7 @@ def _approved_payload(
         "is_mineral_exploitation": draw(st.booleans()),
         "schedule": draw(schedules(due_dates)),
         "duration_years": draw(_optional(_ints(1, 70))),
-        "authority": draw(authorities()),
+        "authority": draw(approvers if approvers is not None else authorities()),
         "regime": draw(_enum(Regime)),
     }
 

@@ -35,7 +35,6 @@ from dautu_core.testing._primitives import (
 from dautu_core.testing._values import (
     _CHANGE_NAMES,
     actors,
-    authorities,
     document_refs,
     investors,
     land_areas,
@@ -43,7 +42,9 @@ from dautu_core.testing._values import (
     locations,
     money,
 )
+from dautu_core.testing._values import authorities as all_authorities
 from dautu_core.values import (
+    Authority,
     Money,
     Schedule,
 )
@@ -90,6 +91,13 @@ def _correction_targets(state: ProjectState) -> list[tuple[int, ev.ProjectEvent]
     ]
 
 
+def _authorities_on(day: date, rulebooks: Rulebooks) -> st.SearchStrategy[Authority]:
+    """Authorities that can act on ``day`` (no district-level body once the tier is gone:
+    rule ``authority_exists``)."""
+    ends = rulebooks.in_force(day).district_tier_ends
+    return all_authorities(districts=ends is None or day < ends)
+
+
 def _valid_step(
     draw: st.DrawFn, state: ProjectState, code: str, day: date, rulebooks: Rulebooks
 ) -> cmd.Command | None:
@@ -121,10 +129,11 @@ def _valid_step(
         "effective_date": day,
         "recorded_at": _recorded_in_order(draw, day, state),
         "actor": draw(actors()),
-        "legal_basis": tuple(draw(_list_of(legal_bases(), max_size=1))),
+        "legal_basis": tuple(draw(_list_of(legal_bases(), min_size=1, max_size=1))),
         "documents": tuple(draw(_list_of(document_refs(), max_size=1))),
     }
     book = rulebooks.in_force(day, code)
+    authorities = _authorities_on(day, rulebooks)
     if kind == "met":
         return cmd.RecordMilestoneMet(**env, milestone=_pick(draw, unmet))
     if kind == "delay":
@@ -132,7 +141,7 @@ def _valid_step(
             **env,
             milestone=_pick(draw, unmet),
             reason=draw(vietnamese_text()),
-            found_by=draw(_optional(authorities())),
+            found_by=draw(_optional(authorities)),
         )
     if kind == "extend":
         months = draw(_ints(1, 18))
@@ -151,14 +160,14 @@ def _valid_step(
             violation_id=f"{len(state.violations) + 1}/BB-VPHC",
             category=draw(_enum(ViolationCategory)),
             description=draw(vietnamese_text()),
-            found_by=draw(authorities()),
+            found_by=draw(authorities),
         )
     if kind == "sanction":
         unsanctioned = sorted(k for k, v in state.violations.items() if v.sanctioned_on is None)
         return cmd.SanctionViolation(
             **env,
             violation_id=_pick(draw, unsanctioned),
-            sanctioning_authority=draw(authorities()),
+            sanctioning_authority=draw(authorities),
             decision=draw(document_refs()),
             fine=draw(_optional(_FINES)),
         )
@@ -175,7 +184,7 @@ def _valid_step(
                 **env, changes=changes, description=draw(vietnamese_text())
             )
         if changes.schedule is not None and state.has_policy_approval:
-            adjust = cmd.AdjustProject(**env, changes=changes, authority=draw(authorities()))
+            adjust = cmd.AdjustProject(**env, changes=changes, authority=draw(authorities))
             after = extension_months_after(state, event_from_command(adjust))
             if after > book.extension_cap_months and after > state.extension_months_used:
                 # Past the Art. 41(4) cap: keep the schedule as it is.
@@ -186,14 +195,14 @@ def _valid_step(
         return cmd.AdjustProject(
             **env,
             changes=changes,
-            authority=draw(authorities()),
+            authority=draw(authorities),
             policy_adjusted=needs_policy or draw(st.booleans()),
         )
     if kind == "suspend":
         return cmd.SuspendProject(
             **env,
             ground=draw(_enum(SuspensionGround)),
-            authority=draw(_optional(authorities())),
+            authority=draw(_optional(authorities)),
             until=day + timedelta(days=180) if draw(st.booleans()) else None,
         )
     if kind == "resume":
@@ -203,7 +212,7 @@ def _valid_step(
         return cmd.TerminateProject(
             **env,
             ground=draw(_enum(TerminationGround)),
-            authority=draw(_optional(authorities())),
+            authority=draw(_optional(authorities)),
             partial=partial,
             scope=draw(vietnamese_text()) if partial else None,
         )
@@ -212,7 +221,7 @@ def _valid_step(
             **env,
             track=draw(_one_of(("complete_procedures", "resolve_violation_then_adjust"))),
             review_round=draw(_one_of(("2024-1", "2024-2"))),
-            authority=draw(authorities()),
+            authority=draw(authorities),
             notes=draw(_optional(vietnamese_text())),
         )
     version, target = _pick(draw, targets)
@@ -286,7 +295,7 @@ def _lives(
     due_dates = _ints(1, 72).map(lambda m: add_months(approved_on, m))
     approval = cmd.ApproveProject(
         **_envelope(draw, code, st.just(approved_on)),
-        **_approved_payload(draw, due_dates),
+        **_approved_payload(draw, due_dates, _authorities_on(approved_on, rulebooks)),
     )
     state = ProjectState()
     commands_out: list[cmd.Command] = []

@@ -158,12 +158,16 @@ def locations() -> st.SearchStrategy[Location]:
 
 
 @functools.cache
-def authorities() -> st.SearchStrategy[Authority]:
-    """Public bodies as named at the time, with or without a level."""
+def authorities(*, districts: bool = True) -> st.SearchStrategy[Authority]:
+    """Public bodies as named at the time, with or without a level; ``districts=False`` leaves
+    out district-level bodies (for dates after 1 Jul 2025, when the tier was abolished)."""
+    levels = _enum(AuthorityLevel)
+    if not districts:
+        levels = levels.filter(lambda level: level is not AuthorityLevel.DISTRICT)
     return st.builds(
         Authority,
         name=st.one_of(_choice(_AUTHORITIES), vietnamese_text()),
-        level=_optional(_enum(AuthorityLevel)),
+        level=_optional(levels),
     )
 
 

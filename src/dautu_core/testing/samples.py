@@ -33,6 +33,7 @@ from dautu_core.vocab import AuthorityLevel, MilestoneKind, Regime
 __all__ = [
     "SAMPLE_ACTOR",
     "SAMPLE_APPROVED_ON",
+    "SAMPLE_LEGAL_BASIS",
     "SAMPLE_PROJECT_CODE",
     "VIETNAM_TIME",
     "sample_approval",
@@ -43,6 +44,12 @@ __all__ = [
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 """Indochina Time, UTC+07:00."""
 SAMPLE_PROJECT_CODE = "DA-0001"
+SAMPLE_LEGAL_BASIS = LegalBasis(
+    instrument="61/2020/QH14",
+    note="căn cứ minh hoạ của hồ sơ hư cấu / sample basis of a fictional record",
+)
+"""The basis a sample envelope cites unless told otherwise: the Law on Investment, no article
+(a test that cares about the article says it)."""
 SAMPLE_APPROVED_ON = date(2022, 3, 15)
 SAMPLE_ACTOR = Actor(
     user_id="chuyenvien01",
@@ -57,10 +64,17 @@ def sample_envelope(
     *,
     actor: Actor = SAMPLE_ACTOR,
     recorded_at: datetime | None = None,
-    legal_basis: Sequence[LegalBasis] = (),
+    legal_basis: Sequence[LegalBasis] | None = None,
     documents: Sequence[DocumentRef] = (),
 ) -> dict[str, Any]:
-    """The envelope keywords of a command or event effective ``on`` (recorded 09:00 +07:00)."""
+    """The envelope keywords of a command or event effective ``on`` (recorded 09:00 +07:00).
+
+    Without ``legal_basis`` the envelope cites :data:`SAMPLE_LEGAL_BASIS`, because every
+    decision or finding must name one (rule ``legal_basis_required``); pass ``legal_basis=()``
+    to test that refusal, or the citation a test is about.
+    """
+    if legal_basis is None:
+        legal_basis = (SAMPLE_LEGAL_BASIS,)
     return {
         "project_code": project_code,
         "effective_date": on,
