@@ -165,6 +165,7 @@ class Rulebooks:
 
 
 _RECORD = RECORD_RULE
+_APPROVAL_NOTE = note("chấp thuận chủ trương và GCN đăng ký đầu tư", "policy approval and IRC")
 
 _BASIS_REQUIRED = record_rule(
     "mỗi quyết định, mỗi kết luận ghi rõ căn cứ pháp lý (phương án xử lý phải căn cứ, đối "
@@ -192,17 +193,23 @@ LAW_61_2020 = Rulebook(
     thresholds=PolicyAdjustmentThresholds(),
     district_tier_ends=DISTRICTS_ABOLISHED,
     citations={
-        "approval_first": law_61_2020("30-32, 37-38", note="policy approval and IRC"),
-        "not_before_approval": law_61_2020("30-32, 37-38", note="policy approval and IRC"),
+        "approval_first": law_61_2020("30-32, 37-38", note=_APPROVAL_NOTE),
+        "not_before_approval": law_61_2020("30-32, 37-38", note=_APPROVAL_NOTE),
         "terminal_after_termination": law_61_2020("48"),
         "extension_cap": law_61_2020("41", "4"),
         "violation_must_be_found": VIOLATION_HANDLING_LAW,
         "violation_id_unique": _RECORD,
         "suspended_no_progress": law_61_2020("47"),
         "resume_only_when_suspended": law_61_2020("47"),
-        "milestone_known": law_61_2020("40", note="contents of the IRC include the schedule"),
+        "milestone_known": law_61_2020(
+            "40",
+            note=note(
+                "nội dung GCN đăng ký đầu tư gồm tiến độ",
+                "contents of the IRC include the schedule",
+            ),
+        ),
         "policy_adjustment_triggers": law_61_2020(
-            "41", "3", note="clause number is a recollection"
+            "41", "3", note=note("số khoản theo trí nhớ", "clause number is a recollection")
         ),
         "correction_target_exists": _RECORD,
         "recorded_in_order": _RECORD,
@@ -235,7 +242,10 @@ LAW_67_2014 = Rulebook(
     citations={
         rule_id: LegalBasis(
             instrument="67/2014/QH13",
-            note="number and article not verified; parameters assumed equal to Law 61/2020",
+            note=note(
+                "chưa xác minh số hiệu và điều; tham số giả định như Luật 61/2020",
+                "number and article not verified; parameters assumed equal to Law 61/2020",
+            ),
         )
         for rule_id in RULE_IDS
     }
@@ -249,8 +259,14 @@ LAW_67_2014 = Rulebook(
 )
 
 
-def _l143(note: str = "article not verified: parameter of this rulebook") -> LegalBasis:
-    return LegalBasis(instrument="143/2025/QH15", note=note)
+def _l143() -> LegalBasis:
+    return LegalBasis(
+        instrument="143/2025/QH15",
+        note=note(
+            "chưa xác minh điều: tham số của bộ quy tắc",
+            "article not verified: parameter of this rulebook",
+        ),
+    )
 
 
 PROVINCIAL_CHAIRPERSON = "Chủ tịch UBND cấp tỉnh / chairperson of the provincial People's Committee"

@@ -24,7 +24,6 @@ from dautu_core import (
     TerminationGround,
     ViolationCategory,
 )
-from dautu_core.rulebook import LAW_61_2020
 from dautu_core.testing import DeciderSpec, sample_approval, sample_envelope
 
 CODE = "DA-0001"
@@ -34,8 +33,46 @@ APPROVE = sample_approval(CODE, APPROVED_ON)
 INSPECTORATE = Authority(name="Thanh tra Sở Kế hoạch và Đầu tư tỉnh Hải Dương")
 
 
+LAW_61_CITATIONS = {
+    "approval_first": "61/2020/QH14, Art. 30-32, 37-38 [chấp thuận chủ trương và GCN đăng ký đầu tư / policy approval and IRC]",
+    "not_before_approval": "61/2020/QH14, Art. 30-32, 37-38 [chấp thuận chủ trương và GCN đăng ký đầu tư / policy approval and IRC]",
+    "terminal_after_termination": "61/2020/QH14, Art. 48",
+    "extension_cap": "61/2020/QH14, Art. 41(4)",
+    "violation_must_be_found": "15/2012/QH13 [Luật Xử lý vi phạm hành chính; chưa xác minh số hiệu và điều / Law on Handling Administrative Violations; number and article not verified]",
+    "violation_id_unique": "dautu [quy tắc cấu trúc của hồ sơ; không phải quy định pháp luật / structural rule of the record; not a law]",
+    "suspended_no_progress": "61/2020/QH14, Art. 47",
+    "resume_only_when_suspended": "61/2020/QH14, Art. 47",
+    "milestone_known": "61/2020/QH14, Art. 40 [nội dung GCN đăng ký đầu tư gồm tiến độ / contents of the IRC include the schedule]",
+    "policy_adjustment_triggers": "61/2020/QH14, Art. 41(3) [số khoản theo trí nhớ / clause number is a recollection]",
+    "correction_target_exists": "dautu [quy tắc cấu trúc của hồ sơ; không phải quy định pháp luật / structural rule of the record; not a law]",
+    "recorded_in_order": "dautu [quy tắc cấu trúc của hồ sơ; không phải quy định pháp luật / structural rule of the record; not a law]",
+    "legal_basis_required": "dautu [mỗi quyết định, mỗi kết luận ghi rõ căn cứ pháp lý (phương án xử lý phải căn cứ, đối chiếu theo quy định của pháp luật: buổi làm việc ngày 21/02/2024); không phải quy định pháp luật / every decision and finding names its legal basis (handling must rest on the law: the review of 21 Feb 2024); not a law]",
+    "authority_exists": "văn bản bãi bỏ chính quyền cấp huyện từ 01/07/2025 / instrument abolishing district-level government from 1 Jul 2025 [chưa xác minh số hiệu và điều / number and article not verified]",
+}
+"""What each invariant cites under Law 61/2020/QH14, pinned as literals: a refusal's citation is
+compared with these, never with the rulebook's own value, so a wrong citation fails a test."""
+
+LAW_143_CITATIONS = {
+    "approval_first": "143/2025/QH15 [chưa xác minh điều: tham số của bộ quy tắc / article not verified: parameter of this rulebook]",
+    "not_before_approval": "143/2025/QH15 [chưa xác minh điều: tham số của bộ quy tắc / article not verified: parameter of this rulebook]",
+    "terminal_after_termination": "143/2025/QH15 [chưa xác minh điều: tham số của bộ quy tắc / article not verified: parameter of this rulebook]",
+    "extension_cap": "143/2025/QH15 [chưa xác minh điều: tham số của bộ quy tắc / article not verified: parameter of this rulebook]",
+    "violation_must_be_found": "15/2012/QH13 [Luật Xử lý vi phạm hành chính; chưa xác minh số hiệu và điều / Law on Handling Administrative Violations; number and article not verified]",
+    "violation_id_unique": "dautu [quy tắc cấu trúc của hồ sơ; không phải quy định pháp luật / structural rule of the record; not a law]",
+    "suspended_no_progress": "143/2025/QH15 [chưa xác minh điều: tham số của bộ quy tắc / article not verified: parameter of this rulebook]",
+    "resume_only_when_suspended": "143/2025/QH15 [chưa xác minh điều: tham số của bộ quy tắc / article not verified: parameter of this rulebook]",
+    "milestone_known": "143/2025/QH15 [chưa xác minh điều: tham số của bộ quy tắc / article not verified: parameter of this rulebook]",
+    "policy_adjustment_triggers": "143/2025/QH15 [chưa xác minh điều: tham số của bộ quy tắc / article not verified: parameter of this rulebook]",
+    "correction_target_exists": "dautu [quy tắc cấu trúc của hồ sơ; không phải quy định pháp luật / structural rule of the record; not a law]",
+    "recorded_in_order": "dautu [quy tắc cấu trúc của hồ sơ; không phải quy định pháp luật / structural rule of the record; not a law]",
+    "legal_basis_required": "dautu [mỗi quyết định, mỗi kết luận ghi rõ căn cứ pháp lý (phương án xử lý phải căn cứ, đối chiếu theo quy định của pháp luật: buổi làm việc ngày 21/02/2024); không phải quy định pháp luật / every decision and finding names its legal basis (handling must rest on the law: the review of 21 Feb 2024); not a law]",
+    "authority_exists": "văn bản bãi bỏ chính quyền cấp huyện từ 01/07/2025 / instrument abolishing district-level government from 1 Jul 2025 [chưa xác minh số hiệu và điều / number and article not verified]",
+}
+"""The same under Law 143/2025/QH15 (from 1 Mar 2026)."""
+
+
 def cite61(rule_id: str) -> str:
-    return LAW_61_2020.cite(rule_id).cite()
+    return LAW_61_CITATIONS[rule_id]
 
 
 def env(day: date) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """One given/when/then example per invariant of the decider, each naming its citation.
 
-The citation a refusal carries is compared with the one the rulebook in force states, so a
-rulebook edit that changes a citation shows up here. Policy adjustment and the choice of
+The citation a refusal carries is compared with a literal pinned in rule_helpers.py (never
+read back from the rulebook), so a wrong article fails here. Policy adjustment and the choice of
 rulebook by date are in test_rules_adjustment.py.
 """
 
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from typing import Any
 
 import attrs
+import pytest
 
 from dautu_core import (
     AdjustProject,
@@ -24,23 +26,34 @@ from dautu_core import (
     ProjectChanges,
     ProjectStatus,
     RecordDelay,
+    RecordMilestoneMet,
+    RecordReviewDecision,
+    RecordViolation,
     Regime,
+    RequestAdjustment,
     ResumeProject,
     Schedule,
+    SuspendProject,
+    SuspensionGround,
     ViolationCategory,
 )
 from dautu_core.dates import add_months
 from dautu_core.decider import event_from_command
-from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020, RULE_IDS
-from dautu_core.rules import CHECKS
+from dautu_core.events import AdjustmentRequested, EventCorrected
+from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020, LAW_143_2025, RULE_IDS
+from dautu_core.rules import BASIS_NOT_REQUIRED, CHECKS
 from dautu_core.state import ProjectState
-from dautu_core.testing import sample_approval, sample_schedule
+from dautu_core.testing import sample_approval, sample_envelope, sample_schedule
+from dautu_core.values import Authority, LegalBasis
+from dautu_core.vocab import AuthorityLevel
 
 from .rule_helpers import (
     APPROVE,
     APPROVED_ON,
     CODE,
     INSPECTORATE,
+    LAW_61_CITATIONS,
+    LAW_143_CITATIONS,
     SPEC,
     cite61,
     env,
@@ -59,6 +72,131 @@ def test_every_rule_is_cited_by_every_builtin_rulebook() -> None:
     for book in BUILTIN_RULEBOOKS.books:
         assert set(RULE_IDS) <= set(book.citations), book.id
     assert {c.__name__ for c in CHECKS} <= set(RULE_IDS)
+
+
+def test_every_citation_of_the_invariant_rulebooks_is_the_pinned_one() -> None:
+    """The rulebooks cite exactly the pinned literals (a changed citation is a visible edit)."""
+    for book, pinned in ((LAW_61_2020, LAW_61_CITATIONS), (LAW_143_2025, LAW_143_CITATIONS)):
+        assert set(pinned) == set(RULE_IDS), book.id
+        assert {rule: book.cite(rule).cite() for rule in RULE_IDS} == pinned, book.id
+
+
+# --- legal_basis_required and authority_exists: what enters the record now -----------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda day, **e: RecordViolation(
+            **(env(day) | e),
+            violation_id="1/BB",
+            category=ViolationCategory.LAND,
+            description="Sử dụng đất sai mục đích",
+            found_by=INSPECTORATE,
+        ),
+        lambda day, **e: RecordMilestoneMet(**(env(day) | e), milestone="capital_contribution"),
+        lambda day, **e: ExtendSchedule(**(env(day) | e), months=6),
+        lambda day, **e: SuspendProject(**(env(day) | e), ground=SuspensionGround.INVESTOR_NOTICE),
+        lambda day, **e: RecordReviewDecision(
+            **(env(day) | e),
+            track="complete_procedures",
+            review_round="2024-02",
+            authority=INSPECTORATE,
+        ),
+    ],
+    ids=["violation", "milestone", "extension", "suspension", "review_decision"],
+)
+def test_a_decision_or_finding_without_legal_basis_is_refused(command: Any) -> None:
+    """legal_basis_required — dautu's record rule (the review of 21 Feb 2024: handling rests
+    on the law): a decision or a finding with an empty legal basis is refused, naming the
+    rule, the field and why."""
+    day = date(2023, 1, 5)
+    bare = command(day, legal_basis=(), documents=())
+    refusal = (
+        SPEC.given(APPROVE)
+        .when(bare)
+        .then_raises(
+            rule_id="legal_basis_required",
+            field="legal_basis",
+            citation=LAW_61_CITATIONS["legal_basis_required"],
+            message_contains=bare.EVENT.TYPE_NAME,
+        )
+    )
+    assert "căn cứ pháp lý" in refusal.message_vi and "legal basis" in refusal.message_en
+    with_basis = command(day, legal_basis=(LegalBasis(instrument="61/2020/QH14", article="47"),))
+    SPEC.given(APPROVE).when(with_basis).then(event_from_command(with_basis))
+
+
+def test_an_approval_without_legal_basis_is_refused() -> None:
+    """legal_basis_required — the approval itself is a decision (Art. 30-32, 37-38)."""
+    bare = attrs.evolve(APPROVE, legal_basis=())
+    SPEC.given().when(bare).then_raises(rule_id="legal_basis_required", field="legal_basis")
+
+
+def test_a_request_and_a_retraction_need_no_basis_but_a_replacement_does() -> None:
+    """legal_basis_required — exempt kinds: the investor's request (not a decision; the
+    adjustment that answers it is) and a correction of the record (its replacement is judged
+    as the event it replaces)."""
+    assert set(BASIS_NOT_REQUIRED) == {AdjustmentRequested, EventCorrected}
+    req = RequestAdjustment(
+        **sample_envelope(CODE, date(2023, 1, 5), legal_basis=()),
+        changes=ProjectChanges(duration_years=40),
+        description="Đề nghị giảm thời hạn",
+    )
+    SPEC.given(APPROVE).when(req).then_state(policy_adjustment_pending=True)
+    milestone = met(date(2022, 9, 1))
+    retract = CorrectEvent(
+        **sample_envelope(CODE, date(2022, 10, 1), legal_basis=()),
+        corrects_version=2,
+        action=CorrectionAction.RETRACT,
+        reason="Ghi nhầm",
+    )
+    SPEC.given(APPROVE, milestone).when(retract).then_state(milestones_met={})
+    replaced = attrs.evolve(event_from_command(milestone), legal_basis=())
+    amend = attrs.evolve(retract, action=CorrectionAction.AMEND, replacement=replaced)
+    SPEC.given(APPROVE, milestone).when(amend).then_raises(
+        rule_id="legal_basis_required", field="replacement.legal_basis"
+    )
+
+
+def test_no_district_level_authority_acts_from_1_july_2025() -> None:
+    """authority_exists — district-level government was abolished on 1 Jul 2025 (DOMAIN [V];
+    the abolishing instrument is cited as not verified)."""
+    district = Authority(name="UBND huyện Gia Lộc", level=AuthorityLevel.DISTRICT)
+    commune = Authority(name="UBND xã Gia Lộc", level=AuthorityLevel.COMMUNE)
+
+    def found_by(day: date, who: Authority) -> RecordViolation:
+        return RecordViolation(
+            **env(day),
+            violation_id="2/BB",
+            category=ViolationCategory.INVESTMENT,
+            description="Chậm tiến độ",
+            found_by=who,
+        )
+
+    last_day = found_by(date(2025, 6, 30), district)
+    SPEC.given(APPROVE).when(last_day).then(event_from_command(last_day))
+    SPEC.given(APPROVE).when(found_by(date(2025, 7, 1), district)).then_raises(
+        rule_id="authority_exists",
+        field="found_by",
+        citation=LAW_61_CITATIONS["authority_exists"],
+        message_contains="UBND huyện Gia Lộc",
+    )
+    SPEC.given(APPROVE).when(found_by(date(2026, 3, 1), district)).then_raises(
+        rule_id="authority_exists", citation=LAW_143_CITATIONS["authority_exists"]
+    )
+    after = found_by(date(2025, 7, 1), commune)
+    SPEC.given(APPROVE).when(after).then(event_from_command(after))
+
+
+def test_the_chairperson_approver_under_law_143_is_a_documented_parameter() -> None:
+    """Law 143/2025/QH15: the provincial chairperson approves investment policy for 13
+    categories (verified; the list is not): documented, not checked."""
+    assert LAW_61_2020.provincial_policy_approver is None
+    assert LAW_143_2025.provincial_policy_approver == (
+        "Chủ tịch UBND cấp tỉnh / chairperson of the provincial People's Committee"
+    )
+    assert any("chairperson" in a and "13 categories" in a for a in LAW_143_2025.assumptions)
 
 
 # --- terminal_after_termination ------------------------------------------------------------
@@ -192,7 +330,7 @@ def test_a_correction_cannot_correct_a_correction() -> None:
 
 
 def test_a_correction_that_breaks_later_facts_is_refused() -> None:
-    """violation_must_be_found, re-judged after a correction — Law 15/2012/QH13, Art. 3(1):
+    """violation_must_be_found, re-judged after a correction — Law 15/2012/QH13 (not verified):
     retracting the finding would leave a sanction without a found violation."""
     fix = CorrectEvent(**env(date(2023, 1, 1)), corrects_version=2, action="retract", reason="Nhầm")
     SPEC.given(APPROVE, violation(date(2022, 6, 1)), sanction(date(2022, 7, 1))).when(
@@ -381,7 +519,7 @@ def test_a_violation_id_is_recorded_once() -> None:
 
 
 def test_only_a_found_violation_is_sanctioned() -> None:
-    """violation_must_be_found — Law 15/2012/QH13, Art. 3(1) (recollection)."""
+    """violation_must_be_found — Law 15/2012/QH13 (number and article not verified)."""
     SPEC.given(APPROVE).when(sanction(date(2022, 7, 1))).then_raises(
         rule_id="violation_must_be_found",
         field="violation_id",
@@ -390,21 +528,21 @@ def test_only_a_found_violation_is_sanctioned() -> None:
 
 
 def test_only_a_found_violation_is_remedied() -> None:
-    """violation_must_be_found — Law 15/2012/QH13, Art. 3(1) (recollection)."""
+    """violation_must_be_found — Law 15/2012/QH13 (number and article not verified)."""
     SPEC.given(APPROVE).when(remedy(date(2022, 7, 1))).then_raises(
         rule_id="violation_must_be_found", field="violation_id"
     )
 
 
 def test_no_sanction_is_dated_before_the_finding() -> None:
-    """violation_must_be_found — Law 15/2012/QH13, Art. 3(1) (recollection)."""
+    """violation_must_be_found — Law 15/2012/QH13 (number and article not verified)."""
     SPEC.given(APPROVE, violation(date(2022, 6, 1))).when(sanction(date(2022, 5, 31))).then_raises(
         rule_id="violation_must_be_found", field="effective_date"
     )
 
 
 def test_a_violation_is_sanctioned_once_and_remedied_once() -> None:
-    """violation_must_be_found — Law 15/2012/QH13, Art. 3(1) (recollection)."""
+    """violation_must_be_found — Law 15/2012/QH13 (number and article not verified)."""
     found = violation(date(2022, 6, 1))
     SPEC.given(APPROVE, found, sanction(date(2022, 7, 1))).when(
         sanction(date(2022, 8, 1))
@@ -415,7 +553,7 @@ def test_a_violation_is_sanctioned_once_and_remedied_once() -> None:
 
 
 def test_a_sanction_alone_leaves_the_violation_open() -> None:
-    """violation_must_be_found — Law 15/2012/QH13, Art. 3(1): open until remedied."""
+    """violation_must_be_found — Law 15/2012/QH13 (not verified): open until remedied."""
     SPEC.given(APPROVE, violation(date(2022, 6, 1))).when(sanction(date(2022, 7, 1))).then_state(
         lambda s: (
             s.open_violations_by_category() == {ViolationCategory.INVESTMENT: 1}

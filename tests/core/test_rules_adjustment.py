@@ -28,7 +28,7 @@ from dautu_core import (
 )
 from dautu_core.dates import add_months
 from dautu_core.decider import event_from_command
-from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020, LAW_143_2025
+from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020
 from dautu_core.state import PendingAdjustment
 from dautu_core.testing import DeciderSpec, sample_approval, sample_envelope, sample_schedule
 
@@ -37,6 +37,7 @@ from .rule_helpers import (
     APPROVED_ON,
     CODE,
     INSPECTORATE,
+    LAW_143_CITATIONS,
     SPEC,
     adjust,
     cite61,
@@ -165,7 +166,7 @@ def test_a_capital_change_is_judged_by_the_law_in_force_on_its_date() -> None:
     after = adjust(date(2026, 3, 1), changes, policy_adjusted=False)
     SPEC.given(APPROVE).when(before).then_raises(
         rule_id="policy_adjustment_triggers",
-        citation=LAW_61_2020.cite("policy_adjustment_triggers").cite(),
+        citation=cite61("policy_adjustment_triggers"),
     )
     SPEC.given(APPROVE).when(after).then(event_from_command(after))
     on_last_day = request(date(2026, 2, 28), changes)
@@ -183,7 +184,7 @@ def test_a_capital_change_is_judged_by_the_law_in_force_on_its_date() -> None:
 def test_refusals_under_law_143_2025_cite_that_law() -> None:
     """extension_cap — Law 143/2025/QH15 (article not verified: parameter of the rulebook)."""
     SPEC.given(APPROVE, extend(date(2026, 1, 1), 20)).when(extend(date(2026, 3, 1), 5)).then_raises(
-        rule_id="extension_cap", citation=LAW_143_2025.cite("extension_cap").cite()
+        rule_id="extension_cap", citation=LAW_143_CITATIONS["extension_cap"]
     )
 
 

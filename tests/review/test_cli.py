@@ -68,10 +68,13 @@ def test_review_table_is_vietnamese_by_default_and_english_on_request(
     english = capsys.readouterr().out
 
     assert "RÀ SOÁT DỰ ÁN ĐẦU TƯ NGOÀI KHU CÔNG NGHIỆP — ngày 21/02/2024" in vietnamese
-    assert "Xử lý vi phạm về đầu tư trước khi điều chỉnh chủ trương đầu tư" in vietnamese
+    assert (
+        "Cần xử lý vi phạm về đầu tư trước khi đề nghị UBND tỉnh xem xét chấp thuận điều chỉnh "
+        "chủ trương đầu tư" in vietnamese
+    )
     assert "Quyết định của Sở khác với đề xuất" in vietnamese
     assert "REVIEW OF INVESTMENT PROJECTS OUTSIDE INDUSTRIAL ZONES — as of 2024-02-21" in english
-    assert "Let the investor complete the investment procedures" in english
+    assert "The investor is allowed to complete the investment procedures" in english
 
 
 def test_review_after_districts_were_abolished_uses_the_later_rulebook(

@@ -60,7 +60,7 @@ def test_the_demo_review_on_sqlite_gives_the_article_counts(
     assert all(p["reasons"] for p in review["projects"])
     assert len(review["disagreements"]) == 2
     assert "Đã ghi 78 dự án minh hoạ" in printed
-    assert "Chấm dứt hoạt động" in printed and "42" in printed
+    assert "Thuộc diện chấm dứt hoạt động" in printed and "42" in printed
 
 
 def test_running_the_demo_twice_records_nothing_the_second_time(
@@ -81,7 +81,7 @@ def test_running_the_demo_twice_records_nothing_the_second_time(
 
     assert len(codes) == 78
     assert "already in" in second_output and "nothing written" in second_output
-    assert "Terminate the project's activities" in second_output
+    assert "To be terminated" in second_output
 
 
 def test_the_counts_come_from_the_rulebook_not_from_the_decisions() -> None:

@@ -51,9 +51,37 @@ from review.helpers import (
 
 REVIEW_DAY = date(2024, 2, 21)
 
-
-def citation_of(rule_id: str) -> str:
-    return REVIEW_LAW_61_2020.rule(rule_id).citation
+# The citations the rules emit, pinned as literals (never read back from the rulebook).
+ART_41_3 = (
+    "61/2020/QH14, Art. 41(3) [Điều 41 đã xác minh; số khoản theo trí nhớ, chưa xác minh / "
+    "Art. 41 verified; the clause number is a recollection]"
+)
+DECREE_122 = (
+    "122/2021/NĐ-CP [xử phạt vi phạm hành chính về đầu tư; chưa xác minh điều / investment "
+    "sanctions; article not verified]"
+)
+INVESTMENT_SANCTIONS = f"{DECREE_122}; 61/2020/QH14, Art. 72"
+DISTRICT_COMPETENCE = (
+    "122/2021/NĐ-CP [giả định: thẩm quyền xử phạt của Chủ tịch UBND cấp huyện; chưa xác minh "
+    "điều / assumption: district chairpersons' sanctioning competence; article not verified]"
+)
+LAND_2013 = (
+    "45/2013/QH13 [Luật Đất đai 2013; chưa xác minh số hiệu và điều / Land Law 2013; number "
+    "and article not verified]"
+)
+ENVIRONMENT = (
+    "72/2020/QH14 [Luật Bảo vệ môi trường; chưa xác minh số hiệu và điều / Law on "
+    "Environmental Protection; number and article not verified]"
+)
+LAND_RECOVERY_2013 = (
+    "45/2013/QH13, Art. 64(1)(i) [Luật Đất đai 2013, điều đã xác minh; chưa xác minh số hiệu / "
+    "Land Law 2013, article verified; number not verified]"
+)
+MINERALS_2010 = (
+    "60/2010/QH12 [Luật Khoáng sản; chưa xác minh điều / Law on Minerals; article not "
+    "verified]; 22/2012/NĐ-CP [đấu giá quyền khai thác khoáng sản; chưa xác minh điều / "
+    "auction of mineral exploitation rights; article not verified]"
+)
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -97,7 +125,8 @@ def test_a_recorded_termination_proposes_terminate_citing_article_48() -> None:
     found_reason = reason(review, "terminate_recorded")
     assert review.primary_track is Track.TERMINATE
     assert versions(found_reason) == [2]
-    assert found_reason.citation == citation_of("terminate_recorded") == "61/2020/QH14, Art. 48"
+    assert found_reason.citation == "61/2020/QH14, Art. 48"
+    assert found_reason.citation_vi == "Điều 48 61/2020/QH14"
 
 
 def test_suspension_not_remedied_by_its_deadline_is_a_termination_ground() -> None:
@@ -115,8 +144,7 @@ def test_suspension_not_remedied_by_its_deadline_is_a_termination_ground() -> No
     found_reason = reason(after, "terminate_suspension_not_remedied")
     assert after.primary_track is Track.TERMINATE
     assert versions(found_reason) == [4]
-    assert "61/2020/QH14, Art. 48(2)" in found_reason.citation
-    assert "61/2020/QH14, Art. 47" in found_reason.citation
+    assert found_reason.citation == "61/2020/QH14, Art. 48(2); 61/2020/QH14, Art. 47"
     assert "30/11/2023" in found_reason.detail_vi
 
 
@@ -176,8 +204,8 @@ def test_land_not_used_24_months_late_cites_the_land_law_2013() -> None:
     found_reason = reason(twenty_four, "terminate_land_not_used")
     assert versions(found_reason) == [1, 2]
     assert "không có gia hạn được ghi nhận" in found_reason.detail_vi
-    assert found_reason.citation.startswith("45/2013/QH13, Art. 64(1)(i)")
-    assert "điểm i khoản 1 Điều 64 45/2013/QH13" in found_reason.citation_vi
+    assert found_reason.citation == f"{LAND_RECOVERY_2013}; 61/2020/QH14, Art. 48(2)"
+    assert found_reason.citation_vi.startswith("điểm i khoản 1 Điều 64 45/2013/QH13 [")
     assert "terminate_land_not_used" not in rule_ids(no_land)
 
 
@@ -220,7 +248,7 @@ def test_a_mineral_project_without_auctioned_rights_goes_to_auction() -> None:
     found_reason = reason(review, "mineral_rights_not_auctioned")
     assert review.primary_track is Track.MINERAL_RIGHTS_AUCTION
     assert versions(found_reason) == [1, 2]
-    assert "60/2010/QH12" in found_reason.citation and "22/2012/NĐ-CP" in found_reason.citation
+    assert found_reason.citation == MINERALS_2010
 
 
 def test_a_minerals_violation_on_another_project_is_not_an_auction_case() -> None:
@@ -231,32 +259,67 @@ def test_a_minerals_violation_on_another_project_is_not_an_auction_case() -> Non
     assert Track.MINERAL_RIGHTS_AUCTION not in review.tracks
 
 
-def test_an_investment_violation_established_by_a_district_is_the_district_s_to_handle() -> None:
+def test_a_district_s_investment_violation_before_a_policy_adjustment_is_the_district_s() -> None:
+    """The article: "thuộc thẩm quyền UBND cấp huyện xử lý vi phạm về đầu tư trước khi tham mưu,
+    trình UBND tỉnh xem xét chấp thuận điều chỉnh chủ trương đầu tư": both halves hold."""
     review = review_of(
         approve(),
+        met(date(2021, 9, 1), "capital_contribution"),
         found(date(2023, 3, 1), "VP-1", ViolationCategory.INVESTMENT, by=DISTRICT),
+        request_schedule(date(2023, 5, 2), LATER_SCHEDULE),
         as_of=REVIEW_DAY,
     )
 
     found_reason = reason(review, "district_handles_investment_violation")
     assert review.primary_track is Track.DISTRICT_AUTHORITY
-    assert versions(found_reason) == [2]
-    assert found_reason.citation.startswith("122/2021/NĐ-CP")
+    assert versions(found_reason) == [3, 4]
+    assert found_reason.citation == f"{DISTRICT_COMPETENCE}; {ART_41_3}"
     assert "UBND huyện Gia Lộc" in found_reason.detail_vi
+    assert "tham mưu, trình UBND tỉnh" in found_reason.detail_vi
 
 
-def test_a_project_approved_by_a_district_leaves_its_investment_violations_to_it() -> None:
+def test_a_district_s_violation_without_a_policy_adjustment_is_not_the_district_track() -> None:
+    review = review_of(
+        approve(),
+        found(date(2023, 3, 1), "VP-1", ViolationCategory.INVESTMENT, by=DISTRICT),
+        as_of=date(2023, 4, 1),
+    )
+
+    assert "district_handles_investment_violation" not in rule_ids(review)
+    assert review.primary_track is Track.COMPLETE_PROCEDURES
+    assert "investment_violation_remedied_by_procedures" in rule_ids(review)
+
+
+def test_the_approving_authority_s_level_does_not_make_a_violation_the_district_s() -> None:
+    """Approvals come from the National Assembly, the Prime Minister or the province; the
+    district track follows the body that established the violation, never the approval."""
     review = review_of(
         approve(authority=DISTRICT),
+        met(date(2021, 9, 1), "capital_contribution"),
         found(date(2023, 3, 1), "VP-1", ViolationCategory.INVESTMENT),
+        request_schedule(date(2023, 5, 2), LATER_SCHEDULE),
         as_of=REVIEW_DAY,
     )
-    provincial = review_of(
-        approve(), found(date(2023, 3, 1), "VP-1", ViolationCategory.INVESTMENT), as_of=REVIEW_DAY
+
+    assert Track.DISTRICT_AUTHORITY not in review.tracks
+    assert review.primary_track is Track.RESOLVE_VIOLATION_THEN_ADJUST
+
+
+def test_no_district_track_once_districts_are_abolished() -> None:
+    history = (
+        approve(),
+        met(date(2021, 9, 1), "capital_contribution"),
+        found(date(2023, 3, 1), "VP-1", ViolationCategory.INVESTMENT, by=DISTRICT),
+        request_schedule(date(2023, 5, 2), LATER_SCHEDULE),
     )
 
-    assert versions(reason(review, "district_handles_investment_violation")) == [1, 2]
-    assert Track.DISTRICT_AUTHORITY not in provincial.tracks
+    last_day = review_of(*history, as_of=date(2025, 6, 30))
+    abolished = review_of(*history, as_of=date(2025, 7, 1))
+
+    assert "district_handles_investment_violation" in rule_ids(last_day)
+    assert abolished.rulebook_id == "vn.review.law-61-2020.no-districts"
+    assert "district_handles_investment_violation" not in rule_ids(abolished)
+    assert "investment_violation_before_policy_adjustment" in rule_ids(abolished)
 
 
 def test_open_land_or_environment_violations_and_only_open_ones() -> None:
@@ -273,7 +336,7 @@ def test_open_land_or_environment_violations_and_only_open_ones() -> None:
     found_reason = reason(land, "land_environment_violation_open")
     assert land.primary_track is Track.LAND_ENVIRONMENT_VIOLATION
     assert versions(found_reason) == [2]
-    assert "45/2013/QH13" in found_reason.citation and "72/2020/QH14" in found_reason.citation
+    assert found_reason.citation == f"{LAND_2013}; {ENVIRONMENT}"
     assert found_reason.detail_vi.startswith("Vi phạm về đất đai chưa khắc phục")
     assert Track.LAND_ENVIRONMENT_VIOLATION not in remedied_environment.tracks
 
@@ -303,8 +366,7 @@ def test_violations_are_handled_before_a_pending_policy_adjustment() -> None:
     found_reason = reason(review, "investment_violation_before_policy_adjustment")
     assert review.primary_track is Track.RESOLVE_VIOLATION_THEN_ADJUST
     assert versions(found_reason) == [3, 5]
-    assert found_reason.citation == citation_of("investment_violation_before_policy_adjustment")
-    assert found_reason.citation.startswith("61/2020/QH14, Art. 41(3)")
+    assert found_reason.citation == f"{ART_41_3}; {INVESTMENT_SANCTIONS}"
 
 
 def test_a_policy_adjustment_is_required_once_any_new_schedule_runs_12_months_late() -> None:
@@ -319,7 +381,10 @@ def test_a_policy_adjustment_is_required_once_any_new_schedule_runs_12_months_la
     after = review_of(*history, as_of=date(2024, 3, 16))
 
     assert before.primary_track is Track.COMPLETE_PROCEDURES
-    assert rule_ids(before) == {"investment_violation_remedied_by_procedures"}
+    assert rule_ids(before) == {
+        "investment_violation_remedied_by_procedures",
+        "delayed_within_extension_cap",
+    }
     assert after.primary_track is Track.RESOLVE_VIOLATION_THEN_ADJUST
     assert versions(reason(after, "investment_violation_before_policy_adjustment")) == [1, 4]
 
@@ -342,7 +407,7 @@ def test_a_delay_no_extension_within_the_cap_can_cover() -> None:
     found_reason = reason(used, "delay_beyond_extension_cap")
     assert used.primary_track is Track.RESOLVE_VIOLATION_THEN_ADJUST
     assert versions(found_reason) == [1, 3]
-    assert found_reason.citation.startswith("61/2020/QH14, Art. 41(4)")
+    assert found_reason.citation == f"61/2020/QH14, Art. 41(4); {ART_41_3}"
     assert "delay_beyond_extension_cap" not in rule_ids(exempt)
     assert exempt.primary_track is Track.COMPLETE_PROCEDURES
 
@@ -357,7 +422,7 @@ def test_an_investment_violation_without_adjustment_is_remedied_by_completing_pr
     found_reason = reason(review, "investment_violation_remedied_by_procedures")
     assert review.primary_track is Track.COMPLETE_PROCEDURES
     assert versions(found_reason) == [2]
-    assert found_reason.citation == citation_of("investment_violation_remedied_by_procedures")
+    assert found_reason.citation == f"{INVESTMENT_SANCTIONS}; 61/2020/QH14, Art. 41"
 
 
 def test_behind_schedule_within_the_extension_cap_completes_procedures() -> None:
@@ -380,7 +445,9 @@ def test_behind_schedule_within_the_extension_cap_completes_procedures() -> None
     assert versions(found_reason) == [1, 2]
     assert found_reason.citation == "61/2020/QH14, Art. 41(4)"
     assert "còn được giãn 24 tháng" in found_reason.detail_vi
-    assert "delayed_within_extension_cap" not in rule_ids(blocked)
+    # An open land violation makes its track primary; the delay is still one of the reasons.
+    assert blocked.primary_track is Track.LAND_ENVIRONMENT_VIOLATION
+    assert "delayed_within_extension_cap" in rule_ids(blocked)
 
 
 def test_an_adjustment_request_without_violations_completes_its_procedure() -> None:
@@ -514,19 +581,22 @@ def test_decree_122_is_cited_only_from_1_january_2022() -> None:
         review_of(*history, as_of=date(2022, 1, 1)), "investment_violation_remedied_by_procedures"
     )
 
-    assert "122/2021" not in before.citation and "122/2021" not in before.citation_vi
-    assert "investment sanctions decree in force before 1 Jan 2022" in before.citation
-    assert "number and article not verified" in before.citation
-    assert "có hiệu lực trước 01/01/2022" in before.citation_vi
-    assert after.citation.startswith("122/2021/NĐ-CP")
+    assert before.citation == (
+        "nghị định xử phạt vi phạm hành chính về đầu tư có hiệu lực trước 01/01/2022 / "
+        "investment sanctions decree in force before 1 Jan 2022 [tham số: chưa xác minh số hiệu "
+        "và điều / parameter: number and article not verified]; 61/2020/QH14, Art. 72; "
+        "61/2020/QH14, Art. 41"
+    )
+    assert "122/2021" not in before.citation_vi
+    assert after.citation == f"{INVESTMENT_SANCTIONS}; 61/2020/QH14, Art. 41"
     assert BUILTIN_REVIEW_RULEBOOKS.in_force(date(2021, 12, 31)).id == (
         "vn.review.law-61-2020.before-2022"
     )
 
 
 def test_article_41_is_verified_only_its_clause_number_is_a_recollection() -> None:
-    cited = citation_of("investment_violation_before_policy_adjustment")
-    assert "Art. 41 verified; the clause number is a recollection" in cited
+    cited = REVIEW_LAW_61_2020.rule("investment_violation_before_policy_adjustment").citation
+    assert cited.startswith(ART_41_3)
 
 
 def test_triggers_and_adjustment_kinds_are_shown_with_labels() -> None:

@@ -335,7 +335,7 @@ def sand_mining_without_auction(p: ProjectBuilder) -> None:
 
 def district_inspection_violation(p: ProjectBuilder) -> None:
     """The district's inspection established an investment violation; the investor then asks
-    for a new schedule."""
+    for a new schedule that needs a policy adjustment."""
     approved = p.day(date(2019, 6, 1), date(2020, 12, 31))
     approve(p, approved, months=(6, 12, 30))
     met(p, MilestoneKind.CAPITAL_CONTRIBUTION, add_months(approved, 7))
@@ -352,9 +352,11 @@ def district_inspection_violation(p: ProjectBuilder) -> None:
     )
     if p.rng.random() < 0.7:
         sanction(p, "VP-DT-01", found + timedelta(days=30), 50, district)
-        request_schedule(p, found + timedelta(days=70), approved, (7, 16, 66))
     else:
         delay(p, MilestoneKind.OPERATION_START, found, "Chưa đi vào hoạt động")
+    # The schedule asked for runs years past the first one: a policy adjustment, which the
+    # district's handling of the violation must precede.
+    request_schedule(p, found + timedelta(days=70), approved, (7, 16, 66))
 
 
 Situation = Callable[[ProjectBuilder], None]

@@ -6,14 +6,17 @@ Five books, because five dates changed what a review may propose or cite:
   investment sanctions decree in force before 1 Jan 2022 is not verified, so it is cited as that
   (a parameter with a note), never by a guessed number.
 * ``vn.review.law-61-2020`` (1 Jan 2022 – 31 Jul 2024): Law on Investment 61/2020/QH14, Land
-  Law 2013 (45/2013/QH13), Law on Minerals 60/2010/QH12 and Decree 22/2012/NĐ-CP; investment
-  sanctions under Decree 122/2021/NĐ-CP (from 1 Jan 2022); districts exist.
+  Law 2013 (number not verified), Law on Minerals 60/2010/QH12 and Decree 22/2012/NĐ-CP;
+  investment sanctions under Decree 122/2021/NĐ-CP (from 1 Jan 2022); districts exist.
 * ``vn.review.law-61-2020.land-2024`` (1 Aug 2024 – 30 Jun 2025): the same, but land recovery
-  under the Land Law 2024 (31/2024/QH15) Art. 81(8).
+  under the Land Law 2024 Art. 81(8) (number not verified).
 * ``vn.review.law-61-2020.no-districts`` (1 Jul 2025 – 28 Feb 2026): district-level government
   abolished (no ``district_authority`` track); minerals under Law 54/2024/QH15.
 * ``vn.review.law-143-2025`` (from 1 Mar 2026): Law on Investment 143/2025/QH15, whose article
   numbers were not verified: citations name the law only, numbers are parameters with notes.
+
+Every citation comes from the one table of :mod:`dautu_core.citations` (the demo records its
+violations with the same one) and every date from :mod:`dautu_core.legal_dates`.
 
 A province replaces one of them by registering a rulebook with the same id (see
 :meth:`dautu_core.review.rulebook.ReviewRulebooks.replace`).
@@ -22,8 +25,18 @@ A province replaces one of them by registering a rulebook with the same id (see
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
+from dautu_core import citations as table
+from dautu_core.legal_dates import (
+    DECREE_122_2021_IN_FORCE,
+    DISTRICTS_ABOLISHED,
+    LAND_LAW_2024_IN_FORCE,
+    LAW_61_2020_IN_FORCE,
+    LAW_61_2020_LAST_DAY,
+    LAW_143_2025_IN_FORCE,
+    day_before,
+)
 from dautu_core.review import rules as r
 from dautu_core.review.rulebook import (
     ReviewParameters,
@@ -33,6 +46,7 @@ from dautu_core.review.rulebook import (
 )
 from dautu_core.review.tracks import Track
 from dautu_core.values import LegalBasis
+from dautu_core.vocab import ViolationCategory
 
 __all__ = [
     "BUILTIN_REVIEW_RULEBOOKS",
@@ -44,120 +58,34 @@ __all__ = [
     "REVIEW_LAW_143_2025",
 ]
 
-DISTRICTS_ABOLISHED = date(2025, 7, 1)
-"""District-level government was abolished on 1 Jul 2025 (Resolution 202/2025/QH15 merged
-Hải Dương into Hải Phòng the same day)."""
-
 InvestmentLaw = Callable[..., LegalBasis]
 
+_note = table.note
 
-def _note(vi: str, en: str) -> str:
-    """Notes are read in both languages: "Vietnamese / English"."""
-    return f"{vi} / {en}"
-
-
-_DAUTU_SCOPE = LegalBasis(
-    instrument="dautu",
-    note=_note(
-        "phạm vi rà soát: dự án ngoài khu công nghiệp, không phải quy định pháp luật",
-        "scope of the review: projects outside industrial zones; not a legal provision",
-    ),
+_DAUTU_SCOPE = table.record_rule(
+    "phạm vi rà soát: dự án ngoài khu công nghiệp",
+    "scope of the review: projects outside industrial zones",
 )
-_DAUTU_APPROVAL = LegalBasis(
-    instrument="dautu",
-    note=_note(
-        "chưa có quyết định chấp thuận thì chưa rà soát", "nothing to review before an approval"
-    ),
-)
-DECREE_122_IN_FORCE = date(2022, 1, 1)
-"""Decree 122/2021/NĐ-CP (investment sanctions) applies from 1 Jan 2022 (DOMAIN [V])."""
-
-_DECREE_122 = "122/2021/NĐ-CP"
-_SANCTIONS_BEFORE_2022_INSTRUMENT = _note(
-    "nghị định xử phạt vi phạm hành chính về đầu tư có hiệu lực trước 01/01/2022",
-    "investment sanctions decree in force before 1 Jan 2022",
-)
-_SANCTIONS_BEFORE_2022 = LegalBasis(
-    instrument=_SANCTIONS_BEFORE_2022_INSTRUMENT,
-    note=_note(
-        "tham số: chưa xác minh số hiệu và điều", "parameter: number and article not verified"
-    ),
-)
-_DISTRICT_COMPETENCE_BEFORE_2022 = LegalBasis(
-    instrument=_SANCTIONS_BEFORE_2022_INSTRUMENT,
-    note=_note(
-        "giả định: thẩm quyền xử phạt của Chủ tịch UBND cấp huyện; chưa xác minh số hiệu và điều",
-        "assumption: district chairpersons' sanctioning competence; number and article not "
-        "verified",
-    ),
-)
-_SANCTIONS = LegalBasis(
-    instrument=_DECREE_122,
-    note=_note(
-        "xử phạt vi phạm về đầu tư; chưa xác minh điều",
-        "investment sanctions; article not verified",
-    ),
-)
-_DISTRICT_COMPETENCE = LegalBasis(
-    instrument=_DECREE_122,
-    note=_note(
-        "giả định: thẩm quyền xử phạt của Chủ tịch UBND cấp huyện; chưa xác minh điều",
-        "assumption: district chairpersons' sanctioning competence; article not verified",
-    ),
-)
-_LAND_2013 = LegalBasis(
-    instrument="45/2013/QH13",
-    note=_note("Luật Đất đai 2013; chưa xác minh điều", "Land Law 2013; article not verified"),
-)
-_LAND_2024 = LegalBasis(
-    instrument="31/2024/QH15",
-    note=_note("Luật Đất đai 2024; chưa xác minh điều", "Land Law 2024; article not verified"),
-)
-_LAND_RECOVERY_2013 = LegalBasis(instrument="45/2013/QH13", article="64", clause="1", point="i")
-_LAND_RECOVERY_2024 = LegalBasis(instrument="31/2024/QH15", article="81", clause="8")
-_ENVIRONMENT = LegalBasis(
-    instrument="72/2020/QH14",
-    note=_note(
-        "Luật Bảo vệ môi trường; chưa xác minh điều",
-        "Law on Environmental Protection; article not verified",
-    ),
-)
-_MINERALS_2010 = (
-    LegalBasis(
-        instrument="60/2010/QH12",
-        note=_note("Luật Khoáng sản; chưa xác minh điều", "Law on Minerals; article not verified"),
-    ),
-    LegalBasis(
-        instrument="22/2012/NĐ-CP",
-        note=_note(
-            "đấu giá quyền khai thác khoáng sản; chưa xác minh điều",
-            "auction of mineral exploitation rights; article not verified",
-        ),
-    ),
-)
-_MINERALS_2024 = (
-    LegalBasis(
-        instrument="54/2024/QH15",
-        note=_note(
-            "Luật Địa chất và Khoáng sản; chưa xác minh điều",
-            "Law on Geology and Minerals; article not verified",
-        ),
-    ),
+_DAUTU_APPROVAL = table.record_rule(
+    "chưa có quyết định chấp thuận thì chưa rà soát", "nothing to review before an approval"
 )
 
 
-def _law_61(article: str, clause: str | None = None, note: str | None = None) -> LegalBasis:
-    return LegalBasis(instrument="61/2020/QH14", article=article, clause=clause, note=note)
-
-
-def _law_143(article: str, clause: str | None = None, note: str | None = None) -> LegalBasis:
-    where = f"Art. {article}({clause})" if clause else f"Art. {article}"
-    where_vi = f"khoản {clause} Điều {article}" if clause else f"Điều {article}"
+def _district_competence(on: date) -> LegalBasis:
+    """Which level may sanction what is a recollection (DOMAIN [R]): cited to the sanctions
+    decree in force, with that doubt in the note."""
+    decree = table.sanctions_decree(on)
     return LegalBasis(
-        instrument="143/2025/QH15",
+        instrument=decree.instrument,
         note=_note(
-            f"chưa xác minh điều; giả định giữ quy định {where_vi} Luật 61/2020",
-            f"article not verified; Law 61/2020 {where} assumed to continue",
+            "giả định: thẩm quyền xử phạt của Chủ tịch UBND cấp huyện; chưa xác minh số hiệu và "
+            "điều"
+            if on < DECREE_122_2021_IN_FORCE
+            else "giả định: thẩm quyền xử phạt của Chủ tịch UBND cấp huyện; chưa xác minh điều",
+            "assumption: district chairpersons' sanctioning competence; number and article not "
+            "verified"
+            if on < DECREE_122_2021_IN_FORCE
+            else "assumption: district chairpersons' sanctioning competence; article not verified",
         ),
     )
 
@@ -168,15 +96,39 @@ _ART_41_3_NOTE = _note(
 )
 
 
-def _rules(
+def _rules(on: date) -> tuple[ReviewRule, ...]:
+    """The review rules of a rulebook starting ``on``: each cites the law in force that day,
+    from the shared table of :mod:`dautu_core.citations`."""
+    cited = table.law_61_2020 if on < LAW_143_2025_IN_FORCE else table.law_143_2025
+    # The investment rules handle investment and reporting violations alike (ReviewParameters
+    # .investment_categories): they cite both categories' instruments.
+    investment = table.violation_basis(ViolationCategory.INVESTMENT, on)
+    investment += tuple(
+        c for c in table.violation_basis(ViolationCategory.REPORTING, on) if c not in investment
+    )
+    land_environment = table.violation_basis(ViolationCategory.LAND, on) + table.violation_basis(
+        ViolationCategory.ENVIRONMENT, on
+    )
+    minerals = table.violation_basis(ViolationCategory.MINERALS, on)
+    district = on < DISTRICTS_ABOLISHED
+    return _rule_list(
+        cited,
+        investment=investment,
+        land_environment=land_environment,
+        land_recovery=table.land_recovery(on),
+        minerals=minerals,
+        district=(_district_competence(on),) if district else None,
+    )
+
+
+def _rule_list(
     law: InvestmentLaw,
     *,
-    land: LegalBasis,
+    investment: tuple[LegalBasis, ...],
+    land_environment: tuple[LegalBasis, ...],
     land_recovery: LegalBasis,
     minerals: tuple[LegalBasis, ...],
-    district: bool,
-    sanctions: LegalBasis = _SANCTIONS,
-    district_competence: LegalBasis = _DISTRICT_COMPETENCE,
+    district: tuple[LegalBasis, ...] | None,
 ) -> tuple[ReviewRule, ...]:
     rules = [
         ReviewRule(
@@ -251,31 +203,34 @@ def _rules(
             track=Track.MINERAL_RIGHTS_AUCTION,
             citations=minerals,
             check=r.mineral_rights_not_auctioned,
-            title_vi="Khai thác khoáng sản phải đấu giá quyền khai thác",
+            title_vi="Khai thác khoáng sản thuộc trường hợp phải đấu giá quyền khai thác",
             title_en="Mineral exploitation rights must be auctioned",
             assumption="an open minerals violation on a mineral-exploitation project stands for "
             "rights granted without auction in an area not designated as non-auction",
         ),
     ]
-    if district:
+    if district is not None:
         rules.append(
             ReviewRule(
                 id="district_handles_investment_violation",
                 track=Track.DISTRICT_AUTHORITY,
-                citations=(district_competence,),
+                citations=(*district, law("41", "3", _ART_41_3_NOTE)),
                 check=r.district_handles_investment_violation,
-                title_vi="UBND cấp huyện xử lý vi phạm về đầu tư trước khi tham mưu UBND tỉnh",
-                title_en="The district handles the investment violations, then advises the "
-                "province",
-                valid_until=date(2025, 6, 30),
-                assumption="which level may sanction what is a recollection (DOMAIN [R])",
+                title_vi="Thuộc thẩm quyền UBND cấp huyện xử lý vi phạm về đầu tư trước khi tham "
+                "mưu, trình UBND tỉnh xem xét chấp thuận điều chỉnh chủ trương đầu tư",
+                title_en="The district People's Committee handles the investment violations "
+                "before advising the province on approving the policy adjustment",
+                valid_until=day_before(DISTRICTS_ABOLISHED),
+                assumption="a violation established by a district-level body is read as within "
+                "the district's competence to handle; which level may sanction what is a "
+                "recollection (DOMAIN [R])",
             )
         )
     rules += [
         ReviewRule(
             id="land_environment_violation_open",
             track=Track.LAND_ENVIRONMENT_VIOLATION,
-            citations=(land, _ENVIRONMENT),
+            citations=land_environment,
             check=r.land_environment_violation_open,
             title_vi="Vi phạm về đất đai, môi trường chưa khắc phục",
             title_en="Open land or environment violations",
@@ -283,10 +238,12 @@ def _rules(
         ReviewRule(
             id="investment_violation_before_policy_adjustment",
             track=Track.RESOLVE_VIOLATION_THEN_ADJUST,
-            citations=(law("41", "3", _ART_41_3_NOTE), sanctions),
+            citations=(law("41", "3", _ART_41_3_NOTE), *investment),
             check=r.investment_violation_before_policy_adjustment,
-            title_vi="Vi phạm về đầu tư phải xử lý trước khi điều chỉnh chủ trương đầu tư",
-            title_en="Investment violations to handle before the policy adjustment",
+            title_vi="Vi phạm về đầu tư cần xử lý trước khi đề nghị UBND tỉnh xem xét chấp thuận "
+            "điều chỉnh chủ trương đầu tư",
+            title_en="Investment violations to handle before the province is asked to approve "
+            "the policy adjustment",
         ),
         ReviewRule(
             id="delay_beyond_extension_cap",
@@ -301,7 +258,7 @@ def _rules(
         ReviewRule(
             id="investment_violation_remedied_by_procedures",
             track=Track.COMPLETE_PROCEDURES,
-            citations=(sanctions, law("41")),
+            citations=(*investment, law("41")),
             check=r.investment_violation_remedied_by_procedures,
             title_vi="Vi phạm về đầu tư khắc phục bằng hoàn thiện thủ tục",
             title_en="Investment violations remedied by completing the procedures",
@@ -344,30 +301,29 @@ _COMMON_ASSUMPTIONS = (
     "Land is recovered when used land_use_delay_months (24) behind schedule; the one extension "
     "of at most land_use_extension_months (24) is added only when a recorded schedule extension "
     "moved the land-use milestone (no separate land-use extension event exists).",
-    "Which authority level may sanction which investment violation is a recollection; the "
-    "district rule follows the approving or establishing authority's level.",
     "A delay no extension within the Art. 41(4) cap can cover is treated as a schedule breach "
     "to be handled before the policy adjustment.",
+    "Every rule that holds is a reason (none hides another); the primary track is the first "
+    "of them in the precedence.",
+)
+_DISTRICT_ASSUMPTION = (
+    "Which authority level may sanction which investment violation is a recollection: the "
+    "district rule holds for an open investment violation established by a district-level "
+    "body while a policy adjustment is pending or required (the article: handled by the "
+    "district before it advises the province on approving the adjustment).",
 )
 
 REVIEW_LAW_61_2020_BEFORE_2022 = ReviewRulebook(
     id="vn.review.law-61-2020.before-2022",
     title_vi="Rà soát theo Luật Đầu tư 61/2020/QH14 và Luật Đất đai 2013, trước 01/01/2022",
     title_en="Review under Law on Investment 61/2020/QH14 and the Land Law 2013, before 1 Jan 2022",
-    valid_from=date(2021, 1, 1),
-    valid_until=DECREE_122_IN_FORCE - timedelta(days=1),
-    rules=_rules(
-        _law_61,
-        land=_LAND_2013,
-        land_recovery=_LAND_RECOVERY_2013,
-        minerals=_MINERALS_2010,
-        district=True,
-        sanctions=_SANCTIONS_BEFORE_2022,
-        district_competence=_DISTRICT_COMPETENCE_BEFORE_2022,
-    ),
+    valid_from=LAW_61_2020_IN_FORCE,
+    valid_until=day_before(DECREE_122_2021_IN_FORCE),
+    rules=_rules(LAW_61_2020_IN_FORCE),
     parameters=ReviewParameters(),
     assumptions=(
         *_COMMON_ASSUMPTIONS,
+        *_DISTRICT_ASSUMPTION,
         "Decree 122/2021/NĐ-CP applies from 1 Jan 2022; the investment sanctions decree in force "
         "before is not verified and is cited as such (no number).",
     ),
@@ -377,34 +333,22 @@ REVIEW_LAW_61_2020 = ReviewRulebook(
     id="vn.review.law-61-2020",
     title_vi="Rà soát theo Luật Đầu tư 61/2020/QH14 và Luật Đất đai 2013",
     title_en="Review under Law on Investment 61/2020/QH14 and the Land Law 2013",
-    valid_from=DECREE_122_IN_FORCE,
-    valid_until=date(2024, 7, 31),
-    rules=_rules(
-        _law_61,
-        land=_LAND_2013,
-        land_recovery=_LAND_RECOVERY_2013,
-        minerals=_MINERALS_2010,
-        district=True,
-    ),
+    valid_from=DECREE_122_2021_IN_FORCE,
+    valid_until=day_before(LAND_LAW_2024_IN_FORCE),
+    rules=_rules(DECREE_122_2021_IN_FORCE),
     parameters=ReviewParameters(),
-    assumptions=_COMMON_ASSUMPTIONS,
+    assumptions=(*_COMMON_ASSUMPTIONS, *_DISTRICT_ASSUMPTION),
 )
 
 REVIEW_LAW_61_2020_LAND_2024 = ReviewRulebook(
     id="vn.review.law-61-2020.land-2024",
     title_vi="Rà soát theo Luật Đầu tư 61/2020/QH14 và Luật Đất đai 2024",
     title_en="Review under Law on Investment 61/2020/QH14 and the Land Law 2024",
-    valid_from=date(2024, 8, 1),
-    valid_until=date(2025, 6, 30),
-    rules=_rules(
-        _law_61,
-        land=_LAND_2024,
-        land_recovery=_LAND_RECOVERY_2024,
-        minerals=_MINERALS_2010,
-        district=True,
-    ),
+    valid_from=LAND_LAW_2024_IN_FORCE,
+    valid_until=day_before(DISTRICTS_ABOLISHED),
+    rules=_rules(LAND_LAW_2024_IN_FORCE),
     parameters=ReviewParameters(),
-    assumptions=_COMMON_ASSUMPTIONS,
+    assumptions=(*_COMMON_ASSUMPTIONS, *_DISTRICT_ASSUMPTION),
 )
 
 REVIEW_LAW_61_2020_NO_DISTRICTS = ReviewRulebook(
@@ -412,14 +356,8 @@ REVIEW_LAW_61_2020_NO_DISTRICTS = ReviewRulebook(
     title_vi="Rà soát theo Luật Đầu tư 61/2020/QH14 sau khi bỏ cấp huyện",
     title_en="Review under Law on Investment 61/2020/QH14 after districts were abolished",
     valid_from=DISTRICTS_ABOLISHED,
-    valid_until=date(2026, 2, 28),
-    rules=_rules(
-        _law_61,
-        land=_LAND_2024,
-        land_recovery=_LAND_RECOVERY_2024,
-        minerals=_MINERALS_2024,
-        district=False,
-    ),
+    valid_until=LAW_61_2020_LAST_DAY,
+    rules=_rules(DISTRICTS_ABOLISHED),
     parameters=ReviewParameters(),
     assumptions=_COMMON_ASSUMPTIONS,
 )
@@ -428,15 +366,9 @@ REVIEW_LAW_143_2025 = ReviewRulebook(
     id="vn.review.law-143-2025",
     title_vi="Rà soát theo Luật Đầu tư 143/2025/QH15",
     title_en="Review under Law on Investment 143/2025/QH15",
-    valid_from=date(2026, 3, 1),
+    valid_from=LAW_143_2025_IN_FORCE,
     valid_until=None,
-    rules=_rules(
-        _law_143,
-        land=_LAND_2024,
-        land_recovery=_LAND_RECOVERY_2024,
-        minerals=_MINERALS_2024,
-        district=False,
-    ),
+    rules=_rules(LAW_143_2025_IN_FORCE),
     parameters=ReviewParameters(),
     assumptions=(
         *_COMMON_ASSUMPTIONS,
@@ -444,8 +376,15 @@ REVIEW_LAW_143_2025 = ReviewRulebook(
         "Law 61/2020 provision assumed to continue.",
         "The 24-month extension cap and the 12-month schedule trigger for a policy adjustment "
         "are assumed to continue (parameters extension_cap_months, policy_schedule_months).",
+        "Some capital-change triggers for policy adjustment were removed (verified); which ones "
+        "is not: the invariant rulebook assumes none remains (thresholds.capital_change_triggers"
+        "=False), so a capital request recorded from 1 Mar 2026 is not a pending policy "
+        "adjustment here.",
         "Some delays may be excluded from the project timeline under Law 143/2025 (verified); "
         "which ones is not: extensions with an Art. 41(4) exception ground stay outside the cap.",
+        "The provincial chairperson approves investment policy for 13 categories (verified; the "
+        "list is not): a proposal to consider a policy adjustment goes to the chairperson for "
+        "those, which the review cannot tell apart (it names no approver).",
     ),
 )
 

@@ -324,23 +324,30 @@ def mineral_rights_not_auctioned(f: ProjectFacts, p: ReviewParameters) -> Findin
 
 
 def district_handles_investment_violation(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
-    """Open investment violations within a district's competence: the project was approved by
-    a district-level authority, or a district-level authority established the violation."""
-    open_ = f.open_violations(p.investment_categories)
-    if not open_:
+    """The article's fifth track: investment violations "thuộc thẩm quyền UBND cấp huyện xử lý
+    ... trước khi tham mưu, trình UBND tỉnh xem xét chấp thuận điều chỉnh chủ trương đầu tư".
+
+    Both halves must hold: an open investment violation established by a district-level body
+    (read as within the district's competence to handle), and a policy adjustment pending or
+    required (:func:`policy_adjustment_need`, the condition of the parallel 18-project rule).
+    """
+    by_district = [
+        v
+        for v in f.open_violations(p.investment_categories)
+        if v.found_by_level is AuthorityLevel.DISTRICT
+    ]
+    if not by_district:
         return None
-    by_district = [v for v in open_ if v.found_by_level is AuthorityLevel.DISTRICT]
-    approved_by_district = f.authority_level is AuthorityLevel.DISTRICT
-    if not by_district and not approved_by_district:
+    need = policy_adjustment_need(f, p)
+    if need is None:
         return None
-    who = f.authority if approved_by_district else by_district[0].found_by
+    who = by_district[0].found_by or "UBND cấp huyện"
     return Finding(
-        _versions(
-            _approval(f) if approved_by_district else (),
-            (v.found_version for v in (open_ if approved_by_district else by_district)),
-        ),
-        f"Vi phạm về đầu tư ({_ids(open_)}) thuộc thẩm quyền xử lý của {who}",
-        f"investment violations ({_ids(open_)}) within the competence of {who}",
+        _versions((v.found_version for v in by_district), need.versions),
+        f"Vi phạm về đầu tư ({_ids(by_district)}) thuộc thẩm quyền xử lý của {who} trước khi "
+        f"tham mưu, trình UBND tỉnh xem xét chấp thuận điều chỉnh chủ trương; {need.detail_vi}",
+        f"investment violations ({_ids(by_district)}) for {who} to handle before advising the "
+        f"province on approving the policy adjustment; {need.detail_en}",
     )
 
 
@@ -458,9 +465,13 @@ def investment_violation_remedied_by_procedures(
 
 
 def delayed_within_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
-    """Behind schedule, no open violation, and an extension within the cap still covers it."""
+    """Behind schedule, and an extension within the cap still covers it.
+
+    Holds whatever else is open: an open violation makes another track primary (by
+    precedence) but does not hide the delay from the project's reasons.
+    """
     late = _behind(f, p)
-    if not late or blocking_violations(f, p):
+    if not late:
         return None
     left = _months_left(f, p)
     if left is not None and max(late.values()) > left:
@@ -476,9 +487,10 @@ def delayed_within_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Findin
 
 
 def adjustment_procedures_pending(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
-    """An adjustment request awaits its procedure and no open violation stands in the way."""
+    """An adjustment request awaits its procedure (an open violation makes another track
+    primary, by precedence, without hiding the request)."""
     pending = f.pending_adjustment
-    if pending is None or blocking_violations(f, p):
+    if pending is None:
         return None
     kinds_vi = ", ".join(adjustment_kind_label(k) for k in pending.kinds)
     kinds_en = ", ".join(adjustment_kind_label(k, "en") for k in pending.kinds)

@@ -2,7 +2,8 @@
 
 Why a closed list with stable ids: the department's report, the recorded decision
 (:class:`~dautu_core.events.ReviewDecided`) and every export count projects per track, so the
-ids must not drift. The labels are for people and may be reworded; the ids stay. The six
+ids must not drift. The labels are for people; the six handling tracks' Vietnamese labels are
+the article's own words (:data:`ARTICLE_WORDING`, checked against the article by a test). The six
 handling tracks come from the Hải Dương review of 21 Feb 2024 (see DOMAIN.md, "Mapping the
 article's six tracks"); ``on_track`` and ``out_of_scope`` complete the list so that every
 project in a store gets exactly one primary track.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dautu_core.vocab import Labelled, register_labels
 
-__all__ = ["DEFAULT_PRECEDENCE", "HANDLING_TRACKS", "Track"]
+__all__ = ["ARTICLE_WORDING", "DEFAULT_PRECEDENCE", "HANDLING_TRACKS", "Track"]
 
 
 class Track(Labelled):
@@ -70,28 +71,59 @@ adjustment; handling investment violations comes before letting the investor com
 procedures; ``on_track`` is what is left.
 """
 
+ARTICLE_WORDING: dict[Track, str] = {
+    Track.TERMINATE: "thuộc diện chấm dứt hoạt động",
+    Track.RESOLVE_VIOLATION_THEN_ADJUST: (
+        "cần xử lý vi phạm về đầu tư trước khi đề nghị UBND tỉnh xem xét chấp thuận điều chỉnh "
+        "chủ trương đầu tư"
+    ),
+    Track.COMPLETE_PROCEDURES: "cho phép nhà đầu tư hoàn thiện các thủ tục về đầu tư",
+    Track.LAND_ENVIRONMENT_VIOLATION: "thuộc diện xử lý vi phạm về đất đai, môi trường",
+    Track.MINERAL_RIGHTS_AUCTION: (
+        "khai thác khoáng sản thuộc trường hợp phải đấu giá quyền khai thác"
+    ),
+    Track.DISTRICT_AUTHORITY: (
+        "thuộc thẩm quyền UBND cấp huyện xử lý vi phạm về đầu tư trước khi tham mưu, trình UBND "
+        "tỉnh xem xét chấp thuận điều chỉnh chủ trương đầu tư"
+    ),
+}
+"""Each handling track in the words of the article of 21 Feb 2024 ("Về tình hình xử lý các dự án
+đầu tư ..."), as they follow "N dự án" there; the Vietnamese labels are these words with a
+capital letter, and a test compares them with the article's text."""
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 register_labels(
     {
-        Track.TERMINATE: ("Chấm dứt hoạt động", "Terminate the project's activities"),
+        Track.TERMINATE: (
+            _capitalised(ARTICLE_WORDING[Track.TERMINATE]),
+            "To be terminated",
+        ),
         Track.RESOLVE_VIOLATION_THEN_ADJUST: (
-            "Xử lý vi phạm về đầu tư trước khi điều chỉnh chủ trương đầu tư",
-            "Handle the investment violations before the investment policy is adjusted",
+            _capitalised(ARTICLE_WORDING[Track.RESOLVE_VIOLATION_THEN_ADJUST]),
+            "Investment violations to be handled before the Provincial People's Committee is "
+            "asked to consider approving an adjustment of the investment policy",
         ),
         Track.COMPLETE_PROCEDURES: (
-            "Hoàn thiện các thủ tục về đầu tư",
-            "Let the investor complete the investment procedures",
+            _capitalised(ARTICLE_WORDING[Track.COMPLETE_PROCEDURES]),
+            "The investor is allowed to complete the investment procedures",
         ),
         Track.LAND_ENVIRONMENT_VIOLATION: (
-            "Xử lý vi phạm về đất đai, môi trường",
-            "Handle the land and environment violations",
+            _capitalised(ARTICLE_WORDING[Track.LAND_ENVIRONMENT_VIOLATION]),
+            "Land and environment violations to be handled",
         ),
         Track.MINERAL_RIGHTS_AUCTION: (
-            "Đấu giá quyền khai thác khoáng sản",
-            "Auction the mineral exploitation rights",
+            _capitalised(ARTICLE_WORDING[Track.MINERAL_RIGHTS_AUCTION]),
+            "Mineral exploitation whose exploitation rights must be auctioned",
         ),
         Track.DISTRICT_AUTHORITY: (
-            "Thuộc thẩm quyền UBND cấp huyện xử lý vi phạm về đầu tư",
-            "The district People's Committee handles the investment violations first",
+            _capitalised(ARTICLE_WORDING[Track.DISTRICT_AUTHORITY]),
+            "Within the district People's Committee's authority: it handles the investment "
+            "violations before advising and submitting to the Provincial People's Committee to "
+            "consider approving an adjustment of the investment policy",
         ),
         Track.ON_TRACK: ("Đúng tiến độ, không có vi phạm", "On schedule, no violation"),
         Track.OUT_OF_SCOPE: ("Ngoài phạm vi rà soát", "Outside the review's scope"),
