@@ -450,6 +450,27 @@ def test_behind_schedule_within_the_extension_cap_completes_procedures() -> None
     assert "delayed_within_extension_cap" in rule_ids(blocked)
 
 
+def test_an_open_reporting_violation_does_not_hide_a_20_month_delay() -> None:
+    """Every rule that holds is a reason: the reporting violation makes complete_procedures
+    hold through its own rule, and the delay of 20 months (within the 24-month cap) is still
+    listed with its own citation."""
+    review = review_of(
+        approve(),
+        met(date(2021, 9, 1), "capital_contribution"),
+        found(date(2023, 6, 1), "VP-BC", ViolationCategory.REPORTING),
+        as_of=date(2023, 11, 15),
+    )  # construction start due 15/03/2022: 20 months late
+
+    assert review.primary_track is Track.COMPLETE_PROCEDURES
+    assert rule_ids(review) == {
+        "investment_violation_remedied_by_procedures",
+        "delayed_within_extension_cap",
+    }
+    delay_reason = reason(review, "delayed_within_extension_cap")
+    assert "Khởi công xây dựng chậm 20 tháng" in delay_reason.detail_vi
+    assert delay_reason.citation == "61/2020/QH14, Art. 41(4)"
+
+
 def test_an_adjustment_request_without_violations_completes_its_procedure() -> None:
     review = review_of(
         approve(),

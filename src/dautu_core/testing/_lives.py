@@ -49,6 +49,7 @@ from dautu_core.values import (
     Schedule,
 )
 from dautu_core.vocab import (
+    AuthorityLevel,
     CorrectionAction,
     ExtensionGround,
     ProjectStatus,
@@ -98,10 +99,34 @@ def _authorities_on(day: date, rulebooks: Rulebooks) -> st.SearchStrategy[Author
     return all_authorities(districts=ends is None or day < ends)
 
 
+_REVIEW_KINDS = ("violation", "request", "remedy", "delay", "met", "sanction")
+"""What the review rules read most: drawn half of the time in a life shaped for the review."""
+
+
+def _district_bodies(day: date, rulebooks: Rulebooks) -> st.SearchStrategy[Authority] | None:
+    ends = rulebooks.in_force(day).district_tier_ends
+    if ends is not None and day >= ends:
+        return None
+    return st.builds(
+        Authority,
+        name=_one_of(("UBND huyện Gia Lộc", "UBND huyện Thanh Hà", "UBND TP Chí Linh")),
+        level=st.just(AuthorityLevel.DISTRICT),
+    )
+
+
 def _valid_step(
-    draw: st.DrawFn, state: ProjectState, code: str, day: date, rulebooks: Rulebooks
+    draw: st.DrawFn,
+    state: ProjectState,
+    code: str,
+    day: date,
+    rulebooks: Rulebooks,
+    for_review: bool = False,
 ) -> cmd.Command | None:
-    """Draw one command that the rules accept in ``state`` on ``day``, or ``None`` to stop."""
+    """Draw one command that the rules accept in ``state`` on ``day``, or ``None`` to stop.
+
+    ``for_review``: half of the time, one of :data:`_REVIEW_KINDS` that is possible; half of
+    the violations are investment violations, and half are found by a district body while
+    districts exist."""
     assert state.schedule is not None
     terminated = state.status is ProjectStatus.TERMINATED
     suspended = state.status is ProjectStatus.SUSPENDED
@@ -123,6 +148,9 @@ def _valid_step(
         kinds.append("correct")
     if not kinds:
         return None
+    focused = [k for k in kinds if k in _REVIEW_KINDS]
+    if for_review and focused and draw(st.booleans()):
+        kinds = focused
     kind = _pick(draw, kinds)
     env: dict[str, Any] = {
         "project_code": unicodedata.normalize(draw(_FORM), code),
@@ -155,12 +183,19 @@ def _valid_step(
         )
         return cmd.ExtendSchedule(**env, months=months, ground=ground, milestones=shifted)
     if kind == "violation":
+        finders = authorities
+        district = _district_bodies(day, rulebooks) if for_review else None
+        if district is not None:
+            finders = st.one_of(district, authorities)
+        categories = _enum(ViolationCategory)
+        if for_review:
+            categories = st.one_of(st.just(ViolationCategory.INVESTMENT), categories)
         return cmd.RecordViolation(
             **env,
             violation_id=f"{len(state.violations) + 1}/BB-VPHC",
-            category=draw(_enum(ViolationCategory)),
+            category=draw(categories),
             description=draw(vietnamese_text()),
-            found_by=draw(authorities),
+            found_by=draw(finders),
         )
     if kind == "sanction":
         unsanctioned = sorted(k for k, v in state.violations.items() if v.sanctioned_on is None)
@@ -289,14 +324,15 @@ def _lives(
     rulebooks: Rulebooks,
     start: date,
     end: date,
+    for_review: bool = False,
 ) -> tuple[list[cmd.Command], list[ev.ProjectEvent]]:
     code = project_code if project_code is not None else draw(project_codes())
     approved_on = draw(effective_dates(start, end))
     due_dates = _ints(1, 72).map(lambda m: add_months(approved_on, m))
-    approval = cmd.ApproveProject(
-        **_envelope(draw, code, st.just(approved_on)),
-        **_approved_payload(draw, due_dates, _authorities_on(approved_on, rulebooks)),
-    )
+    payload = _approved_payload(draw, due_dates, _authorities_on(approved_on, rulebooks))
+    if for_review:
+        payload["location"] = attrs.evolve(payload["location"], inside_industrial_zone=False)
+    approval = cmd.ApproveProject(**_envelope(draw, code, st.just(approved_on)), **payload)
     state = ProjectState()
     commands_out: list[cmd.Command] = []
     events_out: list[ev.ProjectEvent] = []
@@ -322,7 +358,7 @@ def _lives(
         if len(commands_out) >= steps:
             break
         day = day + timedelta(days=draw(_ints(0, 120)))
-        command = _valid_step(draw, state, state.project_code or code, day, rulebooks)
+        command = _valid_step(draw, state, state.project_code or code, day, rulebooks, for_review)
     return commands_out, events_out
 
 
@@ -352,6 +388,15 @@ def histories(
     rulebooks: Rulebooks = BUILTIN_RULEBOOKS,
     start: date = MIN_DATE,
     end: date = date(2028, 12, 31),
+    for_review: bool = False,
 ) -> st.SearchStrategy[list[ev.ProjectEvent]]:
-    """The events of one project's valid life, as :func:`command_sequences` produces them."""
-    return _lives(project_code, min_size, max_size, rulebooks, start, end).map(lambda cv: cv[1])
+    """The events of one project's valid life, as :func:`command_sequences` produces them.
+
+    ``for_review=True`` shapes the life for the review rules: outside industrial zones, with
+    violations (half of them investment violations, half found by a district body while
+    districts exist), remedies,
+    sanctions, delays, milestones and adjustment requests drawn more often.
+    """
+    return _lives(project_code, min_size, max_size, rulebooks, start, end, for_review).map(
+        lambda cv: cv[1]
+    )
