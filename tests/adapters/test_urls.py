@@ -8,7 +8,6 @@ import re
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -308,8 +307,10 @@ def test_any_backend_missing_a_package_says_what_to_install() -> None:
 
 
 @pytest.mark.slow
-def test_a_silent_postgresql_server_is_given_up_after_five_seconds() -> None:
-    """A server that accepts connections and never answers (a firewall, a hung host)."""
+def test_a_silent_postgresql_server_is_given_up_with_a_clear_error() -> None:
+    """A server that accepts connections and never answers (a firewall, a hung host): the
+    store gives up with a StorageError instead of hanging. How long it waits is the configured
+    connect timeout (next test); the clock is not measured here (no timed assertions)."""
     silent = socket.create_server(("127.0.0.1", 0))
     accepted: list[socket.socket] = []
 
@@ -320,7 +321,6 @@ def test_a_silent_postgresql_server_is_given_up_after_five_seconds() -> None:
 
     threading.Thread(target=accept, daemon=True).start()
     port = silent.getsockname()[1]
-    started = time.monotonic()
     try:
         with pytest.raises(StorageError) as caught:
             open_store(f"postgresql://clerk:pw@127.0.0.1:{port}/dautu")
@@ -328,9 +328,8 @@ def test_a_silent_postgresql_server_is_given_up_after_five_seconds() -> None:
         silent.close()
         for conn in accepted:
             conn.close()
-    waited = time.monotonic() - started
     assert caught.value.rule_id == "store_connection"
-    assert 4.5 < waited < 10, waited  # eventsourcing alone waits 30 s, then more to close
+    assert "127.0.0.1" in str(caught.value)
 
 
 def test_the_connect_timeout_can_be_set_in_the_url(postgres_url: str, opened: Opener) -> None:

@@ -47,6 +47,7 @@ __all__ = [
     "DemoOutcome",
     "demo_decisions",
     "demo_histories",
+    "demo_projects",
     "record_demo",
 ]
 
@@ -56,7 +57,7 @@ DEMO_SEED = 2024
 DEMO_CODE_PREFIX = "DA-HD-"
 
 
-def _projects(seed: int) -> list[tuple[str, str, list[cmd.Command]]]:
+def demo_projects(seed: int = DEMO_SEED) -> list[tuple[str, str, list[cmd.Command]]]:
     """``(situation, project code, commands)`` for every demo project, in a seeded order."""
     rng = random.Random(seed)
     plan = [situation for situation, count in SITUATIONS for _ in range(count)]
@@ -72,7 +73,7 @@ def _projects(seed: int) -> list[tuple[str, str, list[cmd.Command]]]:
 
 def demo_histories(seed: int = DEMO_SEED) -> dict[str, list[cmd.Command]]:
     """Every demo project's commands, by project code."""
-    return {code: commands for _, code, commands in _projects(seed)}
+    return {code: commands for _, code, commands in demo_projects(seed)}
 
 
 _OVERRULED = {
@@ -109,7 +110,7 @@ def demo_decisions(
     decided otherwise."""
     overruled: set[str] = set()
     decisions: dict[str, cmd.RecordReviewDecision] = {}
-    for situation, code, commands in _projects(seed):
+    for situation, code, commands in demo_projects(seed):
         state, _ = run(commands)
         review = review_project(state, DEMO_REVIEW_DATE, rulebooks)
         track, notes = review.primary_track, None
