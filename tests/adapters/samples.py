@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from dautu_core import commands as cmd
+from dautu_core.citations import DECREE_122_2021
 from dautu_core.values import (
     Actor,
     Authority,
@@ -63,6 +64,7 @@ def approve(code: str, *, n: int = 0) -> cmd.ApproveProject:
 def violation(code: str, violation_id: str, *, n: int = 1) -> cmd.RecordViolation:
     return cmd.RecordViolation(
         **envelope(code, n),
+        legal_basis=(DECREE_122_2021,),
         violation_id=violation_id,
         category=ViolationCategory.INVESTMENT,
         description=f"Chậm tiến độ đưa dự án vào hoạt động ({violation_id})",
@@ -73,6 +75,7 @@ def violation(code: str, violation_id: str, *, n: int = 1) -> cmd.RecordViolatio
 def delay(code: str, *, n: int = 1) -> cmd.RecordDelay:
     return cmd.RecordDelay(
         **envelope(code, n),
+        legal_basis=(LegalBasis(instrument="61/2020/QH14", article="72"),),
         milestone="operation_start",
         reason="Chưa hoàn thành giải phóng mặt bằng",
         found_by=DEPARTMENT,

@@ -34,6 +34,7 @@ from dautu_core.ports import AppendBatch, NewRecord
 from dautu_core.record import GENESIS
 from dautu_core.rulebook import BUILTIN_RULEBOOKS
 from dautu_core.testing.strategies import command_sequences
+from dautu_core.values import LegalBasis
 
 Opener = Callable[..., Store]
 
@@ -320,7 +321,11 @@ def dautu_register_rulebooks(register):
 
 def extension(code: str, months: int, *, n: int) -> cmd.ExtendSchedule:
     """Extend the schedule by ``months`` without an exception ground (counts towards the cap)."""
-    return cmd.ExtendSchedule(**envelope(code, n), months=months)
+    return cmd.ExtendSchedule(
+        **envelope(code, n),
+        legal_basis=(LegalBasis(instrument="61/2020/QH14", article="41", clause="4"),),
+        months=months,
+    )
 
 
 @pytest.fixture
