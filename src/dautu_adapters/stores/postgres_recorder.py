@@ -1,4 +1,4 @@
-"""The PostgreSQL recorder dautu uses: eventsourcing's, with four changes.
+"""The PostgreSQL recorder dautu uses: eventsourcing's, with five changes.
 
 1. Stream reads return ``Notification`` objects carrying the global position (the row's
    ``notification_id``, already selected by eventsourcing's own query), see
@@ -23,7 +23,7 @@
    calls ``pipeline.sync()`` after the ``INSERT``. The ``INSERT`` carries all stored events of
    the transaction in **one** array parameter, so one Bind message as large as the batch.
    In pipeline mode psycopg's connection is non-blocking, and its ``pipeline_communicate``
-   loop (psycopg 3.1 to 3.3.9 and its current main, C and Python implementations alike)
+   loop (psycopg 3.3.9, and its main branch in 2026; C and Python implementations alike)
    calls ``PQflush()`` once per socket "writable" event and leaves the loop as soon as its
    queue of commands is empty, whether or not ``PQflush()`` returned 1 (data still pending in
    libpq's output buffer). ``Pipeline.sync()`` then waits for results with
@@ -41,12 +41,13 @@
    *Bounds.* Each insert transaction sets ``statement_timeout`` to ``write_timeout`` seconds
    (default :data:`DEFAULT_WRITE_TIMEOUT`, URL option ``write_timeout``), so the server
    cancels any statement of it (the wait for the table lock included) that runs longer, and a
-   client-side deadline closes the connection's socket if the whole transaction has not ended
-   ``write_timeout`` + :data:`CLIENT_GRACE` seconds after it began (a server that stopped
-   answering, a network that swallows packets, a driver that waits for nothing). Either way
-   the transaction is rolled back (the server aborts it when the socket closes), nothing is
-   written, the sequence is rewound by the next insert (change 2), and the store reports a
-   :class:`~dautu_adapters.stores.errors.StorageError` saying so.
+   client-side deadline closes the connection's socket if the whole transaction has not
+   ended ``write_timeout + min(write_timeout, CLIENT_GRACE)`` seconds after it began (a
+   server that stopped answering, a network that swallows packets, a driver that waits for
+   nothing). Either way the transaction is rolled back (the server aborts it when the socket
+   closes), the sequence is rewound by the next insert (change 2), and the store reports a
+   :class:`~dautu_adapters.stores.errors.StorageError` that says what the database holds
+   (it checks: should the deadline strike during the commit itself, the write may be there).
 
 Private eventsourcing API used here (``_insert_events``, ``_lock_table``,
 ``_insert_stored_events``, ``_fetch_ids_after_insert_events``, the statement attributes, and
@@ -93,7 +94,7 @@ DEFAULT_WRITE_TIMEOUT = 60.0
 docstring). A 50 MB batch or 100,000 events take a few seconds on a modest server."""
 CLIENT_GRACE = 5.0
 """Seconds the client waits beyond ``write_timeout`` for the server's own cancellation to
-arrive before it closes the connection itself."""
+arrive before it closes the connection itself (``write_timeout`` itself if that is less)."""
 
 
 class _WriteDeadline:
@@ -211,8 +212,9 @@ class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecor
             result: Sequence[int] | None = _insert_once(self, stored_events, **kwargs)
             return result
         seconds = self.write_timeout
+        grace = min(CLIENT_GRACE, seconds)
         with self.datastore.get_connection() as conn:
-            deadline = _WriteDeadline(conn, seconds + CLIENT_GRACE)
+            deadline = _WriteDeadline(conn, seconds + grace)
             try:
                 with deadline, conn.transaction(), conn.cursor() as curs:
                     curs.execute(
@@ -228,9 +230,8 @@ class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecor
             except psycopg.Error as exc:
                 if deadline.expired:
                     raise psycopg.OperationalError(
-                        f"the write did not end within {seconds + CLIENT_GRACE:g} s "
-                        f"(write_timeout {seconds:g} s + {CLIENT_GRACE:g} s): "
-                        "the connection was closed"
+                        f"the write did not end within {seconds + grace:g} s "
+                        f"(write_timeout {seconds:g} s + {grace:g} s): the connection was closed"
                     ) from exc
                 raise
 
