@@ -40,11 +40,14 @@
 
    *Bounds.* Each insert transaction sets ``statement_timeout`` to ``write_timeout`` seconds
    (default :data:`DEFAULT_WRITE_TIMEOUT`, URL option ``write_timeout``), so the server
-   cancels any statement of it (the wait for the table lock included) that runs longer, and a
-   client-side deadline closes the connection's socket if the whole transaction has not
-   ended ``write_timeout + min(write_timeout, CLIENT_GRACE)`` seconds after it began (a
-   server that stopped answering, a network that swallows packets, a driver that waits for
-   nothing). Either way the transaction is rolled back (the server aborts it when the socket
+   cancels any statement of it (the wait for the table lock included) that runs longer. It
+   sets ``idle_in_transaction_session_timeout`` (eventsourcing's default: 5 s per session)
+   to the same value: the client builds the ``INSERT``'s one large parameter *after* the
+   lock is taken, and for 100,000 events on a busy machine that takes longer than 5 s, which
+   made the server drop a healthy write as an idle session. Finally a client-side deadline
+   closes the connection's socket if the whole transaction has not ended ``write_timeout +
+   min(write_timeout, CLIENT_GRACE)`` seconds after it began (a server that stopped
+   answering, a network that swallows packets, a driver that waits for nothing). Either way the transaction is rolled back (the server aborts it when the socket
    closes), the sequence is rewound by the next insert (change 2), and the store reports a
    :class:`~dautu_adapters.stores.errors.StorageError` that says what the database holds
    (it checks: should the deadline strike during the commit itself, the write may be there).
@@ -218,9 +221,10 @@ class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecor
             try:
                 with deadline, conn.transaction(), conn.cursor() as curs:
                     curs.execute(
-                        SQL("SET LOCAL statement_timeout = {}").format(
-                            Literal(max(1, round(seconds * 1000)))
-                        )
+                        SQL(
+                            "SET LOCAL statement_timeout = {0}; "
+                            "SET LOCAL idle_in_transaction_session_timeout = {0}"
+                        ).format(Literal(max(1, round(seconds * 1000))))
                     )
                     self._insert_events(curs, stored_events, **kwargs)
                     if not stored_events:
