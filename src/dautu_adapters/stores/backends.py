@@ -24,7 +24,7 @@ import importlib.util
 import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 from uuid import uuid4
 
 from eventsourcing.persistence import (
@@ -63,6 +63,7 @@ from dautu_core.errors import InvalidValue
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
+    "WRITE_TIMEOUT_SETTING",
     "open_eventsourcing_store",
     "open_memory_store",
     "open_postgres_store",
@@ -77,8 +78,13 @@ DEFAULT_CONNECT_TIMEOUT = "5"
 URL says ``?connect_timeout=N`` (or the setting ``POSTGRES_CONNECT_TIMEOUT``). It bounds both
 eventsourcing's wait for a pooled connection and each connection attempt (libpq's
 ``connect_timeout``), so that a server that never answers costs that long, not minutes."""
+WRITE_TIMEOUT_SETTING = "POSTGRES_WRITE_TIMEOUT"
+"""dautu's own setting (URL ``?write_timeout=SECONDS``): how long one PostgreSQL insert
+transaction may take before it is cancelled and rolled back, see
+:mod:`dautu_adapters.stores.postgres_recorder` (default 60)."""
 _POSTGRES_QUERY = {
     "connect_timeout": "POSTGRES_CONNECT_TIMEOUT",
+    "write_timeout": WRITE_TIMEOUT_SETTING,
     "lock_timeout": "POSTGRES_LOCK_TIMEOUT",
     "pool_size": "POSTGRES_POOL_SIZE",
     "max_overflow": "POSTGRES_MAX_OVERFLOW",
@@ -231,9 +237,14 @@ def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     """``postgresql://user:pass@host:port/db``: eventsourcing's PostgreSQL recorder.
 
     Needs the ``dautu[postgres]`` extra (psycopg 3). URL query: ``schema=NAME`` (created if
-    missing; default ``public``), ``compress=1``, and eventsourcing's pool settings
-    ``connect_timeout`` (seconds to wait for a connection; default 5), ``lock_timeout``,
-    ``pool_size``, ``max_overflow``, ``pre_ping``, ``idle_in_transaction_session_timeout``.
+    missing; default ``public``), ``compress=1``, ``write_timeout`` (seconds one write may
+    take; default 60), and eventsourcing's pool settings ``connect_timeout`` (seconds to wait
+    for a connection; default 5), ``lock_timeout``, ``pool_size``, ``max_overflow``,
+    ``pre_ping``, ``idle_in_transaction_session_timeout``.
+
+    A port that is not a number from 1 to 65535 is a :class:`StorageError` before anything
+    is tried; so is a server that refuses the connection, with the server's reason (a
+    database that does not exist is named as such), see :func:`_probe_postgres`.
     """
     parsed = parse_store_url(url)
     if importlib.util.find_spec("psycopg") is None:
@@ -250,13 +261,14 @@ def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
             field="store_url",
             rule_id="store_url_format",
         )
+    port = _postgres_port(parsed, server)
     schema = parsed.query.get("schema", "").strip() or "public"
     env, upcasters = _common(parsed, options)
     env |= {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": dbname,
         "POSTGRES_HOST": server.hostname or "localhost",
-        "POSTGRES_PORT": str(server.port or 5432),
+        "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(server.username or ""),
         "POSTGRES_PASSWORD": unquote(server.password or ""),
         "POSTGRES_SCHEMA": schema,
@@ -269,11 +281,12 @@ def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     env |= _extra_env(options)
 
     def parts(factory: PostgresFactory) -> tuple[ApplicationRecorder, CheckpointBackend]:
-        _bound_connection_attempts(factory)
+        _prepare_postgres(factory, parsed)
         if schema != "public":
             with factory.datastore.transaction(commit=True) as cursor:
                 cursor.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
-        return factory.application_recorder(), PostgresCheckpoints(factory.datastore, schema)
+        recorder = _bound_writes(factory, factory.application_recorder())
+        return recorder, PostgresCheckpoints(factory.datastore, schema)
 
     return _recorder_store(parsed, upcasters, lambda: PostgresFactory(Environment(env=env)), parts)
 
@@ -323,11 +336,105 @@ def open_eventsourcing_store(url: str, options: Mapping[str, Any]) -> RecorderSt
 
     def parts(factory: Any) -> tuple[ApplicationRecorder, CheckpointBackend]:
         if module == "eventsourcing.postgres":
-            _bound_connection_attempts(factory)
+            _prepare_postgres(factory, parsed)
         checkpoints = RecorderCheckpoints(factory.aggregate_recorder("dautu_projections"))
-        return _application_recorder(module, factory), checkpoints
+        recorder = _application_recorder(module, factory)
+        if module == "eventsourcing.postgres":
+            recorder = _bound_writes(factory, recorder)
+        return recorder, checkpoints
 
     return _recorder_store(parsed, upcasters, make_factory, parts)
+
+
+def _postgres_port(url: StoreURL, server: SplitResult) -> int:
+    """The URL's port (5432 if none); one that is not a number from 1 to 65535 is refused."""
+    try:
+        port = server.port
+    except ValueError:
+        port = -1
+    if port is None:
+        return 5432
+    if not 1 <= port <= 65535:
+        raise StorageError(
+            f"Cổng trong địa chỉ kho lưu trữ {url.redacted} không hợp lệ: phải là một số "
+            "từ 1 đến 65535 (mặc định 5432)",
+            f"the port in the store URL {url.redacted} is not valid: it must be a number "
+            "from 1 to 65535 (default 5432)",
+            field="store_url",
+            rule_id="store_url_format",
+        )
+    return port
+
+
+def _prepare_postgres(factory: Any, url: StoreURL) -> None:
+    """Bound the pool's connection attempts, then try the server once, directly."""
+    _bound_connection_attempts(factory)
+    _probe_postgres(factory, url)
+
+
+def _probe_postgres(factory: Any, url: StoreURL) -> None:
+    """Connect once, outside the pool, and raise the server's reason if that fails.
+
+    Why: eventsourcing's pool retries in the background and, after ``connect_timeout``,
+    says only "couldn't get a connection"; the reason (no such database, authentication
+    refused, connection refused) is in the pool's log, not in the error. One direct attempt
+    (bounded by libpq's ``connect_timeout``) costs a few milliseconds and answers at once.
+    """
+    import psycopg
+
+    kwargs = {k: v for k, v in factory.datastore.pool.kwargs.items() if k != "row_factory"}
+    try:
+        psycopg.connect(**kwargs).close()
+    except psycopg.OperationalError as exc:
+        raise _refused(url, str(kwargs.get("dbname", "")), exc) from exc
+
+
+def _refused(url: StoreURL, dbname: str, exc: Exception) -> StorageError:
+    """The error for a PostgreSQL server that would not give a connection: its reason on
+    one line, libpq's ``connection failed: connection to server at ... failed:`` prefix
+    and its ``FATAL:`` marker left out."""
+    reason = "; ".join(" ".join(line.split()) for line in str(exc).splitlines() if line.strip())
+    reason = reason.rpartition(" failed: ")[2] or reason
+    reason = reason.removeprefix("FATAL: ").strip()
+    if reason == f'database "{dbname}" does not exist':
+        return StorageError(
+            f'Không mở được kho lưu trữ {url.redacted}: cơ sở dữ liệu "{dbname}" không tồn '
+            f"tại trên máy chủ PostgreSQL (hãy tạo nó trước, ví dụ: createdb {dbname})",
+            f'cannot open the store {url.redacted}: database "{dbname}" does not exist on '
+            f"the PostgreSQL server (create it first, for example: createdb {dbname})",
+            field="store_url",
+            rule_id="store_connection",
+        )
+    return StorageError(
+        f"Không mở được kho lưu trữ {url.redacted}: máy chủ PostgreSQL không cho kết nối "
+        f"({reason})",
+        f"cannot open the store {url.redacted}: the PostgreSQL server gave no connection "
+        f"({reason})",
+        field="store_url",
+        rule_id="store_connection",
+    )
+
+
+def _bound_writes(factory: Any, recorder: ApplicationRecorder) -> ApplicationRecorder:
+    """Give dautu's PostgreSQL recorder the store's ``write_timeout`` (seconds, > 0)."""
+    from dautu_adapters.stores.postgres_recorder import PositionedPostgresRecorder
+
+    text = (factory.env.get(WRITE_TIMEOUT_SETTING) or "").strip()
+    if not text or not isinstance(recorder, PositionedPostgresRecorder):
+        return recorder
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < 10**6:
+        raise InvalidValue(
+            f"write_timeout phải là số giây lớn hơn 0, nhận được {text!r}",
+            f"write_timeout must be a number of seconds greater than 0, got {text!r}",
+            field="write_timeout",
+            rule_id="store_options",
+        )
+    recorder.write_timeout = seconds
+    return recorder
 
 
 def _bound_connection_attempts(factory: Any) -> None:
