@@ -15,7 +15,6 @@ import pytest
 
 from dautu_adapters.conformance.diagnose import append_or_explain, check_stream
 from dautu_adapters.conformance.records import approval, chain, violation
-from dautu_adapters.stores.errors import StorageError
 from dautu_core import events as ev
 from dautu_core.errors import ConcurrencyConflict
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
@@ -97,39 +96,54 @@ class KitBase:
         return stream
 
     @staticmethod
+    def _conflict(
+        store: EventStore, batches: list[AppendBatch], why: str, before: dict[str, list[bytes]]
+    ) -> ConcurrencyConflict:
+        """The ConcurrencyConflict that ``append(batches)`` must raise (``why`` says what is
+        wrong with the batch); any other outcome is named, with what it left written in the
+        streams of ``before`` (their records' bytes before the call)."""
+        try:
+            store.append(batches)
+        except ConcurrencyConflict as conflict:
+            return conflict
+        except Exception as exc:
+            changed = _changed(store, before)
+            if changed:
+                raise AssertionError(
+                    f"an append {why} raised {type(exc).__name__} ({exc}) and changed project "
+                    f"{changed!r}: records were left half-written; check every batch before "
+                    "writing any, and write all of them in one transaction"
+                ) from exc
+            raise AssertionError(
+                f"an append {why} raised {type(exc).__name__} ({exc}); it must raise "
+                "dautu_core.ConcurrencyConflict naming the project"
+            ) from exc
+        raise AssertionError(
+            f"the store accepted an append {why}: no ConcurrencyConflict was raised "
+            "(optimistic concurrency is missing: compare each stream's version with the "
+            "batch's expected_version before writing)"
+        )
+
+    @classmethod
     def _assert_conflict(
+        cls,
         store: EventStore,
         batches: list[AppendBatch],
         blamed: str,
         before: dict[str, list[bytes]],
         why: str,
     ) -> None:
-        """``append(batches)`` must raise a ConcurrencyConflict naming ``blamed`` (``why``
-        says what is wrong with the batch) and change nothing."""
+        """``append(batches)`` must raise a ConcurrencyConflict naming ``blamed`` and change
+        nothing (``before``: the bytes of the streams concerned)."""
         top = store.max_position()
-        try:
-            store.append(batches)
-        except ConcurrencyConflict as conflict:
-            caught = conflict
-        except StorageError as exc:
+        caught = cls._conflict(store, batches, why, before)
+        changed = _changed(store, before)
+        if changed:
             raise AssertionError(
-                f"an append {why} raised {type(exc).__name__} ({exc}); it must raise "
-                "dautu_core.ConcurrencyConflict"
-            ) from exc
-        else:
-            raise AssertionError(
-                f"the store accepted an append {why}: no ConcurrencyConflict was raised "
-                "(optimistic concurrency is missing: compare each stream's version with the "
-                "batch's expected_version before writing)"
+                f"an append refused with a ConcurrencyConflict still changed project "
+                f"{changed!r}: records were left half-written; check every batch before "
+                "writing any"
             )
-        for code, data in before.items():
-            now = [r.data for r in store.read_stream(code)]
-            if now != data:
-                raise AssertionError(
-                    f"an append refused with a ConcurrencyConflict still changed project "
-                    f"{code!r} ({len(data)} records before, {len(now)} after): records were "
-                    "left half-written; check every batch before writing any"
-                )
         assert store.max_position() == top, (
             f"an append refused with a ConcurrencyConflict moved the global log from {top} to "
             f"{store.max_position()}"
@@ -142,3 +156,11 @@ class KitBase:
     @staticmethod
     def _records_of(stream: list[StoredRecord]) -> tuple[NewRecord, ...]:
         return tuple(NewRecord(r.type_name, r.data) for r in stream)
+
+
+def _changed(store: EventStore, before: dict[str, list[bytes]]) -> str | None:
+    """The first project whose stream no longer holds exactly ``before[code]``."""
+    for code, data in before.items():
+        if [r.data for r in store.read_stream(code)] != data:
+            return code
+    return None

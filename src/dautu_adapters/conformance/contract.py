@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from dautu_adapters.conformance.base import KitBase
 from dautu_adapters.conformance.diagnose import bytes_problem, check_stream
 from dautu_adapters.conformance.records import (
@@ -25,7 +23,6 @@ from dautu_adapters.conformance.records import (
 )
 from dautu_core import events as ev
 from dautu_core.codec import Upcasters, event_to_data
-from dautu_core.errors import ConcurrencyConflict
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
 from dautu_core.record import GENESIS, StoredRecord
 
@@ -161,11 +158,15 @@ class ConcurrencyTests(KitBase):
 
     def test_conflict_details(self, store: EventStore) -> None:
         code = unique_code("details")
-        self._seed(store, code, 2)
-        with pytest.raises(ConcurrencyConflict) as caught:
-            store.append([AppendBatch(code, 1, chain([violation(code, "x")]))])
-        assert caught.value.expected_version == 1, "the conflict's expected_version"
-        assert caught.value.actual_version in (2, None), (
+        stream = self._seed(store, code, 2)
+        caught = self._conflict(
+            store,
+            [AppendBatch(code, 1, chain([violation(code, "x")]))],
+            "at expected version 1 to a stream at version 2",
+            {code: [r.data for r in stream]},
+        )
+        assert caught.expected_version == 1, "the conflict's expected_version"
+        assert caught.actual_version in (2, None), (
             "the conflict's actual_version: the version read (2), or None if unknown"
         )
 
@@ -173,8 +174,12 @@ class ConcurrencyTests(KitBase):
         code = unique_code("gap")
         stream = self._seed(store, code, 1)
         top = store.max_position()
-        with pytest.raises(ConcurrencyConflict):
-            store.append([AppendBatch(code, 0, chain([approval(code)]))])
+        self._conflict(
+            store,
+            [AppendBatch(code, 0, chain([approval(code)]))],
+            "at expected version 0 to a stream that exists",
+            {code: [r.data for r in stream]},
+        )
         positions = self._append(
             store, [AppendBatch(code, 1, chain_after(stream, [violation(code, "ok")]))]
         )

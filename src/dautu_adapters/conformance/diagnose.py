@@ -182,8 +182,9 @@ def chain_problem(stream: Sequence[StoredRecord]) -> str | None:
             )
         return (
             f"the hash chain breaks at version {record.version}: it was written on top of "
-            f"version {on}, not version {before.version}; its writer was given a stream "
-            f"ending at version {on} by read_stream (records out of order, or the newest "
-            "missing) while the store said the stream was at the version it expected"
+            f"version {on}, not version {before.version}. Its writer read the stream up to "
+            f"version {on}: either read_stream returned records out of order or without the "
+            "newest, or the store accepted an append at a stale expected version (optimistic "
+            "concurrency missing)"
         )
     return None
