@@ -80,7 +80,7 @@ def stream_problem(
         )
     if len(got) < len(want):
         missing = [v for v in want if v not in versions]
-        last = " (the last record was dropped)" if versions == want[: len(got)] else ""
+        last = " (the last record was dropped)" if versions == want[:-1] else ""
         return (
             f"{call} returned {len(got)} of the {len(want)} records appended: version(s) "
             f"{missing} missing{last}"
