@@ -347,6 +347,7 @@ class ReadTests(KitBase):
         stored = read[-1]
         assert stored.parsed()["schema_version"] == 0
         assert stored.event(upcasters) == new
-        (logged,) = store.read_log(after_position=stored.position - 1, limit=1)
-        problem = bytes_problem(logged.data, data, "read_log: an old record")
+        logged = store.read_log(after_position=stored.position - 1)
+        assert logged, f"read_log(after_position={stored.position - 1}) missed the old record"
+        problem = bytes_problem(logged[0].data, data, "read_log: an old record")
         assert problem is None, problem
