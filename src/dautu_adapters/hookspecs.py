@@ -49,8 +49,9 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 class StoreFactory(Protocol):
     """Opens a store for a URL whose scheme the factory was registered for.
 
-    ``options`` are keyword settings common to all stores (for example ``cipher_key``,
-    ``compress``); a factory ignores those it does not support and says so in its docs.
+    ``options`` are the keyword arguments of ``open_store`` (``cipher_key``, ``compress``,
+    ``upcasters``, ``env``; the ``dautu`` command passes none). A factory refuses an option
+    it does not support rather than ignoring it: see ``docs/writing-an-adapter.md``.
     """
 
     def __call__(self, url: str, options: Mapping[str, Any]) -> EventStore: ...

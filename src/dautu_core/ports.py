@@ -3,6 +3,20 @@
 Why protocols: the core must not know whether records live in memory, SQLite, PostgreSQL or a
 JSON-lines file of a third-party package. Anything with these methods is a store; the
 conformance kit (``dautu_adapters.conformance``) tells an adapter author when theirs is right.
+
+What every store promises besides each method's own contract (the kit checks each):
+
+- **Bytes as given.** ``NewRecord.data`` comes back byte for byte: never parsed, re-encoded,
+  normalised or re-ordered.
+- **Closed means closed.** After ``close()`` every other method raises ``StorageError``
+  (``dautu_adapters.stores.StorageError``, rule ``store_closed``); ``close()`` again does
+  nothing.
+- **Threads.** One store object may be used by several threads at once.
+- **Errors.** A version conflict is :class:`~dautu_core.errors.ConcurrencyConflict`; a failure
+  of the backend (connection lost, disk full, driver error) is raised as ``StorageError``,
+  never as the driver's own exception, and an append that fails leaves nothing written.
+- **No display attribute.** Nothing but these methods is required; the command line shows the
+  URL it opened, not an attribute of the store.
 """
 
 from __future__ import annotations
@@ -12,6 +26,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from dautu_core.errors import InvalidValue
 from dautu_core.record import StoredRecord
 from dautu_core.values import project_code as _normal_code
 
@@ -31,16 +46,36 @@ def _records(records: Iterable[NewRecord]) -> tuple[NewRecord, ...]:
     return tuple(records)
 
 
+def _code(value: str) -> str:
+    """The project code, normalised (NFC, no surrounding blanks, not empty).
+
+    A converter of its own so that ``AppendBatch``'s signature says ``project_code: str``
+    (attrs copies the converter's parameter type; the core's normaliser takes any object).
+    """
+    return _normal_code(value)
+
+
+def _non_negative(_batch: object, _attribute: object, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidValue(
+            f"Phiên bản mong đợi phải là số nguyên không âm, nhận được {value!r}",
+            f"expected_version must be a non-negative whole number, got {value!r}",
+            field="expected_version",
+            rule_id="non_negative_integer",
+        )
+
+
 @attrs.frozen
 class AppendBatch:
     """Records for one project's stream, appended after ``expected_version``.
 
     ``expected_version`` is the version the writer read (0 for a new project); the store
-    refuses the batch if the stream has moved on.
+    refuses the batch if the stream has moved on. A batch with no records still has its
+    expected version checked: it asserts that a stream the decision depended on has not moved.
     """
 
-    project_code: str = attrs.field(converter=_normal_code)
-    expected_version: int
+    project_code: str = attrs.field(converter=_code)
+    expected_version: int = attrs.field(validator=_non_negative)
     records: tuple[NewRecord, ...] = attrs.field(converter=_records)
 
 
@@ -51,20 +86,34 @@ class EventStore(Protocol):
     def append(self, batches: Sequence[AppendBatch]) -> list[int]:
         """Append every batch in one transaction: all or nothing.
 
-        Returns the global positions given to the new records, in order. Raises
-        :class:`~dautu_core.errors.ConcurrencyConflict` if any stream's version is not the
-        batch's ``expected_version`` (then nothing is written).
+        Returns the global positions given to the new records, in order (``[]`` for
+        ``append([])`` or batches without records). Raises
+        :class:`~dautu_core.errors.ConcurrencyConflict` naming the project if any stream's
+        version is not the batch's ``expected_version``, also for a batch without records
+        (then nothing is written). Several batches of one project follow on from each other.
         """
         ...
 
     def read_stream(
         self, project_code: str, *, after_version: int = 0, up_to_version: int | None = None
     ) -> list[StoredRecord]:
-        """The project's records with ``after_version < version <= up_to_version``, in order."""
+        """The project's records with ``after_version < version <= up_to_version``, in
+        ascending version order.
+
+        Out-of-range windows are not errors: a negative ``after_version`` reads from the
+        start, an ``up_to_version`` past the head reads to the head, an empty window
+        (``up_to_version <= after_version``, or negative) and an unknown project give ``[]``.
+        """
         ...
 
     def read_log(self, *, after_position: int = 0, limit: int | None = None) -> list[StoredRecord]:
-        """Records of every project after a global position, in global order."""
+        """Records of every project after a global position, in global order, at most
+        ``limit`` of them (``None``: all).
+
+        A negative ``after_position`` reads from the start; ``limit <= 0`` and a position past
+        the end give ``[]``. Pages (``after_position`` = the last position read) add up to
+        one read.
+        """
         ...
 
     def max_position(self) -> int:
@@ -76,7 +125,8 @@ class EventStore(Protocol):
         ...
 
     def close(self) -> None:
-        """Release connections and files."""
+        """Release connections and files; calling it again does nothing. Every other method
+        of a closed store raises ``StorageError``."""
         ...
 
 

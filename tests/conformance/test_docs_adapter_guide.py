@@ -25,13 +25,13 @@ def test_the_guide_store_passes_the_kit_and_a_broken_copy_fails_as_shown(tmp_pat
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_my_store.py"]
     good = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert good.returncode == 0, good.stdout + good.stderr
-    assert re.search(r"^35 passed, 3 skipped in ", good.stdout, re.M), good.stdout
+    assert re.search(r"^39 passed, 4 skipped in ", good.stdout, re.M), good.stdout
 
     store = tmp_path / "my_store.py"
-    bug = "after_position + limit\n"
+    bug = "start + max(limit, 0)\n"
     assert store.read_text(encoding="utf-8").count(bug) == 1
     store.write_text(
-        store.read_text(encoding="utf-8").replace(bug, "after_position + limit - 1\n"),
+        store.read_text(encoding="utf-8").replace(bug, "start + max(limit, 0) - 1\n"),
         encoding="utf-8",
     )
     broken = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
@@ -42,4 +42,4 @@ def test_the_guide_store_passes_the_kit_and_a_broken_copy_fails_as_shown(tmp_pat
         broken.stdout,
         re.M,
     ), broken.stdout
-    assert re.search(r"^1 failed, 34 passed, 3 skipped in ", broken.stdout, re.M), broken.stdout
+    assert re.search(r"^2 failed, 37 passed, 4 skipped in ", broken.stdout, re.M), broken.stdout

@@ -7,25 +7,33 @@ scheme is checked exactly the way users will reach it.
 
 The kit appends test records, and a record can never be removed, so a store that already holds
 records is refused unless ``--allow-non-empty`` says it is a scratch store.
+
+By default the first verdict comes quickly, even from a slow store: the run stops at the first
+failing test, reports a failing hypothesis example without shrinking it, and works within a
+time budget (``--budget``, printed at the start). ``--full`` runs every test and shrinks.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+from pathlib import Path
 from typing import Any
 
 from dautu_core.errors import InvalidValue
 
-__all__ = ["PARTS", "register", "run_check_adapter"]
+__all__ = ["DEFAULT_BUDGET_SECONDS", "PARTS", "register", "run_check_adapter"]
 
 PARTS = ("reopen", "processes", "checkpoints")
 """The optional parts of the kit (``dautu_adapters.conformance.CAPABILITIES``), named here so
 that building the command line never imports pytest."""
+DEFAULT_BUDGET_SECONDS = 600
+"""``dautu_adapters.conformance.runner.DEFAULT_BUDGET_SECONDS``, without importing pytest."""
+_BUDGET_EXCEEDED = 124
 
 _USAGE = (
-    "dautu check-adapter URL [--without PART] [--max-examples N] [--allow-non-empty] "
-    "[-- PYTEST_ARGS]"
+    "dautu check-adapter URL [--full] [--budget SECONDS] [--without PART] [--one-process] "
+    "[--max-examples N] [--allow-non-empty] [-- PYTEST_ARGS]"
 )
 _WITHOUT_HELP = (
     "bỏ qua một phần tuỳ chọn của bộ kiểm tra (lặp lại được) / skip an optional part of the "
@@ -48,6 +56,26 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="số ví dụ hypothesis mỗi phép thử / hypothesis examples per round-trip test",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="chạy mọi phép thử và thu gọn ví dụ lỗi, không dừng ở lỗi đầu tiên / run every "
+        "test and shrink failing examples instead of stopping at the first failure",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_BUDGET_SECONDS,
+        metavar="SECONDS",
+        help=f"thời gian tối đa, 0 là không giới hạn (mặc định {DEFAULT_BUDGET_SECONDS}) / "
+        f"time budget of the run, 0 for none (default {DEFAULT_BUDGET_SECONDS})",
+    )
+    parser.add_argument(
+        "--one-process",
+        action="store_true",
+        help="cơ sở dữ liệu chỉ cho một tiến trình mở (DuckDB...) / the backend lets one "
+        "process at a time open the storage (DuckDB...)",
     )
     parser.add_argument(
         "--allow-non-empty",
@@ -145,6 +173,8 @@ def run_check_adapter(args: argparse.Namespace) -> int:
             rule_id="check_adapter_empty_store",
         )
     capabilities = default_capabilities(url).without(args.without)
+    if args.one_process:
+        capabilities = capabilities.one_process_at_a_time()
     skipped = [part for part in PARTS if not getattr(capabilities, part)]
     skipped_vi = ", ".join(skipped) or "không"
     skipped_en = ", ".join(skipped) or "none"
@@ -153,10 +183,54 @@ def run_check_adapter(args: argparse.Namespace) -> int:
         f"Kiểm tra tương thích kho lưu trữ {shown} (bỏ qua: {skipped_vi})",
         f"Checking the store {shown} against the conformance kit (skipped: {skipped_en})",
     )
+    budget = args.budget if args.budget > 0 else None
+    _say_profile(lang, args.full, budget)
     max_examples = args.max_examples or EventStoreConformance.max_examples
+
+    def announce(folder: Path) -> None:
+        _say(
+            lang,
+            f"Thư mục tạm: {folder} (chỉ chứa mô-đun kiểm tra sinh ra; bản ghi thử nằm trong "
+            "kho; thư mục được xoá khi kết thúc, kể cả khi bị ngắt)",
+            f"Scratch folder: {folder} (only the generated test module; the test records go "
+            "into the store; removed at the end, also when interrupted)",
+        )
+
     code = run_conformance(
-        url, pytest_args=pytest_args, capabilities=capabilities, max_examples=max_examples
+        url,
+        pytest_args=pytest_args,
+        capabilities=capabilities,
+        max_examples=max_examples,
+        full=args.full,
+        budget_seconds=budget,
+        on_start=announce,
     )
+    _say_outcome(lang, code, shown, args.full, budget)
+    return code
+
+
+def _say_profile(lang: str, full: bool, budget: float | None) -> None:
+    if budget is None:
+        limit_vi, limit_en = "không giới hạn thời gian", "no time budget"
+    else:
+        limit_vi, limit_en = f"thời gian tối đa {budget:g} giây", f"time budget {budget:g} s"
+    if full:
+        _say(
+            lang,
+            f"Chạy đầy đủ: mọi phép thử, ví dụ lỗi được thu gọn; {limit_vi} (--budget)",
+            f"Full run: every test, failing examples shrunk; {limit_en} (--budget)",
+        )
+    else:
+        _say(
+            lang,
+            f"Chạy nhanh: dừng ở phép thử lỗi đầu tiên, ví dụ lỗi không thu gọn; {limit_vi} "
+            "(--budget). Dùng --full để có danh sách mọi lỗi",
+            f"Quick run: stops at the first failing test, failing examples not shrunk; "
+            f"{limit_en} (--budget). Use --full for the list of every failure",
+        )
+
+
+def _say_outcome(lang: str, code: int, shown: str, full: bool, budget: float | None) -> None:
     if code == 0:
         _say(
             lang,
@@ -169,12 +243,28 @@ def run_check_adapter(args: argparse.Namespace) -> int:
             "KHÔNG ĐẠT: không có phép thử nào được chạy (xem lại tham số pytest)",
             "FAILED: no test was run (check the pytest arguments)",
         )
+    elif code == _BUDGET_EXCEEDED:
+        _say(
+            lang,
+            f"KHÔNG ĐẠT: bộ kiểm tra bị dừng sau {budget:g} giây (hết thời gian tối đa): kho "
+            f"{shown} quá chậm hoặc bị treo; tăng --budget nếu kho chỉ chậm",
+            f"FAILED: the kit was stopped after {budget:g} s (its time budget): the store "
+            f"{shown} is too slow or hangs; raise --budget if it is only slow",
+        )
+    elif code > 128:
+        _say(
+            lang,
+            f"ĐÃ NGẮT: bộ kiểm tra bị dừng bởi tín hiệu {code - 128}; thư mục tạm đã được xoá",
+            f"INTERRUPTED: the kit was stopped by signal {code - 128}; the scratch folder was "
+            "removed",
+        )
     else:
+        more_vi = "" if full else "; đây là lỗi đầu tiên, dùng --full để xem mọi lỗi"
+        more_en = "" if full else "; this is the first failure, use --full to list them all"
         _say(
             lang,
             f"KHÔNG ĐẠT: kho {shown} chưa đáp ứng bộ kiểm tra (mã thoát pytest {code}); "
-            "xem các phép thử lỗi ở trên",
+            f"xem phép thử lỗi ở trên{more_vi}",
             f"FAILED: the store {shown} does not conform (pytest exit code {code}); "
-            "see the failed tests above",
+            f"see the failed test above{more_en}",
         )
-    return code

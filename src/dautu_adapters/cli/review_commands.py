@@ -31,6 +31,7 @@ from dautu_adapters.review.render import (
 from dautu_adapters.review.reviewing import review_store, summarize_store
 from dautu_adapters.review.rulebooks import installed_review_rulebooks
 from dautu_adapters.service import ProjectService
+from dautu_adapters.stores.urls import default_store_url, redact_url
 
 __all__ = ["demo_command", "register", "review_command"]
 
@@ -143,7 +144,7 @@ def demo_command(args: argparse.Namespace) -> int:
             review_round=DEMO_REVIEW_ROUND,
             project_codes=outcome.project_codes,
         )
-        url = getattr(store, "url", "")
+        url = redact_url(getattr(args, "store", None) or default_store_url())
     finally:
         store.close()
     if outcome.skipped_projects == 0:

@@ -28,10 +28,20 @@ import pytest
 # The kit's asserts are the adapter author's error messages: let pytest rewrite them so a
 # failure shows the values compared, as it does in the author's own test modules.
 pytest.register_assert_rewrite(
+    "dautu_adapters.conformance.base",
+    "dautu_adapters.conformance.checkpoint_tests",
+    "dautu_adapters.conformance.contract",
     "dautu_adapters.conformance.kit",
     "dautu_adapters.conformance.roundtrip",
+    "dautu_adapters.conformance.sharing",
 )
 
+from dautu_adapters.conformance.diagnose import (  # noqa: E402
+    append_or_explain,
+    chain_problem,
+    check_stream,
+    stream_problem,
+)
 from dautu_adapters.conformance.kit import EventStoreConformance  # noqa: E402
 from dautu_adapters.conformance.records import (  # noqa: E402
     UNUSUAL_PROJECT_CODES,
@@ -57,14 +67,18 @@ __all__ = [
     "Capabilities",
     "EventStoreConformance",
     "UrlStoreConformance",
+    "append_or_explain",
     "approval",
     "assert_round_trip",
     "chain",
     "chain_after",
+    "chain_problem",
+    "check_stream",
     "default_capabilities",
     "kit_settings",
     "old_record",
     "run_conformance",
+    "stream_problem",
     "unique_code",
     "violation",
 ]

@@ -22,10 +22,18 @@ from collections.abc import Callable
 from typing import Any
 
 from dautu_adapters.conformance.records import chain_after, violation
+from dautu_adapters.stores.errors import StorageError
 from dautu_core.errors import ConcurrencyConflict
 from dautu_core.ports import AppendBatch, EventStore
 
-__all__ = ["RACE_BATCH", "WriterReport", "race_and_contend", "run_writers"]
+__all__ = [
+    "RACE_BATCH",
+    "WriterReport",
+    "open_elsewhere",
+    "race_and_contend",
+    "run_in_other_process",
+    "run_writers",
+]
 
 Opener = Callable[[], EventStore]
 WriterReport = dict[str, Any]
@@ -128,3 +136,50 @@ def run_writers(
                 }
             )
     return reports
+
+
+def open_elsewhere(opener: Opener, code: str, append: bool, results: Any) -> None:
+    """Body of a process that opens the storage once (a store declared
+    ``one_process_at_a_time``): report ``refused`` (a ``StorageError``: the storage is held by
+    another process), ``opened`` with the versions it read and, if ``append``, after appending
+    one record, or ``error`` with a traceback."""
+    report: dict[str, Any] = {"outcome": "error", "detail": "", "versions": None}
+    try:
+        try:
+            store = opener()
+        except StorageError as exc:
+            report |= {"outcome": "refused", "detail": f"{type(exc).__name__}: {exc}"}
+        else:
+            try:
+                stream = store.read_stream(code)
+                report["versions"] = len(stream)
+                if append:
+                    records = chain_after(stream, [violation(code, "second-process")])
+                    store.append([AppendBatch(code, len(stream), records)])
+                report["outcome"] = "opened"
+            finally:
+                store.close()
+    except BaseException:
+        report |= {"outcome": "error", "detail": traceback.format_exc()}
+    results.put(report)
+
+
+def run_in_other_process(opener: Opener, code: str, *, append: bool) -> dict[str, Any]:
+    """Run :func:`open_elsewhere` in a fresh process; a process that has not answered within
+    the kit's bound is killed and reported as ``hung``."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    process = context.Process(
+        target=open_elsewhere, args=(opener, code, append, results), name="dautu-kit-second"
+    )
+    process.start()
+    try:
+        report: dict[str, Any] = results.get(timeout=_TIMEOUT_SECONDS)
+    except queue.Empty:
+        report = {"outcome": "hung", "detail": f"no answer within {_TIMEOUT_SECONDS:.0f} s"}
+    finally:
+        process.join(_TIMEOUT_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    return report

@@ -11,13 +11,14 @@ the examples of a test.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from dautu_adapters.conformance.base import KitBase
+from dautu_adapters.conformance.diagnose import append_or_explain, bytes_problem, check_stream
 from dautu_adapters.conformance.records import chain, unique_code
 from dautu_core import events as ev
 from dautu_core.ports import AppendBatch, EventStore
@@ -28,11 +29,17 @@ from dautu_core.testing.strategies import EVENT_STRATEGIES, events, histories
 __all__ = ["RoundTripTests", "assert_round_trip", "kit_settings"]
 
 
-def kit_settings(max_examples: int) -> settings:
-    """Hypothesis settings of the kit: no deadline (a store's speed is not on trial)."""
+def kit_settings(max_examples: int, *, shrink: bool = True) -> settings:
+    """Hypothesis settings of the kit: no deadline (a store's speed is not on trial).
+
+    ``shrink=False`` reports the first failing example as found: on a store that costs tens of
+    milliseconds a call, shrinking a failure can take far longer than finding it.
+    """
+    phases = [Phase.explicit, Phase.reuse, Phase.generate, *([Phase.shrink] if shrink else [])]
     return settings(
         max_examples=max(1, max_examples),
         deadline=None,
+        phases=phases,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 
@@ -54,37 +61,37 @@ def assert_round_trip(store: EventStore, groups: Sequence[Sequence[ev.ProjectEve
     """Append each group as a new project's stream, in one call, and check what comes back."""
     top = store.max_position()
     batches = [AppendBatch(group[0].project_code, 0, chain(group)) for group in groups]
-    positions = store.append(batches)
+    positions = append_or_explain(store, batches)
     total = sum(len(group) for group in groups)
-    assert positions == list(range(top + 1, top + total + 1))
+    assert positions == list(range(top + 1, top + total + 1)), (
+        f"append must return the positions {top + 1} to {top + total}, returned {positions}"
+    )
     read: list[StoredRecord] = []
     for group, batch in zip(groups, batches, strict=True):
         stream = store.read_stream(batch.project_code)
-        assert [r.version for r in stream] == list(range(1, len(group) + 1))
-        assert {r.project_code for r in stream} == {batch.project_code}
-        assert [r.type_name for r in stream] == [e.TYPE_NAME for e in group]
-        assert [r.data for r in stream] == [r.data for r in batch.records], (
-            "stored bytes must come back exactly"
-        )
+        check_stream(stream, batch.project_code, batch.records)
         assert [r.prev for r in stream] == [GENESIS, *(r.hash for r in stream[:-1])]
         assert [r.event() for r in stream] == list(group)
         read += stream
-    assert store.read_log(after_position=top) == sorted(read, key=lambda r: r.position), (
+    log = store.read_log(after_position=top)
+    for record, new in zip(log, [r for b in batches for r in b.records], strict=False):
+        problem = bytes_problem(record.data, new.data, f"read_log: position {record.position}")
+        assert problem is None, problem
+    assert log == sorted(read, key=lambda r: r.position), (
         "read_log must return the appended records, in the order of their positions"
     )
 
 
-class RoundTripTests:
-    """The round-trip part of :class:`~dautu_adapters.conformance.EventStoreConformance`."""
-
-    max_examples: ClassVar[int]
+class RoundTripTests(KitBase):
+    """The round-trip part of :class:`~dautu_adapters.conformance.EventStoreConformance`:
+    the last group to run, being the costliest."""
 
     @pytest.mark.parametrize("event_type", sorted(c.TYPE_NAME for c in EVENT_STRATEGIES))
     def test_every_event_type_round_trips(self, store: EventStore, event_type: str) -> None:
         strategy = EVENT_STRATEGIES[ev.EVENT_TYPES[event_type]]
         budget = max(2, self.max_examples // 3)
 
-        @kit_settings(budget)
+        @kit_settings(budget, shrink=self.shrink)
         @given(st.lists(strategy(), min_size=1, max_size=3))
         def check(generated: list[ev.ProjectEvent]) -> None:
             assert_round_trip(store, [_rebased(generated, "type")])
@@ -92,7 +99,7 @@ class RoundTripTests:
         check()
 
     def test_several_projects_round_trip_in_one_append(self, store: EventStore) -> None:
-        @kit_settings(self.max_examples)
+        @kit_settings(self.max_examples, shrink=self.shrink)
         @given(st.lists(st.lists(events(), min_size=1, max_size=4), min_size=1, max_size=4))
         def check(groups: list[list[ev.ProjectEvent]]) -> None:
             assert_round_trip(store, [_rebased(group, "mixed") for group in groups])
@@ -100,13 +107,16 @@ class RoundTripTests:
         check()
 
     def test_a_project_life_folds_the_same_after_storage(self, store: EventStore) -> None:
-        @kit_settings(max(2, self.max_examples // 2))
+        @kit_settings(max(2, self.max_examples // 2), shrink=self.shrink)
         @given(histories(max_size=8))
         def check(history: list[ev.ProjectEvent]) -> None:
             history = _rebased(history, "life")
             code = history[0].project_code
-            store.append([AppendBatch(code, 0, chain(history))])
-            stored = [r.event() for r in store.read_stream(code)]
+            records = chain(history)
+            append_or_explain(store, [AppendBatch(code, 0, records)])
+            read = store.read_stream(code)
+            check_stream(read, code, records)
+            stored = [r.event() for r in read]
             assert stored == history
             assert fold(stored) == fold(history)
 

@@ -135,6 +135,7 @@ class RecorderStore:
 
     def append(self, batches: Sequence[AppendBatch]) -> list[int]:
         """Append every batch in one eventsourcing transaction; see the module docstring."""
+        self._check_open()
         heads, empty = self._plan(batches)
         seal = self.sealer.seal
         stored: list[StoredEvent] = []
@@ -430,7 +431,17 @@ class RecorderStore:
                 self._scanned = page[-1].id
             return sorted(set(self._codes.values()))
 
+    def _check_open(self) -> None:
+        """A closed store refuses every call (the storage contract of ``dautu_core.ports``)."""
+        if self.closed:
+            raise StorageError(
+                f"Kho lưu trữ {self.url} đã đóng",
+                f"the store {self.url} is closed",
+                rule_id="store_closed",
+            )
+
     def _read(self, query: Callable[[], _T]) -> _T:
+        self._check_open()
         try:
             return query()
         except (OperationalError, InterfaceError) as exc:
@@ -446,10 +457,12 @@ class RecorderStore:
         return self.load_projection(name)[0]
 
     def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
+        self._check_open()
         self._claim_sealing()
         self._checkpoints.save(nfc(name), position, self.sealer.seal_blob(state))
 
     def load_projection(self, name: str) -> tuple[int, bytes | None]:
+        self._check_open()
         key = nfc(name)
         position, sealed = self._checkpoints.load(key)
         if sealed is None:

@@ -32,7 +32,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from dautu_core.errors import ConcurrencyConflict, InvalidValue
+from dautu_adapters.stores import StorageError
+from dautu_core.errors import ConcurrencyConflict
 from dautu_core.ports import AppendBatch
 from dautu_core.record import StoredRecord
 from dautu_jsonl.framing import JsonlCorrupted, encode_group, scan
@@ -87,10 +88,9 @@ class JsonlStore:
     def _locked(self, exclusive: bool) -> Iterator[None]:
         with self._mutex:
             if self._closed:
-                raise InvalidValue(
-                    "Kho lưu trữ đã đóng",
-                    "the store is closed",
-                    field="store",
+                raise StorageError(
+                    f"Kho lưu trữ {self.directory} đã đóng",
+                    f"the store {self.directory} is closed",
                     rule_id="store_closed",
                 )
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
@@ -143,8 +143,10 @@ class JsonlStore:
     # --- EventStore ---------------------------------------------------------------------
 
     def append(self, batches: Sequence[AppendBatch]) -> list[int]:
-        """Append all batches in one write, or none of them (see :class:`EventStore`)."""
-        if not any(batch.records for batch in batches):
+        """Append all batches in one write, or none of them (see :class:`EventStore`).
+
+        A batch without records still has its expected version checked."""
+        if not batches:
             return []
         with self._locked(exclusive=True):
             torn = self._catch_up()
@@ -168,6 +170,8 @@ class JsonlStore:
                         )
                     )
                 versions[batch.project_code] = actual
+            if not new:
+                return []
             if torn:
                 # A writer died half-way through its write: cut its bytes off before ours.
                 os.ftruncate(self._log_fd, self._offset)
