@@ -380,6 +380,17 @@ def import_sheets(
     """
     report = ImportReport(actor=actor, recorded_at=recorded_at, dry_run=dry_run, partial=partial)
     parsed = _parse_rows(sheets, actor, recorded_at, report)
+    if report.rows_read == 0:
+        names = ", ".join(f"'{s.name}' ({s.source})" for s in sheets) or "-"
+        report.problems.append(
+            Problem(
+                None, None, None, None,
+                f"không có dòng dữ liệu nào dưới dòng tiêu đề: {names}",
+                f"no data rows under the header row: {names}",
+                rule_id="rows_missing",
+            )
+        )  # fmt: skip
+        return report
     by_project: dict[str, list[_Item]] = {}
     bad_projects: set[str] = set()
     unparsed: list[SourceRow] = []

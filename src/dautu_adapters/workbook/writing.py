@@ -211,7 +211,7 @@ def _data_sheet(
     if errors is not None:
         ws.cell(HEADER_ROW, width).font = Font(bold=True, color="C00000")
         ws.column_dimensions[get_column_letter(width)].width = 60
-    ws.freeze_panes = ws.cell(DATA_START_ROW, 2)
+    ws.freeze_panes = f"B{DATA_START_ROW}"  # a string: ws.cell() would create row 4
     formats = [_number_format(COLUMNS[k]) for k in keys]
     messages: Sequence[str | None] = errors if errors is not None else [None] * len(rows)
     for values, error in zip(rows, messages, strict=True):
