@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 
 from dautu_adapters.service import ProjectService
-from dautu_adapters.workbook.reading import Sheet, SourceRow
+from dautu_adapters.workbook.reading import Sheet, SourceRow, UncachedFormula
 from dautu_adapters.workbook.rows import CellError, build_command, parse_cell
 from dautu_adapters.workbook.schema import (
     COLUMNS,
@@ -209,6 +209,22 @@ def _parse_row(
     values: dict[str, Any] = {}
     failed = False
     for key, raw in row.cells.items():
+        if isinstance(raw, UncachedFormula):
+            report.problems.append(
+                _problem(
+                    row,
+                    key,
+                    DautuError(
+                        "ô chứa công thức chưa có giá trị tính sẵn; mở tệp bằng Excel rồi lưu "
+                        "lại, hoặc dán dạng giá trị (Paste Values)",
+                        "the cell holds a formula with no computed value; open and save the "
+                        "file in Excel, or paste the values (Paste Values)",
+                        rule_id="cell_formula",
+                    ),
+                )
+            )
+            failed = True
+            continue
         if isinstance(raw, str) and raw.lstrip().startswith("=") and len(raw.strip()) > 1:
             report.problems.append(
                 _problem(
@@ -354,6 +370,12 @@ def _judge(
     return new, skipped, problems
 
 
+def _approval_known(service: ProjectService, code: str, items: Sequence[_Item]) -> bool:
+    if any(isinstance(i.command, cmd.ApproveProject) for i in items):
+        return True
+    return bool(service.store.read_stream(code, up_to_version=1))
+
+
 def _rule_column(err: DautuError) -> str | None:
     field = (err.field or "").split(".")[0]
     return {"project_code": "code", "effective_date": "effective_date"}.get(field) or (
@@ -422,6 +444,11 @@ def import_sheets(
     to_write: list[_Item] = []
     held: list[SourceRow] = list(unparsed)
     for done, (code, items) in enumerate(by_project.items(), start=1):
+        if code in bad_projects and not _approval_known(service, code, items):
+            # its approval row is already refused: judging the rest would only say "no approval"
+            report.refused_projects.append(code)
+            held.extend(i.row for i in items)
+            continue
         new, skipped, problems = _judge(service, code, items)
         report.events_skipped += skipped
         report.problems.extend(problems)

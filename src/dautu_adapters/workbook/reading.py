@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -40,6 +42,7 @@ __all__ = [
     "MAX_UNCOMPRESSED_BYTES",
     "Sheet",
     "SourceRow",
+    "UncachedFormula",
     "open_sources",
 ]
 
@@ -60,6 +63,17 @@ _SHEET_NAMES = {
     header_key(EVENT_SHEET): EVENT_SHEET,
     header_key("Events"): EVENT_SHEET,
 }
+
+
+@attrs.frozen
+class UncachedFormula:
+    """A formula cell whose workbook holds no computed value (it was never opened and saved in
+    Excel): there is nothing to read, and guessing would be wrong, so the cell is refused."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
 
 
 @attrs.frozen
@@ -106,8 +120,23 @@ def _check_size(path: Path) -> None:
         )
 
 
-def _check_archive(path: Path) -> None:
-    """Refuse a macro workbook or a zip bomb from the archive's directory, before expanding."""
+_FORMULA = re.compile(rb"<f[ >/]")
+
+
+def _has_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether a worksheet's XML holds a formula element, read in chunks (bounded memory)."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            if _FORMULA.search(tail + chunk):
+                return True
+            tail = chunk[-3:]
+    return False
+
+
+def _check_archive(path: Path) -> bool:
+    """Refuse a macro workbook or a zip bomb from the archive's directory, before expanding;
+    say whether any worksheet holds formulas."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -144,6 +173,23 @@ def _check_archive(path: Path) -> None:
                 "expanding",
                 "file_zip_bomb",
             )
+    with zipfile.ZipFile(path) as archive:
+        return any(
+            _has_formulas(archive, m)
+            for m in members
+            if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+        )
+
+
+def _with_formulas(
+    values: Iterator[tuple[Any, ...]], formulas: Iterator[tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of cached values, with :class:`UncachedFormula` where a formula has no value."""
+    for data, text in itertools.zip_longest(values, formulas, fillvalue=()):
+        yield tuple(
+            UncachedFormula(f) if v is None and isinstance(f, str) and f.startswith("=") else v
+            for v, f in itertools.zip_longest(data, text)
+        )
 
 
 def _find_header(
@@ -232,9 +278,10 @@ def _read_xlsx(path: Path) -> list[Sheet]:
             "openpyxl is needed to read Excel files: pip install 'dautu[excel]'",
             "excel_extra",
         ) from None
-    _check_archive(path)
+    formulas = _check_archive(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        texts = openpyxl.load_workbook(path, read_only=True) if formulas else None
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise _refuse(
             f"không mở được tệp Excel {path.name}: {type(exc).__name__}",
@@ -249,11 +296,14 @@ def _read_xlsx(path: Path) -> list[Sheet]:
                 continue
             worksheet = book[title]
             total = worksheet.max_row or 0
-            sheets.append(
-                _sheet_rows(name, path.name, worksheet.iter_rows(values_only=True), total)
-            )
+            rows = worksheet.iter_rows(values_only=True)
+            if texts is not None:
+                rows = _with_formulas(rows, texts[title].iter_rows(values_only=True))
+            sheets.append(_sheet_rows(name, path.name, rows, total))
     finally:
         book.close()
+        if texts is not None:
+            texts.close()
     if not sheets:
         raise _refuse(
             f"tệp {path.name} không có trang '{PROJECT_SHEET}' hay '{EVENT_SHEET}'",

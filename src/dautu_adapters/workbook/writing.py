@@ -214,15 +214,19 @@ def _data_sheet(
     ws.freeze_panes = f"B{DATA_START_ROW}"  # a string: ws.cell() would create row 4
     formats = [_number_format(COLUMNS[k]) for k in keys]
     messages: Sequence[str | None] = errors if errors is not None else [None] * len(rows)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     for values, error in zip(rows, messages, strict=True):
-        line = [values.get(k) for k in keys]
+        line = [_writable(values.get(k), ILLEGAL_CHARACTERS_RE) for k in keys]
         if errors is not None:
             line.append(error)
         ws.append(line)
         row = ws.max_row
         for position, value in enumerate(line[: len(keys)], start=1):
             if value is not None:
-                ws.cell(row, position).number_format = formats[position - 1]
+                ws.cell(row, position).number_format = (
+                    "DD/MM/YYYY" if isinstance(value, date) else formats[position - 1]
+                )
     last = max(DATA_START_ROW + len(rows) - 1, DATA_START_ROW + VALIDATED_ROWS)
     for position, key in enumerate(keys, start=1):
         column = COLUMNS[key]
@@ -236,6 +240,14 @@ def _data_sheet(
             validation.add(f"{letter}{DATA_START_ROW}:{letter}{last}")
             ws.add_data_validation(validation)
         ws.column_dimensions[letter].number_format = formats[position - 1]
+
+
+def _writable(value: Any, illegal: Any) -> Any:
+    """A rejected CSV row may hold control characters a workbook cannot: they are shown as
+    the replacement character, so the row can still be written back for fixing."""
+    if isinstance(value, str):
+        return illegal.sub("\ufffd", value)
+    return value
 
 
 def _number_format(column: Column) -> str:
