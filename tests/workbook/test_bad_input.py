@@ -182,7 +182,7 @@ def test_a_missing_column_is_an_error_and_nothing_is_written(
         )
         return
     optional = {"district", "commune", "industrial_zone", "land_area", "mineral", "duration",
-                "authority_level", "documents", "legal_basis"}  # fmt: skip
+                "authority_level", "documents"}  # fmt: skip
     if key in optional:
         assert report.ok  # an optional column may be left out
         return

@@ -151,6 +151,7 @@ def test_importing_twice_writes_nothing_and_a_longer_file_only_the_new_facts(  #
             "effective_date": "15/05/2024",
             "violation_id": "BB-12/2024",
             "text": "Đã trả lại hiện trạng khu B",
+            "legal_basis": "Nghị định 91/2019/NĐ-CP",
         }
     )
     code, out = cli.imported(xlsx(rows, "dai-hon.xlsx"))

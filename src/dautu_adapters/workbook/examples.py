@@ -26,6 +26,7 @@ TEMPLATE_NAME = "mau-nhap-lieu.xlsx"
 SAMPLE_NAME = "nhap-lieu-mau-da-dien.xlsx"
 
 _LAW = "Luật Đầu tư 61/2020/QH14"
+_LAW_UNVERIFIED = f"{_LAW} [ví dụ: điều, khoản chưa kiểm tra / example: article not verified]"
 
 EXAMPLE_ROWS: Mapping[str, Sequence[Mapping[str, Any]]] = {
     PROJECT_SHEET: (
@@ -83,6 +84,7 @@ EXAMPLE_ROWS: Mapping[str, Sequence[Mapping[str, Any]]] = {
             "kind": "Hoàn thành mốc tiến độ",
             "effective_date": "28/06/2022",
             "milestone": "Góp vốn",
+            "legal_basis": _LAW_UNVERIFIED,
             "documents": "15/BC-LK | 30/06/2022 | Công ty TNHH Linh kiện Gia Lộc | Báo cáo góp vốn",
         },
         {
@@ -94,7 +96,7 @@ EXAMPLE_ROWS: Mapping[str, Sequence[Mapping[str, Any]]] = {
             "authority": "Sở Kế hoạch và Đầu tư tỉnh Hải Dương",
             "authority_level": "Cấp tỉnh",
             "documents": "88/BB-SKHĐT | 10/03/2023 | Sở Kế hoạch và Đầu tư | Biên bản kiểm tra",
-            "legal_basis": f"Điều 41 {_LAW}",
+            "legal_basis": _LAW_UNVERIFIED,
         },
         {
             "code": "VD-3112233445",

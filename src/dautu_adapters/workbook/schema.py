@@ -18,7 +18,9 @@ import attrs
 
 from dautu_adapters.audit.render import EVENT_LABELS
 from dautu_core import commands as cmd
+from dautu_core.events import EVENT_TYPES
 from dautu_core.review.tracks import Track
+from dautu_core.rules import BASIS_NOT_REQUIRED
 from dautu_core.text import nfc
 from dautu_core.vocab import (
     AuthorityLevel,
@@ -354,20 +356,11 @@ COMMANDS_BY_TYPE: Mapping[str, type[cmd.Command]] = {
 assert set(COMMANDS_BY_TYPE) == set(EVENT_LABELS), "every event kind needs a label"
 
 DECISION_KINDS = frozenset(
-    {
-        "dautu.ProjectApproved",
-        "dautu.DelayRecorded",
-        "dautu.ScheduleExtended",
-        "dautu.ViolationFound",
-        "dautu.ViolationSanctioned",
-        "dautu.ProjectAdjusted",
-        "dautu.ProjectSuspended",
-        "dautu.ProjectTerminated",
-        "dautu.ReviewDecided",
-    }
+    type_name for type_name, cls in EVENT_TYPES.items() if cls not in BASIS_NOT_REQUIRED
 )
-"""Decisions and findings: their legal basis column is marked required in the template (the
-importer warns when it is blank; the rulebook in force decides whether it refuses)."""
+"""Decisions and findings: the rule ``legal_basis_required`` (:mod:`dautu_core.rules`) refuses
+them without a legal basis, so the template marks that column required for them and the
+importer reports a blank one against its row."""
 
 
 def header_key(text: object) -> str:
