@@ -175,3 +175,15 @@ def test_a_huge_cell_is_refused() -> None:
     with pytest.raises(InvalidValue) as err:
         p.parse_text("a" * (p.MAX_TEXT + 1))
     assert err.value.rule_id == "cell_too_long"
+
+
+def test_forbidden_characters_are_exactly_control_surrogate_and_private_use() -> None:
+    """Given every code point, when the pattern of parse_text is asked, then it refuses exactly
+    those unicodedata calls control (except tab and newline), surrogate or private use."""
+    disagree = [
+        hex(cp)
+        for cp in range(0x110000)
+        if bool(p._FORBIDDEN_CHARACTERS.match(chr(cp)))
+        != (unicodedata.category(chr(cp)) in ("Cc", "Cs", "Co") and chr(cp) not in "\n\t")
+    ]
+    assert disagree == []
