@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from dautu_adapters.workbook.places import location_now, location_text
 from dautu_core import events as ev
 from dautu_core.audit import AuditReport, Explanation, Finding
 from dautu_core.codec import event_to_data
 from dautu_core.dates import format_vi_date
 from dautu_core.replay import HistoryEntry
-from dautu_core.values import LegalBasis
+from dautu_core.values import LegalBasis, Location
 from dautu_core.vocab import CorrectionAction, MilestoneKind
 
 __all__ = [
@@ -153,6 +154,8 @@ _HISTORY_LABELS = {
         "by": "người ghi",
         "basis": "căn cứ",
         "documents": "văn bản",
+        "place": "địa điểm (tên lúc ghi)",
+        "place_now": "nay là",
         "corrected_by": "bị đính chính bởi phiên bản",
         "now_says": "nay ghi",
         "not_in_effect": "(không có hiệu lực tại thời điểm này)",
@@ -168,6 +171,8 @@ _HISTORY_LABELS = {
         "by": "by",
         "basis": "legal basis",
         "documents": "documents",
+        "place": "location (as named then)",
+        "place_now": "now",
         "corrected_by": "corrected by version",
         "now_says": "now says",
         "not_in_effect": "(not in effect at this point)",
@@ -175,6 +180,15 @@ _HISTORY_LABELS = {
         "none": "No event at this point",
     },
 }
+
+
+def _location(event: ev.ProjectEvent) -> Location | None:
+    """The location an event records (an approval, or an adjustment that moves the project)."""
+    if isinstance(event, ev.ProjectApproved):
+        return event.location
+    if isinstance(event, ev.ProjectAdjusted | ev.AdjustmentRequested):
+        return event.changes.location
+    return None
 
 
 def history_text(
@@ -214,6 +228,13 @@ def history_text(
                 f"{d.number} ({show_date(d.issued_on, lang)})" for d in event.documents
             )
             lines.append(f"    {t['documents']}: {docs}")
+        location = _location(event)
+        if location is not None:
+            place = location_text(location)
+            now = location_now(location, event.effective_date)
+            if now is not None:
+                place += f"; {t['place_now']}: {now}"
+            lines.append(f"    {t['place']}: {place}")
         if entry.corrected_by:
             lines.append(f"    {t['corrected_by']} {', '.join(map(str, entry.corrected_by))}")
         if entry.replacement is not None:
@@ -270,6 +291,12 @@ def history_json(code: str, entries: Sequence[HistoryEntry], lang: str = "vi") -
             "corrected_by": list(entry.corrected_by),
             "data": event_to_data(event),
         }
+        location = _location(event)
+        if location is not None:
+            item["location"] = {
+                "recorded": location_text(location),
+                "now": location_now(location, event.effective_date),
+            }
         if entry.replacement is not None:
             item["replacement"] = event_to_data(entry.replacement)
         if isinstance(event, ev.EventCorrected):

@@ -27,6 +27,7 @@ from dautu_adapters.review.render import (
     render_summary,
     render_table,
     review_csv,
+    review_document,
 )
 from dautu_adapters.review.reviewing import review_store, summarize_store
 from dautu_adapters.review.rulebooks import installed_review_rulebooks
@@ -193,7 +194,7 @@ def review_command(args: argparse.Namespace) -> int:
     if args.format == "csv":
         data = review_csv(review, lang)
     elif args.format == "json":
-        document = review.to_dict(lang)
+        document = review_document(review, lang)
         if summary is not None:
             document["summary"] = summary.to_dict(lang)
         # One line: the document is for scripts (pipe it to `jq` to read it), and the indented

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from dautu_adapters.review.render import CSV_COLUMNS, review_rows
+from dautu_adapters.review.render import CSV_COLUMNS, REVIEW_DATE_INDEX, review_rows
 from dautu_core.errors import DautuError
 from dautu_core.review import PortfolioReview
 
@@ -59,10 +59,11 @@ def review_xlsx(review: PortfolioReview, lang: str = "vi") -> bytes:
     projects.append(list(CSV_COLUMNS[lang]))
     for cell in projects[1]:
         cell.font = bold
-    for row in review_rows(review, lang):
-        *text, as_of = row
-        projects.append([*text, date.fromisoformat(as_of)])
-        projects.cell(row=projects.max_row, column=len(row)).number_format = (
+    for number, row in enumerate(review_rows(review, lang), start=2):
+        cells: list[object] = list(row)
+        cells[REVIEW_DATE_INDEX] = date.fromisoformat(row[REVIEW_DATE_INDEX])
+        projects.append(cells)
+        projects.cell(row=number, column=REVIEW_DATE_INDEX + 1).number_format = (
             "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
         )
     projects.freeze_panes = "B2"

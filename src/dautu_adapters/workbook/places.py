@@ -27,7 +27,7 @@ import importlib.util
 import json
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,10 @@ __all__ = [
     "PlaceCheck",
     "check_locations",
     "gazetteer",
+    "location_now",
+    "location_text",
+    "name_now",
+    "place_now",
 ]
 
 REORGANISED_ON = date(2025, 7, 1)
@@ -262,3 +266,45 @@ def name_now(location: Location, on: date) -> str | None:
     if result.now is None:
         return None
     return result.now if result.note is None else f"{result.now} (hoặc/or {result.note})"
+
+
+def location_text(location: Location) -> str:
+    """The location as recorded: commune, district, province (the names of the time)."""
+    return ", ".join(p for p in (location.commune, location.district, location.province) if p)
+
+
+def location_now(location: Location, on: date) -> str | None:
+    """What ``location`` (as named on ``on``) is called now, only when that differs from the
+    recorded name (``None`` when unknown, unchanged or the dataset is not installed)."""
+    now = name_now(location, on)
+    if now is None and on >= REORGANISED_ON:
+        # a name recorded before the reorganisation and still in the record after it (the
+        # record keeps names as they were): read it as a name of before 1 Jul 2025
+        now = name_now(location, REORGANISED_ON - timedelta(days=1))
+    if now is None or _bare(now) == _bare(location_text(location)):
+        return None
+    return now
+
+
+def place_now(province: str | None, district: str | None, on: date) -> str | None:
+    """:func:`location_now` of the place the review knows (district and province as of ``on``)."""
+    if not province:
+        return None
+    return location_now(Location(province=province, district=district or None), on)
+
+
+_UNIT_WORDS = ("thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "tỉnh", "xã", "tp.")
+
+
+def _bare(names: str) -> tuple[str, ...]:
+    """The parts of a place name without their unit words, folded: "Thành phố Hà Nội" and
+    "Hà Nội" are the same place, so nothing is shown as its name now."""
+    parts = []
+    for part in names.split(","):
+        text = part.strip().lower()
+        for word in _UNIT_WORDS:
+            if text.startswith(word + " "):
+                text = text.removeprefix(word).strip()
+                break
+        parts.append(fold(text))
+    return tuple(parts)

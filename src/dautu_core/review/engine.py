@@ -87,6 +87,7 @@ class ProjectReview:
     reasons: tuple[Reason, ...]
     project_name: str | None = None
     district: str | None = None
+    province: str | None = None
     status: str | None = None
     decision: Decision | None = None
 
@@ -111,6 +112,7 @@ class ProjectReview:
             "code": self.project_code,
             "name": self.project_name,
             "district": self.district,
+            "province": self.province,
             "status": self.status,
             "primary_track": self.primary_track.value,
             "primary_label": self.primary_track.label(lang),
@@ -175,6 +177,7 @@ def judge(
         reasons=tuple(reasons),
         project_name=facts.project_name,
         district=facts.district,
+        province=facts.province,
         status=None if facts.status is None else facts.status.value,
         decision=facts.latest_decision(review_round),
     )
