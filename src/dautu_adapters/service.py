@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -50,12 +50,12 @@ from dautu_core import commands as cmd
 from dautu_core import events as ev
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.decider import decide
-from dautu_core.errors import ConcurrencyConflict, UnknownProject
+from dautu_core.errors import ConcurrencyConflict, InvalidValue, UnknownProject
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
 from dautu_core.record import GENESIS, StoredRecord, make_record, record_hash
 from dautu_core.rulebook import Rulebooks
 from dautu_core.state import ProjectState, evolve
-from dautu_core.text import nfc
+from dautu_core.values import project_code as checked_code
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -187,9 +187,21 @@ class ProjectService:
     def load(self, project_code: str, *, up_to_version: int | None = None) -> ProjectState:
         """The project's state after all its records (or after version ``up_to_version``).
 
-        Raises :class:`~dautu_core.errors.UnknownProject` if the project has no record.
+        Raises :class:`~dautu_core.errors.UnknownProject` if the project has no record,
+        :class:`~dautu_core.errors.InvalidValue` for a code that is not a project code (not
+        text, control characters, too long) or a version that is not a whole number.
         """
-        code = nfc(project_code)
+        code = _code(project_code)
+        if up_to_version is not None and (
+            not isinstance(up_to_version, int) or isinstance(up_to_version, bool)
+        ):
+            raise InvalidValue(
+                f"up_to_version phải là số nguyên, nhận được {type(up_to_version).__name__}",
+                f"up_to_version must be a whole number, got {type(up_to_version).__name__}",
+                project_code=code,
+                field="up_to_version",
+                rule_id="field_type",
+            )
         if up_to_version is None:
             snapshot = self.snapshot(code)
         else:
@@ -201,7 +213,7 @@ class ProjectService:
 
     def snapshot(self, project_code: str) -> ProjectSnapshot:
         """The project's current state and last record hash (an empty state if none)."""
-        code = nfc(project_code)
+        code = _code(project_code)
         with self._lock:
             cached = self._cache.get(code)
         start = cached or ProjectSnapshot()
@@ -214,7 +226,7 @@ class ProjectService:
 
     def history(self, project_code: str) -> list[StoredRecord]:
         """Every record of the project, oldest first, as stored."""
-        code = nfc(project_code)
+        code = _code(project_code)
         records = self.store.read_stream(code)
         if not records:
             raise _unknown(code)
@@ -243,6 +255,7 @@ class ProjectService:
         Records are returned in the order they were appended (grouped by project, in order
         of each project's first command).
         """
+        commands = _commands(commands)
         if not commands:
             return []
         conflict: ConcurrencyConflict | None = None
@@ -357,6 +370,35 @@ def _corrupted(code: str, expected: int, found: int) -> StreamCorrupted:
         field="version",
         rule_id="stream_contiguous",
     )
+
+
+def _code(value: object) -> str:
+    """A project code given to a query: text, NFC, checked as commands check it."""
+    return checked_code(value)
+
+
+def _commands(commands: object) -> Sequence[cmd.Command]:
+    """The commands of :meth:`ProjectService.execute_batch`, each a dautu command, or the
+    :class:`InvalidValue` naming what was given instead (nothing is decided or written)."""
+    if isinstance(commands, str | bytes | cmd.Command) or not isinstance(commands, Iterable):
+        raise InvalidValue(
+            f"Cần một danh sách lệnh, nhận được {type(commands).__name__}",
+            f"expected a list of commands, got {type(commands).__name__}",
+            field="commands",
+            rule_id="field_type",
+        )
+    commands = list(commands)
+    for index, command in enumerate(commands):
+        if not isinstance(command, cmd.Command):
+            raise InvalidValue(
+                f"Lệnh thứ {index + 1} không phải là một lệnh của dautu "
+                f"(dautu_core.commands), mà là {type(command).__name__}",
+                f"command {index + 1} is not a dautu command (dautu_core.commands) but "
+                f"{type(command).__name__}",
+                field="commands",
+                rule_id="field_type",
+            )
+    return commands
 
 
 def _unknown(code: str) -> UnknownProject:

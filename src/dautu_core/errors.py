@@ -4,17 +4,37 @@ Why bilingual: the people who read these messages are clerks and inspectors in a
 department (Vietnamese) as well as the developers embedding the library (English). Every error
 names the project code, the field and the rule so that a refusal can be acted on without
 reading source code.
+
+Why every error of the library is defined here, adapters' included: an embedder catches them
+from one import (``from dautu_core.errors import InvalidValue, StorageError, ...``), whatever
+part of dautu raised them. They are plain exception classes with no dependency, so the pure
+core can hold them; the modules that raise them (``dautu_adapters.stores.errors``,
+``dautu_adapters.plugins``, ``dautu_adapters.audit.trail``, ``dautu_core.projections``) import
+them from here and still export them under their old names.
+
+Every public call raises these and nothing else for bad input, wrong types included (a
+project code that is not text is an :class:`InvalidValue`, not a ``TypeError``).
 """
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from dautu_core.audit.verify import AuditReport
 
 __all__ = [
+    "AuditFailed",
     "ConcurrencyConflict",
     "DautuError",
     "InvalidValue",
+    "MissingDependency",
+    "PluginError",
+    "ProjectionGap",
     "RuleViolation",
+    "SealingMismatch",
+    "StorageError",
+    "StreamCorrupted",
     "UnknownProject",
 ]
 
@@ -122,4 +142,69 @@ class ConcurrencyConflict(DautuError):
             project_code=project_code,
             field="version",
             rule_id="optimistic_concurrency",
+        )
+
+
+class StorageError(DautuError):
+    """The store could not do what was asked (connection lost, unreadable record...).
+
+    Why a class of its own: a database that went away or a record that cannot be decrypted
+    is neither a bad value nor a refused rule; callers (the CLI, an embedding portal) want to
+    tell "try again later" from "the command is wrong". Every message about a failed write
+    says what happened to it: a clerk must know whether the command was recorded.
+
+    ``rule_id`` says which: ``store_connection`` (the database could not be reached or the
+    connection dropped), ``store_missing`` (a store opened for reading is not there: no
+    file, no dautu table), ``store_read_only`` (a write to a store opened read-only, or to a
+    read-only file), ``store_not_database`` (the file is not a database),
+    ``record_unreadable`` (a stored record could not be decrypted or decompressed: wrong key
+    or damaged data), ``store_options`` (unusable options), ``store_sealing``
+    (:class:`SealingMismatch`), ``store_dependency`` (:class:`MissingDependency`),
+    ``stream_contiguous`` (:class:`StreamCorrupted`).
+
+    ``written`` is set for a failed append: ``False`` when the store was checked afterwards and
+    holds nothing of it, ``True`` when the check found it recorded after all (the connection
+    dropped after the commit), ``None`` when the check itself could not be made.
+    """
+
+    written: bool | None = None
+
+
+class SealingMismatch(StorageError):
+    """The store was opened with another encryption setting than the one it was written with
+    (a key on a plain store, no key or another key on an encrypted one). Nothing is written."""
+
+
+class MissingDependency(StorageError):
+    """A Python package the backend needs (a database driver...) is not installed;
+    ``package`` is what to ``pip install``."""
+
+    package: str = ""
+
+
+class StreamCorrupted(StorageError):
+    """A project's stream read back with a hole or a repeated version: the store is damaged
+    (it is not a concurrent write, and retrying does not help)."""
+
+
+class ProjectionGap(DautuError):
+    """A projection was offered records that do not follow on from what it has folded."""
+
+
+class PluginError(DautuError):
+    """Raised instead of a plugin warning in strict mode (``DAUTU_STRICT_PLUGINS=1``)."""
+
+
+class AuditFailed(DautuError):
+    """The log does not verify, so it cannot be checkpointed or exported as proof."""
+
+    def __init__(self, report: AuditReport, action_vi: str, action_en: str) -> None:
+        self.report = report
+        first = report.first
+        assert first is not None
+        super().__init__(
+            f"Không thể {action_vi}: nhật ký không toàn vẹn — {first.message('vi')}",
+            f"cannot {action_en}: the log does not verify — {first.message('en')}",
+            project_code=first.project_code,
+            rule_id="audit_verify",
         )

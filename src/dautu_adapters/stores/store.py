@@ -300,6 +300,13 @@ class RecorderStore:
     def read_stream(
         self, project_code: str, *, after_version: int = 0, up_to_version: int | None = None
     ) -> list[StoredRecord]:
+        if not isinstance(project_code, str):
+            raise InvalidValue(
+                f"Mã dự án phải là chuỗi văn bản, nhận được {type(project_code).__name__}",
+                f"a project code must be text, got {type(project_code).__name__}",
+                field="project_code",
+                rule_id="text_required",
+            )
         code = nfc(project_code)
         sid = stream_id(code)
         rows = self._read(
