@@ -18,10 +18,27 @@ project code that is not text is an :class:`InvalidValue`, not a ``TypeError``).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from dautu_core.audit.verify import AuditReport
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character (newline and tab included) and lone surrogate
+    written as an escape (``\\x1b``, ``\\n``, ``\\ud800``).
+
+    Why: an error message goes to a terminal and quotes what it was given (a project code
+    typed on the command line, a stored text). A raw ESC sequence there would drive the
+    terminal, a newline would make one error look like two lines.
+    """
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
 
 __all__ = [
     "AuditFailed",
@@ -36,6 +53,7 @@ __all__ = [
     "StorageError",
     "StreamCorrupted",
     "UnknownProject",
+    "visible",
 ]
 
 
@@ -43,7 +61,7 @@ class DautuError(Exception):
     """Base of every error raised by dautu.
 
     ``message_vi`` and ``message_en`` say the same thing in Vietnamese and English; ``str(err)``
-    shows both. ``project_code``, ``field`` and ``rule_id`` are machine-readable for callers who
+    shows both, on one line, with no raw control character (see :func:`visible`). ``project_code``, ``field`` and ``rule_id`` are machine-readable for callers who
     want to map refusals onto their own forms.
     """
 
@@ -76,7 +94,7 @@ class DautuError(Exception):
         if self.citation:
             where.append(f"căn cứ/basis {self.citation}")
         prefix = f"[{'; '.join(where)}] " if where else ""
-        return f"{prefix}{self.message_vi} / {self.message_en}"
+        return visible(f"{prefix}{self.message_vi} / {self.message_en}")
 
     def with_context(self, *, project_code: str | None = None, field_prefix: str = "") -> Self:
         """Return a copy that also names the project (and a dotted field prefix).
