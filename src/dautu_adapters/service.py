@@ -18,12 +18,18 @@ records, and something must glue them with the two rules that make the record tr
 
 Records are chained as they are built (``make_record(event, prev)``, ``prev`` = hash of the
 project's previous record), so the audit trail's hash chain is complete from the first write.
-Recorded times: commands carry their own ``recorded_at`` and the service reads no clock,
-unless it is given one (``clock=``). Then it stamps each command's ``recorded_at`` with the
-clock when deciding it (again at each retry), so that the recorded time is when the record was
-appended. The core refuses a record whose recorded time is earlier than its project's last one
-(rule ``recorded_in_order``: replay "as known at" depends on it); two clerks writing one project
-at once therefore need a clock-stamping service, or their own times in commit order.
+Recorded times: commands carry their own ``recorded_at``, unless the service is given a clock
+(``clock=``). Then it stamps each command's ``recorded_at`` with the clock when deciding it
+(again at each retry), so that the recorded time is when the record was appended. The core
+refuses a record whose recorded time is earlier than its project's last one (rule
+``recorded_in_order``: replay "as known at" depends on it); two clerks writing one project
+at once therefore need a clock-stamping service, or their own times in commit order. The
+service refuses a recorded time more than ``recorded_at_tolerance`` (default
+:data:`~dautu_core.rules.RECORDED_AT_TOLERANCE`, 5 minutes) after its clock (``clock=``, else
+the machine's UTC time), rule ``recorded_not_in_future``: one record typed with year 2204
+would otherwise refuse every later record of its project. A record stored before that rule
+is corrected with an ordinary ``CorrectEvent`` recorded now (see
+:func:`dautu_core.rules.recorded_in_order`).
 
 The law: unless given explicit ``rulebooks``, a service judges by the rulebooks of the plugin
 registry (:func:`~dautu_adapters.plugins.rulebook_registry`: the builtin ones, replaced or
@@ -40,7 +46,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -54,6 +60,7 @@ from dautu_core.errors import ConcurrencyConflict, InvalidValue, UnknownProject
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
 from dautu_core.record import GENESIS, StoredRecord, make_record, record_hash
 from dautu_core.rulebook import Rulebooks
+from dautu_core.rules import RECORDED_AT_TOLERANCE, recorded_not_in_future
 from dautu_core.state import ProjectState, evolve
 from dautu_core.values import project_code as checked_code
 
@@ -96,7 +103,8 @@ class ProjectService:
     and the command line use), looked up once, at the first command. ``upcasters`` decode
     old schema versions; by default the store's own (``store.upcasters``) if it has some.
     ``cache_size`` bounds how many project states are kept in memory between calls (0
-    disables the cache).
+    disables the cache). ``recorded_at_tolerance``: how far after the clock a recorded time
+    may be (``None``: not checked, for replaying a history whose times are known good).
     """
 
     def __init__(
@@ -109,6 +117,7 @@ class ProjectService:
         upcasters: Upcasters | None = None,
         cache_size: int = 1024,
         clock: Callable[[], datetime] | None = None,
+        recorded_at_tolerance: timedelta | None = RECORDED_AT_TOLERANCE,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -120,6 +129,7 @@ class ProjectService:
         self.upcasters = upcasters if upcasters is not None else store_upcasters
         self._cache_size = cache_size
         self._clock = clock
+        self._tolerance = recorded_at_tolerance
         self._cache: OrderedDict[str, ProjectSnapshot] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -133,6 +143,7 @@ class ProjectService:
         max_retries: int = 3,
         cache_size: int = 1024,
         clock: Callable[[], datetime] | None = None,
+        recorded_at_tolerance: timedelta | None = RECORDED_AT_TOLERANCE,
         **options: Any,
     ) -> ProjectService:
         """A service on the store at ``url`` (default ``$DAUTU_STORE``, else
@@ -152,6 +163,7 @@ class ProjectService:
             max_retries=max_retries,
             cache_size=cache_size,
             clock=clock,
+            recorded_at_tolerance=recorded_at_tolerance,
         )
 
     @property
@@ -283,9 +295,22 @@ class ProjectService:
         ends: dict[str, ProjectSnapshot] = {}
         records: dict[str, list[NewRecord]] = {}  # lists: a long batch for one project stays linear
         rulebooks = self.rulebooks
+        now = None
+        if self._tolerance is not None:
+            now = self._clock() if self._clock is not None else datetime.now(UTC)
+            if not isinstance(now, datetime) or now.utcoffset() is None:
+                raise InvalidValue(
+                    f"Đồng hồ của dịch vụ phải trả về thời điểm có múi giờ, nhận được {now!r}",
+                    f"the service's clock must return a time with an offset, got {now!r}",
+                    field="clock",
+                    rule_id="recorded_at_aware",
+                )
         for command in commands:
             if self._clock is not None:
                 command = attrs.evolve(command, recorded_at=self._clock())
+            if now is not None and self._tolerance is not None:
+                book = rulebooks.in_force(command.effective_date, command.project_code)
+                recorded_not_in_future(command, now, book, self._tolerance)
             code = command.project_code
             if code not in starts:
                 starts[code] = ends[code] = self.snapshot(code)

@@ -41,7 +41,9 @@ def _every_module() -> list[Any]:
 
 
 def test_every_error_of_the_library_is_importable_from_dautu_core_errors() -> None:
-    exported = {getattr(errors, name) for name in errors.__all__}
+    exported = {
+        getattr(errors, name) for name in errors.__all__ if inspect.isclass(getattr(errors, name))
+    }
     found = {
         value
         for module in _every_module()
