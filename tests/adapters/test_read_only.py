@@ -249,3 +249,33 @@ def test_postgres_read_only_creates_nothing_and_refuses_writes(postgres_url: str
     assert tables() == made
     with open_store(postgres_url) as store:
         assert store.load_projection(PortfolioProjection().name) == (0, None)
+
+
+def test_a_file_sqlite_will_not_write_is_one_clear_line_even_as_root(tmp_path: Path) -> None:
+    """The chmod test above cannot run as root; here SQLite itself opens the file read-only
+    (``mode=ro`` given as the database name), so its real refusal is what is turned into one
+    line, at the first write and at a projection save alike."""
+    path = tmp_path / "dautu.db"
+    _fill(f"sqlite:///{path}")
+    before = _snapshot(tmp_path)
+    url = f"sqlite:///{path}"
+    with open_store(url, env={"SQLITE_DBNAME": f"file:{path}?mode=ro"}) as store:
+        with pytest.raises(StorageError) as refused:
+            ProjectService(store).execute(approve("DA-RO-3"))
+        with pytest.raises(StorageError) as unsaved:
+            catch_up(store)
+    for error in (refused.value, unsaved.value):
+        message = str(error)
+        assert error.rule_id == "store_read_only" and "\n" not in message
+        assert "read-only; nothing was written" in message and "chỉ cho phép đọc" in message
+    assert refused.value.project_code == "DA-RO-3"
+    assert _snapshot(tmp_path)["dautu.db"][2] == before["dautu.db"][2]  # same bytes
+    with ProjectService.open(url) as service:
+        assert service.project_codes() == ["DA-RO-1", "DA-RO-2"]
+
+
+def test_a_new_store_in_a_folder_that_does_not_exist_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(StorageError) as refused:
+        open_store(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'dautu.db'}")
+    message = str(refused.value)
+    assert "\n" not in message and "cannot be opened" in message and "không mở được" in message

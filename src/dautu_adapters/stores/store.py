@@ -164,11 +164,11 @@ class RecorderStore:
                         raise ConcurrencyConflict(code, expected, actual)
         if not stored:
             return []
-        self._claim_sealing()
         checks: dict[str, object] = {}
         if in_transaction:
             checks[EXPECTED_VERSIONS] = {sid: expected for sid, expected in heads.values()}
         try:
+            self._claim_sealing()
             ids = self.recorder.insert_events(stored, **checks)
         except StreamHeadMoved as exc:
             code = next(c for c, (sid, _) in heads.items() if sid == exc.originator_id)
@@ -176,6 +176,8 @@ class RecorderStore:
         except RecordConflictError as exc:  # eventsourcing's IntegrityError and its legacy base
             raise self._conflict(heads) from exc
         except (OperationalError, InterfaceError) as exc:
+            if _read_only_file(exc):
+                raise self._read_only_file(next(iter(heads))) from exc
             raise self._lost(heads, batches, exc) from exc
         except PersistenceError as exc:
             raise StorageError(
@@ -467,6 +469,16 @@ class RecorderStore:
                 rule_id="store_read_only",
             )
 
+    def _read_only_file(self, project_code: str | None) -> StorageError:
+        return StorageError(
+            f"Không ghi được vào kho lưu trữ {self.url}: tệp hoặc thư mục chứa nó chỉ cho phép "
+            "đọc; không có gì được ghi",
+            f"cannot write to the store {self.url}: the file or its folder is read-only; "
+            "nothing was written",
+            project_code=project_code,
+            rule_id="store_read_only",
+        )
+
     def _read(self, query: Callable[[], _T]) -> _T:
         self._check_open()
         try:
@@ -485,8 +497,17 @@ class RecorderStore:
 
     def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
         self._check_writable(None)
-        self._claim_sealing()
-        self._checkpoints.save(nfc(name), position, self.sealer.seal_blob(state))
+        try:
+            self._claim_sealing()
+            self._checkpoints.save(nfc(name), position, self.sealer.seal_blob(state))
+        except (OperationalError, InterfaceError) as exc:
+            if _read_only_file(exc):
+                raise self._read_only_file(None) from exc
+            raise StorageError(
+                f"Không ghi được bảng tổng hợp {name} ({exc})",
+                f"cannot save the projection {name} ({exc})",
+                rule_id="store_connection",
+            ) from exc
 
     def load_projection(self, name: str) -> tuple[int, bytes | None]:
         self._check_open()
@@ -505,6 +526,11 @@ class RecorderStore:
         self.closed = True
         for close in self._on_close:
             close()
+
+
+def _read_only_file(exc: BaseException) -> bool:
+    """Whether the database refused a write because its file (or folder) is read-only."""
+    return "readonly database" in str(exc).lower()  # SQLite: attempt to write a readonly database
 
 
 def _as_uuid(value: UUID | str) -> UUID:
