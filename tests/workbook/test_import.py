@@ -65,6 +65,17 @@ def test_a_dry_run_writes_nothing_and_creates_no_store(cli: Cli, rows: Rows, xls
     assert not cli.db.exists()
 
 
+def test_a_dry_run_on_an_existing_store_leaves_it_byte_for_byte(cli: Cli, rows: Rows, xlsx) -> None:  # type: ignore[no-untyped-def]
+    workbook = xlsx(rows)
+    assert cli.imported(workbook)[0] == 0
+    before = sorted(p.name for p in cli.folder.iterdir())
+    stamp = cli.db.stat().st_mtime_ns, cli.db.read_bytes()
+    code, out = cli.imported(workbook, extra=["--dry-run"])
+    assert code == 0 and "sẽ ghi 0 dự án mới" in out
+    assert sorted(p.name for p in cli.folder.iterdir()) == before
+    assert (cli.db.stat().st_mtime_ns, cli.db.read_bytes()) == stamp
+
+
 def test_one_bad_row_means_nothing_is_written(cli: Cli, rows: Rows, xlsx) -> None:  # type: ignore[no-untyped-def]
     rows[EVENT_SHEET][2]["effective_date"] = "31/02/2024"
     code, out = cli.imported(xlsx(rows))

@@ -14,13 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dautu_adapters.cli.common import bilingual, vietnam_now
+from dautu_adapters.cli.common import bilingual, open_store_for_reading, vietnam_now
 from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.service import ProjectService
-from dautu_adapters.stores.urls import default_store_url
 from dautu_adapters.workbook.importing import ImportReport, import_sheets
 from dautu_adapters.workbook.reading import open_sources
-from dautu_core.errors import InvalidValue
+from dautu_core.errors import InvalidValue, StorageError
 from dautu_core.values import Actor
 
 __all__ = ["import_command", "parse_actor", "register", "template_command"]
@@ -143,13 +142,15 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
 
 
 def _open_service(args: argparse.Namespace) -> ProjectService:
-    """The store; a dry run on a SQLite file that does not exist judges against an empty
-    record in memory rather than creating the file (a check never creates a store)."""
-    url = getattr(args, "store", None) or default_store_url()
-    if args.dry_run and url.startswith("sqlite:///"):
-        location = url.removeprefix("sqlite:///").partition("?")[0]
-        if location != ":memory:" and not Path(location).exists():
-            args = argparse.Namespace(**{**vars(args), "store": "memory://"})
+    """The store; a dry run opens it read-only, and judges against an empty record in memory
+    when there is no store yet (a check never creates or changes a store)."""
+    if args.dry_run:
+        try:
+            return ProjectService(open_store_for_reading(args))
+        except StorageError as exc:
+            if exc.rule_id != "store_missing":
+                raise
+        args = argparse.Namespace(**{**vars(args), "store": "memory://"})
     return ProjectService(open_store_from_args(args))
 
 
