@@ -336,7 +336,9 @@ def _read_only_sqlite_name(url: StoreURL, path: str) -> str:
     if not os.path.isfile(path):
         raise _missing(url, f"{path} không phải là một tệp", f"{path} is not a file")
     absolute = os.path.abspath(path)
-    flags = "mode=ro" if os.path.exists(f"{absolute}-wal") else "mode=ro&immutable=1"
+    # a rollback journal left by a crash must be read too: never immutable beside one
+    beside = any(os.path.exists(f"{absolute}{suffix}") for suffix in ("-wal", "-journal"))
+    flags = "mode=ro" if beside else "mode=ro&immutable=1"
     return f"file:{quote(absolute)}?{flags}"
 
 
