@@ -37,7 +37,9 @@ def _lives() -> st.SearchStrategy[list[list[cmd.Command]]]:
 
 
 def _store_with(lives: list[list[cmd.Command]]) -> ProjectService:
-    service = ProjectService(open_store("memory://"))
+    service = ProjectService(
+        open_store("memory://"), recorded_at_tolerance=None
+    )  # generated to 2035
     for commands in lives:
         service.execute_batch(commands)
     return service
@@ -45,7 +47,7 @@ def _store_with(lives: list[list[cmd.Command]]) -> ProjectService:
 
 def _round_trip(first: ProjectService, folder: Path, suffix: str) -> ProjectService:
     paths = export_workbook(first.store, folder / f"ho-so{suffix}", {})
-    second = ProjectService(open_store("memory://"))
+    second = ProjectService(open_store("memory://"), recorded_at_tolerance=None)
     report = import_sheets(second, open_sources(paths), actor=ACTOR, recorded_at=LATER)
     assert report.ok, [p.text() for p in report.errors]
     return second

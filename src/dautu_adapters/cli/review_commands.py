@@ -170,7 +170,8 @@ def review_command(args: argparse.Namespace) -> int:
     lang: str = args.lang
     as_of = parse_as_of(args.as_of, "as-of")
     books = installed_review_rulebooks()
-    store = open_store_for_reading(args)
+    # --rebuild replaces the stored projection (what `dautu verify` advises): the one write
+    store = open_store_from_args(args) if args.rebuild else open_store_for_reading(args)
     try:
         summary = None
         if args.summary:

@@ -21,6 +21,7 @@ from dautu_adapters.conformance.base import KitBase
 from dautu_adapters.conformance.diagnose import append_or_explain, bytes_problem, check_stream
 from dautu_adapters.conformance.records import chain, unique_code
 from dautu_core import events as ev
+from dautu_core.fields import MAX_PROJECT_CODE_LENGTH
 from dautu_core.ports import AppendBatch, EventStore
 from dautu_core.record import GENESIS, StoredRecord
 from dautu_core.state import fold
@@ -53,7 +54,9 @@ def _moved(event: ev.ProjectEvent, code: str) -> ev.ProjectEvent:
 def _rebased(events_: Sequence[ev.ProjectEvent], label: str) -> list[ev.ProjectEvent]:
     """The events moved under one fresh project code (keeping the generated one in it, so odd
     codes are still exercised)."""
-    code = f"{unique_code(label)} {events_[0].project_code}"
+    prefix = unique_code(label)
+    room = MAX_PROJECT_CODE_LENGTH - len(prefix) - 1  # a project code's stated maximum
+    code = f"{prefix} {events_[0].project_code[:room]}".strip()
     return [_moved(event, code) for event in events_]
 
 
