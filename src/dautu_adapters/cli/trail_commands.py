@@ -27,8 +27,14 @@ from dautu_adapters.audit.trail import (
     read_checkpoint,
     write_checkpoint,
 )
-from dautu_adapters.cli.common import bilingual, parse_date, print_json, quiet_pipe, vietnam_now
-from dautu_adapters.cli.store_commands import open_store_from_args
+from dautu_adapters.cli.common import (
+    bilingual,
+    open_store_for_reading,
+    parse_date,
+    print_json,
+    quiet_pipe,
+    vietnam_now,
+)
 from dautu_adapters.plugins import exporter_registry, get_plugin_manager
 from dautu_adapters.review.projection import check_projection
 from dautu_core.errors import InvalidValue
@@ -231,7 +237,7 @@ def checkpoint_command(args: argparse.Namespace) -> int:
             generate_key(args.key, passphrase=_passphrase())
         key = load_private_key(args.key, _passphrase())
     previous = read_checkpoint(args.previous) if args.previous else None
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         checkpoint = make_checkpoint(
             store,
@@ -264,7 +270,7 @@ def verify_command(args: argparse.Namespace) -> int:
     checkpoint = read_checkpoint(args.checkpoint) if args.checkpoint else None
     public_key = load_public_key(args.public_key) if args.public_key else None
     unsigned = bool(args.allow_unsigned) and public_key is None
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         audited = audit_store(
             store,
@@ -344,7 +350,7 @@ def export_command(args: argparse.Namespace) -> int:
             field="name",
             rule_id="exporter_known",
         )
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         written = entry.value(store, args.out, _options(args))
     finally:
