@@ -33,6 +33,7 @@ class Rows(Protocol):
     def set_state(self, position: int, state: bytes) -> None: ...
     def delete(self, position: int) -> None: ...
     def insert(self, code: str, version: int, topic: str, state: bytes) -> None: ...
+    def swap_positions(self, a: int, b: int) -> None: ...
 
 
 class SQLiteRows:
@@ -60,6 +61,13 @@ class SQLiteRows:
             "VALUES (?, ?, ?, ?)",
             (stream_id(code).hex, version, topic, state),
         )
+
+    def swap_positions(self, a: int, b: int) -> None:
+        with sqlite3.connect(self.path) as con:
+            con.execute("UPDATE stored_events SET rowid=-1 WHERE rowid=?", (a,))
+            con.execute("UPDATE stored_events SET rowid=? WHERE rowid=?", (a, b))
+            con.execute("UPDATE stored_events SET rowid=? WHERE rowid=-1", (b,))
+        con.close()
 
 
 class PostgresRows:
@@ -91,6 +99,14 @@ class PostgresRows:
             "VALUES (%s, %s, %s, %s)",
             (stream_id(code), version, topic, state),
         )
+
+    def swap_positions(self, a: int, b: int) -> None:
+        for sql, params in (
+            ("UPDATE {table} SET notification_id=-1 WHERE notification_id=%s", (a,)),
+            ("UPDATE {table} SET notification_id=%s WHERE notification_id=%s", (a, b)),
+            ("UPDATE {table} SET notification_id=%s WHERE notification_id=-1", (b,)),
+        ):
+            self._run(sql, params)
 
 
 class Scene:
@@ -199,6 +215,26 @@ def test_rows_swapped_within_a_project_are_located(scene: Scene) -> None:
     scene.rows.set_state(a.position, state_b)
     scene.rows.set_state(b.position, state_a)
     assert scene.first() == (K.REORDERED, "DA-0002", 2)
+
+
+def test_rows_of_two_projects_swapped_by_position_are_reordered(scene: Scene) -> None:
+    """Only the global positions change (``rowid`` / ``notification_id`` exchanged): each
+    project still has all its records, in the wrong order; nothing was deleted."""
+    a, b = scene.record("DA-0001", 2), scene.record("DA-0002", 3)
+    scene.rows.swap_positions(a.position, b.position)
+    for checkpoint in (None, scene.checkpoint):
+        store = open_store(scene.url)
+        try:
+            report = audit_store(store, checkpoint, scene.key.public_key()).report
+        finally:
+            store.close()
+        located = [(f.kind, f.project_code, f.position) for f in report.findings if f.project_code]
+        # DA-0001 v3 now comes before v2; DA-0002 v3 now comes before v2: in position order.
+        assert located == [
+            (K.REORDERED, "DA-0002", a.position),
+            (K.REORDERED, "DA-0001", scene.record("DA-0001", 3).position),
+        ], report.findings
+        assert K.DELETED not in {f.kind for f in report.findings}, report.findings
 
 
 def test_a_forged_row_with_a_correct_prev_is_not_in_the_checkpoint(scene: Scene) -> None:
