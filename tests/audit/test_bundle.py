@@ -111,12 +111,14 @@ def test_a_signed_bundle_verifies_without_any_database(office: Office) -> None:
     assert (report.project_code, report.records, report.covered) == ("DA-0002", 5, 5)
     assert report.key_source == "argument"
     assert report.authenticated
+    # Without the authority's key: intact, not authenticated, and why (not "invalid").
     shipped = verify_bundle(moved)
-    assert not shipped.ok and shipped.first is not None
-    assert shipped.first.kind is K.SIGNATURE_INVALID and not shipped.authenticated
-    relaxed = verify_bundle(moved, allow_unsigned=True)
-    assert relaxed.ok and not relaxed.authenticated
-    assert any("integrity only" in w.detail_en for w in relaxed.warnings)
+    assert shipped.ok and not shipped.authenticated
+    assert shipped.not_authenticated is not None
+    assert shipped.not_authenticated.en == "no public key given (--public-key)"
+    assert [w.kind for w in shipped.warnings] == [K.UNTRUSTED_KEY]  # the shipped key's id
+    strict = verify_bundle(moved, require_signature=True)
+    assert strict.first is not None and strict.first.kind is K.SIGNATURE_INVALID
 
 
 def test_a_forger_shipping_their_own_key_is_not_authenticated(office: Office) -> None:
@@ -129,9 +131,9 @@ def test_a_forger_shipping_their_own_key_is_not_authenticated(office: Office) ->
     resigned = sign_checkpoint(Checkpoint.from_data(data), forger)
     write_checkpoint(folder / "checkpoint.json", resigned, with_heads=False)
     (folder / "public_key.pem").write_bytes(public_pem(forger.public_key()))
-    for strict in (False, True):
-        report = verify_bundle(folder, require_signature=strict)
-        assert not report.ok and not report.authenticated
+    unkeyed = verify_bundle(folder)
+    assert not unkeyed.authenticated and unkeyed.not_authenticated is not None
+    assert not verify_bundle(folder, require_signature=True).ok
     genuine = verify_bundle(folder, office.key.public_key())
     assert genuine.first is not None and genuine.first.kind is K.SIGNATURE_INVALID
 
@@ -139,11 +141,13 @@ def test_a_forger_shipping_their_own_key_is_not_authenticated(office: Office) ->
 def test_without_a_checkpoint_the_bundle_is_unsigned_and_says_so(office: Office) -> None:
     out = office.root / "unsigned"
     office.export("DA-0001", out)
-    report = verify_bundle(out, allow_unsigned=True)
-    assert report.ok and report.checkpoint is not None and not report.checkpoint.is_signed
-    assert {w.kind for w in report.warnings} == {K.SIGNATURE_INVALID}
-    for strict in (verify_bundle(out), verify_bundle(out, require_signature=True)):
-        assert strict.first is not None and strict.first.kind is K.SIGNATURE_INVALID
+    for key in (None, office.key.public_key()):
+        report = verify_bundle(out, key)
+        assert report.ok and report.checkpoint is not None and not report.checkpoint.is_signed
+        assert not report.authenticated and report.not_authenticated is not None
+        assert report.not_authenticated.en == "the checkpoint is not signed"
+    strict = verify_bundle(out, require_signature=True)
+    assert strict.first is not None and strict.first.kind is K.SIGNATURE_INVALID
 
 
 def test_records_after_the_checkpoint_are_included_but_not_covered(office: Office) -> None:

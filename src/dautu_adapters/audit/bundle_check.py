@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from dautu_adapters.audit.bundle import BUNDLE_FORMAT
 from dautu_adapters.audit.keys import key_id, load_public_key, signature_finding
 from dautu_adapters.audit.trail import read_checkpoint
+from dautu_adapters.audit.verdict import Said, authenticate
 from dautu_core.audit import (
     Checkpoint,
     Finding,
@@ -46,10 +47,12 @@ class BundleReport:
     key_source: str | None
     findings: tuple[Finding, ...]
     warnings: tuple[Finding, ...] = ()
-    """What limits the proof without being wrong: an unchecked signature (``allow_unsigned``),
-    the key shipped in the bundle (informational), records not covered (``allow_uncovered``)."""
+    """What limits the proof without being wrong: the key shipped in the bundle
+    (informational), records not covered (``allow_uncovered``)."""
     authenticated: bool = False
     """The checkpoint's signature holds for the public key the user gave."""
+    not_authenticated: Said | None = None
+    """Why nothing was authenticated (no public key given, an unsigned checkpoint)."""
 
     @property
     def ok(self) -> bool:
@@ -69,6 +72,9 @@ class BundleReport:
             "key_id": self.key_id,
             "key_source": self.key_source,
             "authenticated": self.authenticated,
+            "not_authenticated_reason": (
+                self.not_authenticated.as_dict() if self.not_authenticated else None
+            ),
             "findings": [f.as_dict() for f in self.findings],
             "warnings": [f.as_dict() for f in self.warnings],
         }
@@ -121,10 +127,12 @@ def verify_bundle(
     ``public_key`` is the authority's key as the authority publishes it, given by the user: a
     VALID verdict needs it and a checkpoint signed by it. A key shipped inside the bundle
     (``public_key.pem``) is never trusted for authenticity (a forger ships their own); it is
-    only reported, with its key id, as a warning. Without ``public_key``, or with an unsigned
-    checkpoint, the bundle fails unless ``allow_unsigned`` (then a warning says the check
-    proves integrity only, not authenticity). ``require_signature`` is kept for callers that
-    pass it: the signature is always required unless ``allow_unsigned``.
+    only reported, with its key id, as a warning. A signature that does not hold for
+    ``public_key`` is a finding; without ``public_key``, or with an unsigned checkpoint,
+    nothing is authenticated: ``authenticated`` is false and ``not_authenticated`` says why,
+    which is not a finding (a missing key is not an invalid signature) unless
+    ``require_signature``. ``allow_unsigned`` is accepted for callers that pass it; the command
+    line turns it into exit code 0 for an intact, unauthenticated bundle.
 
     Coverage is decided by the signed head, never by the positions the records state: the
     head proof (``head_proof.json``) is mandatory, versions 1..head.version must all be
@@ -132,7 +140,7 @@ def verify_bundle(
     covered by the checkpoint", a finding unless ``allow_uncovered`` (then a warning).
     """
     try:
-        return _verify_bundle(folder, public_key, not allow_unsigned, allow_uncovered)
+        return _verify_bundle(folder, public_key, require_signature, allow_uncovered)
     except _Broken as broken:
         return BundleReport(
             project_code=None,
@@ -175,7 +183,7 @@ def _verify_bundle(
         if public_key is None or differs:
             warnings.append(
                 Finding(
-                    kind=FindingKind.SIGNATURE_INVALID,
+                    kind=FindingKind.UNTRUSTED_KEY,
                     checkpoint=checkpoint.label,
                     detail_vi=f"bộ hồ sơ kèm khoá công khai mã {shipped_id}; khoá này không được "
                     "dùng để xác thực (chỉ để tham khảo)"
@@ -185,20 +193,13 @@ def _verify_bundle(
                     + ("; it DIFFERS from the --public-key key" if differs else ""),
                 )
             )
-    problem = signature_finding(checkpoint, public_key)
-    if problem is not None:
-        (findings if require_signature else warnings).append(problem)
-        if not require_signature:
-            warnings.append(
-                Finding(
-                    kind=FindingKind.SIGNATURE_INVALID,
-                    checkpoint=checkpoint.label,
-                    detail_vi="--allow-unsigned: chỉ kiểm tra tính toàn vẹn, KHÔNG xác thực "
-                    "nguồn gốc (không có chữ ký nào của cơ quan được kiểm tra)",
-                    detail_en="--allow-unsigned: integrity only, NOT authenticity (no signature "
-                    "of the authority was checked)",
-                )
-            )
+    authentication = authenticate(checkpoint, public_key)
+    if authentication.finding is not None:
+        findings.append(authentication.finding)
+    elif require_signature and not authentication.authenticated:
+        problem = signature_finding(checkpoint, public_key)
+        if problem is not None:
+            findings.append(problem)
     records = _bundle_records(folder / "records.jsonl", code, findings)
     head = _check_head(folder / "head_proof.json", code, checkpoint, findings)
     signed_version = head.version if head is not None else 0
@@ -239,7 +240,8 @@ def _verify_bundle(
         checkpoint=checkpoint,
         key_id=key_id(public_key) if public_key is not None else None,
         key_source=source,
-        authenticated=public_key is not None and problem is None,
+        authenticated=authentication.authenticated,
+        not_authenticated=authentication.reason,
         findings=tuple(findings),
         warnings=tuple(warnings),
     )
