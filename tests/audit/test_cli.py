@@ -440,3 +440,23 @@ def test_a_project_moved_to_another_stream_id_fails_the_documented_command(
     )  # fmt: skip
     assert code == 1 and "TOÀN VẸN" not in out
     assert "Đầu tiên: dự án DA-0002, phiên bản 1" in out and "bị xếp sai dự án" in out
+
+
+def test_exporting_a_bundle_without_a_checkpoint_warns_that_it_is_unsigned(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("--store", url, "export", "audit-bundle", "--project", "DA-0001")
+    main([*argv, "--out", str(tmp_path / "b1")])
+    captured = capsys.readouterr()
+    assert "records.jsonl" in captured.out
+    assert "Cảnh báo: bộ hồ sơ CHƯA KÝ" in captured.err and "mã thoát 3" in captured.err
+    main(["--lang", "en", *argv, "--out", str(tmp_path / "b2")])
+    assert "Warning: the bundle is UNSIGNED" in capsys.readouterr().err
+    key, cp = tmp_path / "k.pem", tmp_path / "cp.json"
+    run(capsys, "keygen", "--out", str(key))
+    run(capsys, "--store", url, "checkpoint", "--key", str(key), "--out", str(cp))
+    code = main([*argv, "--checkpoint", str(cp), "--out", str(tmp_path / "b3")])
+    captured = capsys.readouterr()
+    assert code == 0 and "CHƯA KÝ" not in captured.err + captured.out
+    code, out = run(capsys, "verify-bundle", str(tmp_path / "b1"), "--public-key", f"{key}.pub")
+    assert code == 3 and out.endswith("CHƯA XÁC THỰC — điểm kiểm tra chưa được ký\n")

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from dautu_adapters.audit.bundle import BUNDLE_FORMAT
 from dautu_adapters.audit.keys import key_id, load_public_key, signature_finding
 from dautu_adapters.audit.trail import read_checkpoint
-from dautu_adapters.audit.verdict import Said, authenticate
+from dautu_adapters.audit.verdict import Authentication, Said, Verdict, authenticate
 from dautu_core.audit import (
     Checkpoint,
     Finding,
@@ -61,6 +61,28 @@ class BundleReport:
     @property
     def first(self) -> Finding | None:
         return self.findings[0] if self.findings else None
+
+    def verdict(self, *, accept_unsigned: bool = False) -> Verdict:
+        """The one verdict on the bundle and its exit code (:mod:`dautu_adapters.audit.verdict`),
+        saying what was checked."""
+        checked = [
+            Said("chuỗi băm", "hash chain"),
+            Said("đầu chuỗi trong điểm kiểm tra", "the head in the checkpoint"),
+            Said("bằng chứng Merkle", "Merkle proofs"),
+        ]
+        if self.authenticated:
+            checked.append(
+                Said(f"chữ ký của khoá {self.key_id}", f"signature of key {self.key_id}")
+            )
+        reason = self.not_authenticated or Said("không rõ", "unknown")
+        return Verdict.of(
+            findings=len(self.findings),
+            empty=False,
+            authentication=Authentication(self.authenticated, self.key_id, reason),
+            checked=tuple(checked),
+            not_checked=(),
+            accept_unsigned=accept_unsigned,
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {

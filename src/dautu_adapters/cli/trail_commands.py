@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from dautu_adapters.audit.bundle_check import BundleReport, verify_bundle
+from dautu_adapters.audit.bundle_check import verify_bundle
 from dautu_adapters.audit.keys import (
     generate_key,
     load_private_key,
@@ -30,14 +30,7 @@ from dautu_adapters.audit.trail import (
     read_checkpoint,
     write_checkpoint,
 )
-from dautu_adapters.audit.verdict import (
-    Authentication,
-    Outcome,
-    Said,
-    Verdict,
-    exit_codes_help,
-    store_checks,
-)
+from dautu_adapters.audit.verdict import Outcome, Verdict, exit_codes_help, store_checks
 from dautu_adapters.cli.common import bilingual, parse_date, print_json, quiet_pipe, vietnam_now
 from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.plugins import exporter_registry, get_plugin_manager
@@ -417,30 +410,29 @@ def export_command(args: argparse.Namespace) -> int:
     print(f"{'Đã ghi' if vi else 'Wrote'} {len(written)} {'tệp' if vi else 'files'}:")
     for path in written:
         print(f"  {path}")
+    if args.name == "audit-bundle":
+        _warn_if_unsigned(written, args.lang)
     return 0
 
 
-def bundle_verdict(report: BundleReport, *, accept_unsigned: bool) -> Verdict:
-    """The one verdict on a bundle, saying what was checked (see
-    :mod:`dautu_adapters.audit.verdict`)."""
-    checked = [
-        Said("chuỗi băm", "hash chain"),
-        Said("đầu chuỗi trong điểm kiểm tra", "the head in the checkpoint"),
-        Said("bằng chứng Merkle", "Merkle proofs"),
-    ]
-    if report.authenticated:
-        checked.append(
-            Said(f"chữ ký của khoá {report.key_id}", f"signature of key {report.key_id}")
+def _warn_if_unsigned(written: list[Path], lang: str) -> None:
+    """An audit bundle whose checkpoint is unsigned proves integrity only: say so, loudly,
+    rather than let it leave the department looking like proof."""
+    for path in written:
+        if path.name != "checkpoint.json":
+            continue
+        if read_checkpoint(path).is_signed:
+            return
+        print(
+            "Cảnh báo: bộ hồ sơ CHƯA KÝ (không có điểm kiểm tra đã ký, --checkpoint): "
+            "verify-bundle chỉ kiểm tra được tính toàn vẹn, không xác thực được nguồn gốc "
+            "(mã thoát 3)"
+            if lang == "vi"
+            else "Warning: the bundle is UNSIGNED (no signed checkpoint, --checkpoint): "
+            "verify-bundle can check its integrity only, not its authenticity (exit 3)",
+            file=sys.stderr,
         )
-    reason = report.not_authenticated or Said("không rõ", "unknown")
-    return Verdict.of(
-        findings=len(report.findings),
-        empty=False,
-        authentication=Authentication(report.authenticated, report.key_id, reason),
-        checked=tuple(checked),
-        not_checked=(),
-        accept_unsigned=accept_unsigned,
-    )
+        return
 
 
 def verify_bundle_command(args: argparse.Namespace) -> int:
@@ -458,7 +450,7 @@ def verify_bundle_command(args: argparse.Namespace) -> int:
         allow_uncovered=args.allow_uncovered,
         allow_unsigned=args.allow_unsigned,
     )
-    verdict = bundle_verdict(report, accept_unsigned=args.allow_unsigned)
+    verdict = report.verdict(accept_unsigned=args.allow_unsigned)
     if args.format == "json":
         print_json(report.as_dict() | verdict.as_dict())
         return verdict.exit_code
