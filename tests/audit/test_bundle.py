@@ -303,6 +303,76 @@ def test_a_tampered_bundle_fails_naming_what(office: Office, case: str) -> None:
     assert not independent_check(folder, office.key.public_key())
 
 
+def _as_text(key: str) -> Callable[[dict[str, Any]], None]:
+    """The same value, written as a JSON string (``4`` becomes ``"4"``)."""
+    return lambda value: value.update({key: str(value[key])})
+
+
+def _set(key: str, new: object) -> Callable[[dict[str, Any]], None]:
+    return lambda value: value.update({key: new})
+
+
+WRONG_TYPES: dict[str, tuple[Edit, str]] = {
+    "records version as a string": (_edit_line("records.jsonl", 3, _as_text("version")), "version"),
+    "records version as a boolean": (
+        _edit_line("records.jsonl", 0, _set("version", True)),
+        "version",
+    ),
+    "records position as a fraction": (
+        _edit_line("records.jsonl", 1, lambda v: v.update(position=v["position"] + 0.0)),
+        "position",
+    ),
+    "records hash as a number": (_edit_line("records.jsonl", 2, _set("hash", 123)), "hash"),
+    "records record as an object": (_edit_line("records.jsonl", 2, _set("record", {})), "record"),
+    "records type missing": (_edit_line("records.jsonl", 2, lambda v: v.pop("type")), "type"),
+    "proofs leaf_index as a string": (
+        _edit_line("proofs.jsonl", 1, _as_text("leaf_index")),
+        "leaf_index",
+    ),
+    "proofs version as a string": (_edit_line("proofs.jsonl", 0, _as_text("version")), "version"),
+    "proofs path as a string": (_edit_line("proofs.jsonl", 0, _set("path", "ab")), "path"),
+    "head version as a string": (
+        _edit_json(
+            "head_proof.json", lambda v: v["head"].update(version=str(v["head"]["version"]))
+        ),
+        "version",
+    ),
+    "head code as a number": (
+        _edit_json("head_proof.json", lambda v: v["head"].update(project_code=2)),
+        "project_code",
+    ),
+    "head tree_size as a string": (
+        _edit_json("head_proof.json", _as_text("tree_size")),
+        "tree_size",
+    ),
+    "manifest records as a string": (_edit_json("manifest.json", _as_text("records")), "records"),
+    "checkpoint log_size as a string": (
+        _edit_json("checkpoint.json", _as_text("log_size")),
+        "log_size",
+    ),
+    "checkpoint issued_at as a number": (
+        _edit_json("checkpoint.json", _set("issued_at", 20240221)),
+        "issued_at",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_TYPES))
+def test_the_bundle_checker_is_strict_about_types(office: Office, case: str) -> None:
+    """``"version": "4"`` is not the integer 4: a bundle with a field of another JSON type
+    than its format states is refused, with a finding naming the file, field and type."""
+    folder = office.signed_bundle()
+    edit, field = WRONG_TYPES[case]
+    edit(folder)
+    report = verify_bundle(folder, office.key.public_key())
+    assert not report.ok and report.first is not None
+    assert report.first.kind is K.MALFORMED, report.findings
+    assert field in report.first.detail_en and field in report.first.detail_vi
+    if "string" in case:
+        assert "found the string" in report.first.detail_en or "= '" in report.first.detail_en
+    assert report.verdict().exit_code == 1
+
+
 def test_a_bundle_signed_by_another_key_fails(office: Office) -> None:
     folder = office.signed_bundle()
     report = verify_bundle(folder, Ed25519PrivateKey.generate().public_key())

@@ -15,7 +15,9 @@ from typing import Any
 import attrs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from dautu_adapters.audit import bundle_fields as fields
 from dautu_adapters.audit.bundle import BUNDLE_FORMAT
+from dautu_adapters.audit.bundle_fields import FieldError
 from dautu_adapters.audit.keys import key_id, load_public_key, signature_finding
 from dautu_adapters.audit.trail import read_checkpoint
 from dautu_adapters.audit.verdict import Authentication, Said, Verdict, authenticate
@@ -120,17 +122,30 @@ def _unreadable(name: str, why: str) -> _Broken:
     )
 
 
-def _lines(path: Path) -> list[Mapping[str, Any]]:
+def _bad_field(error: FieldError, code: str | None = None) -> _Broken:
+    """A field of the wrong type: the bundle is not in its format, said precisely."""
+    return _Broken(
+        Finding(
+            kind=FindingKind.MALFORMED,
+            project_code=code,
+            detail_vi=f"bộ hồ sơ sai định dạng: {error.vi}",
+            detail_en=f"the bundle is not in its format: {error.en}",
+        )
+    )
+
+
+def _lines(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
+    """The JSON objects of a ``.jsonl`` file, each with where it is (``"records.jsonl line 3"``)."""
     if not path.exists():
         return []
-    out: list[Mapping[str, Any]] = []
+    out: list[tuple[str, Mapping[str, Any]]] = []
     try:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 value = json.loads(line)
                 if not isinstance(value, dict):
                     raise ValueError(f"line {number} is not an object")
-                out.append(value)
+                out.append((f"{path.name} line {number}", value))
     except (OSError, ValueError) as exc:
         raise _unreadable(path.name, str(exc)) from exc
     return out
@@ -183,11 +198,16 @@ def _verify_bundle(
 ) -> BundleReport:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        code = manifest["project_code"]
-        if manifest.get("format") != BUNDLE_FORMAT or not isinstance(code, str):
-            raise ValueError(f"not a {BUNDLE_FORMAT} manifest")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise _unreadable("manifest.json", str(exc)) from exc
+    try:
+        if fields.text(manifest, "format", "manifest.json") != BUNDLE_FORMAT:
+            raise _unreadable("manifest.json", f"not a {BUNDLE_FORMAT} manifest")
+        code = fields.text(manifest, "project_code", "manifest.json")
+        fields.integer(manifest, "records", "manifest.json", minimum=1)
+        fields.integer(manifest, "covered", "manifest.json")
+    except FieldError as exc:
+        raise _bad_field(exc) from exc
     try:
         checkpoint = read_checkpoint(folder / "checkpoint.json")
     except InvalidValue as exc:
@@ -271,13 +291,16 @@ def _verify_bundle(
 
 def _bundle_records(path: Path, code: str, findings: list[Finding]) -> list[StoredRecord]:
     out = []
-    for line in _lines(path):
+    for where, line in _lines(path):
         try:
-            version, position = int(line["version"]), int(line["position"])
-            data = str(line["record"]).encode("utf-8")
-            type_name, stated = str(line["type"]), str(line["hash"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _unreadable(path.name, f"bad line {line!r}: {exc}") from exc
+            version = fields.integer(line, "version", where, minimum=1)
+            position = fields.integer(line, "position", where, minimum=1)
+            data = fields.text(line, "record", where).encode("utf-8")
+            type_name, stated = fields.text(line, "type", where), fields.hex64(line, "hash", where)
+        except FieldError as exc:
+            raise _bad_field(exc, code) from exc
+        except UnicodeEncodeError as exc:
+            raise _unreadable(path.name, f"{where}: {exc}") from exc
         if record_hash(data) != stated:
             findings.append(
                 Finding(
@@ -314,11 +337,21 @@ def _check_head(
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        head = Head.from_data(data["head"])
-        index, size = int(data["leaf_index"]), int(data["tree_size"])
-        proof = [bytes.fromhex(p) for p in data["path"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise _unreadable(path.name, str(exc)) from exc
+    try:
+        raw = data.get("head") if isinstance(data, dict) else None
+        where = f"{path.name} head"
+        head = Head(
+            project_code=fields.text(raw, "project_code", where),
+            version=fields.integer(raw, "version", where, minimum=1),
+            hash=fields.hex64(raw, "hash", where),
+        )
+        index = fields.integer(data, "leaf_index", path.name)
+        size = fields.integer(data, "tree_size", path.name, minimum=1)
+        proof = fields.hex64_list(data, "path", path.name)
+    except FieldError as exc:
+        raise _bad_field(exc, code) from exc
     valid = (
         head.project_code == code
         and size == checkpoint.heads_size
@@ -392,15 +425,16 @@ def _check_proofs(
     that holds, at a leaf index that grows with the versions; no other record may have one.
     The positions the records state play no part: they are not signed."""
     proofs = {}
-    for line in _lines(path):
+    for where, line in _lines(path):
         try:
-            proofs[int(line["version"])] = (
-                int(line["leaf_index"]),
-                int(line["tree_size"]),
-                [bytes.fromhex(p) for p in line["path"]],
+            fields.integer(line, "position", where, minimum=1)
+            proofs[fields.integer(line, "version", where, minimum=1)] = (
+                fields.integer(line, "leaf_index", where),
+                fields.integer(line, "tree_size", where, minimum=1),
+                fields.hex64_list(line, "path", where),
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _unreadable(path.name, f"bad line {line!r}: {exc}") from exc
+        except FieldError as exc:
+            raise _bad_field(exc, code) from exc
     root = bytes.fromhex(checkpoint.root_hash)
     problems: list[Finding] = []
     last_index = -1
