@@ -61,12 +61,21 @@ VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 
 def show_time(moment: datetime, lang: str) -> str:
-    """A moment in Vietnam time, the offset stated (a naive moment is taken as Vietnam time)."""
-    local = (
-        moment.astimezone(VIETNAM_TIME)
-        if moment.tzinfo is not None
-        else moment.replace(tzinfo=VIETNAM_TIME)
-    )
+    """A moment in Vietnam time, the offset stated (a naive moment is taken as Vietnam time).
+
+    The last seven hours of year 9999 (UTC) have no Vietnam time in Python's calendar: such a
+    moment (a typo kept in an old record) is shown in UTC rather than crash the listing.
+    """
+    try:
+        local = (
+            moment.astimezone(VIETNAM_TIME)
+            if moment.tzinfo is not None
+            else moment.replace(tzinfo=VIETNAM_TIME)
+        )
+    except OverflowError:
+        if lang == "vi":
+            return f"{format_vi_date(moment.date())} {moment:%H:%M} (giờ UTC)"
+        return f"{moment.date().isoformat()} {moment:%H:%M} (UTC)"
     if lang == "vi":
         return f"{format_vi_date(local.date())} {local:%H:%M} (giờ Việt Nam, UTC+07:00)"
     return f"{local.date().isoformat()} {local:%H:%M} (ICT, UTC+07:00)"

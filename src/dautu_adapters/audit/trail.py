@@ -33,7 +33,7 @@ from dautu_core.audit import (
     finish_audit,
     stream_head,
 )
-from dautu_core.errors import DautuError, InvalidValue
+from dautu_core.errors import AuditFailed, DautuError, InvalidValue
 from dautu_core.ports import EventStore
 from dautu_core.record import StoredRecord
 
@@ -51,21 +51,6 @@ __all__ = [
 PAGE_SIZE = 10_000
 DEFAULT_ORIGIN = "dautu"
 _MAX_UNREADABLE_RUN = 1000
-
-
-class AuditFailed(DautuError):
-    """The log does not verify, so it cannot be checkpointed or exported as proof."""
-
-    def __init__(self, report: AuditReport, action_vi: str, action_en: str) -> None:
-        self.report = report
-        first = report.first
-        assert first is not None
-        super().__init__(
-            f"Không thể {action_vi}: nhật ký không toàn vẹn — {first.message('vi')}",
-            f"cannot {action_en}: the log does not verify — {first.message('en')}",
-            project_code=first.project_code,
-            rule_id="audit_verify",
-        )
 
 
 def _pages(store: EventStore, page: int) -> Iterator[tuple[list[StoredRecord], list[int]]]:

@@ -31,8 +31,14 @@ from dautu_adapters.audit.trail import (
     write_checkpoint,
 )
 from dautu_adapters.audit.verdict import Outcome, Verdict, exit_codes_help, store_checks
-from dautu_adapters.cli.common import bilingual, parse_date, print_json, quiet_pipe, vietnam_now
-from dautu_adapters.cli.store_commands import open_store_from_args
+from dautu_adapters.cli.common import (
+    bilingual,
+    open_store_for_reading,
+    parse_date,
+    print_json,
+    quiet_pipe,
+    vietnam_now,
+)
 from dautu_adapters.plugins import exporter_registry, get_plugin_manager
 from dautu_adapters.review.projection import check_projection
 from dautu_core.audit import Finding, FindingKind
@@ -253,7 +259,7 @@ def checkpoint_command(args: argparse.Namespace) -> int:
             generate_key(args.key, passphrase=_passphrase())
         key = load_private_key(args.key, _passphrase())
     previous = read_checkpoint(args.previous) if args.previous else None
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         checkpoint = make_checkpoint(
             store,
@@ -323,7 +329,7 @@ def _projection_findings(store: EventStore) -> tuple[bool, list[Finding]]:
 def verify_command(args: argparse.Namespace) -> int:
     checkpoint = read_checkpoint(args.checkpoint) if args.checkpoint else None
     public_key = load_public_key(args.public_key) if args.public_key else None
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         audited = audit_store(
             store,
@@ -401,7 +407,7 @@ def export_command(args: argparse.Namespace) -> int:
             field="name",
             rule_id="exporter_known",
         )
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         written = entry.value(store, args.out, _options(args))
     finally:
