@@ -358,20 +358,18 @@ def test_verify_has_one_verdict_and_the_stored_projection_is_part_of_it(
 ) -> None:
     """Never "INTACT" and then a failure: a stored projection that disagrees with the log is a
     finding of the one verdict, and the exit code says the same."""
+    from dautu_adapters.review.projection import catch_up
     from dautu_core.projections import PortfolioProjection
 
     key, cp = tmp_path / "k.pem", tmp_path / "cp.json"
     run(capsys, "keygen", "--out", str(key))
     run(capsys, "--store", url, "checkpoint", "--key", str(key), "--out", str(cp))
     public = str(tmp_path / "k.pem.pub")
-    # `dautu review` only reads (it uses a stored projection, never saves one): the projection
-    # is saved by a writer, here the library's own review of a writable store.
-    from dautu_adapters.review.reviewing import load_portfolio
-    from dautu_adapters.stores import open_store
-
-    writable = open_store(url)
-    load_portfolio(writable)
-    writable.close()
+    store = open_store(url)
+    try:
+        catch_up(store)  # stores the read model `dautu review` reads
+    finally:
+        store.close()
     argv = ("--store", url, "verify", "--checkpoint", str(cp), "--public-key", public)
     code, out = run(capsys, *argv)
     assert code == 0 and "bảng tổng hợp đã lưu khớp nhật ký" in out

@@ -16,6 +16,15 @@ ALGORITHM_MD = """\
 Everything below uses SHA-256 and lowercase hexadecimal. `H(x)` is SHA-256 of the bytes `x`;
 `||` is concatenation; `0x00`, `0x01` are single bytes. No database is needed.
 
+## 0. Types
+
+Every field has one JSON type, and a field of another type makes the bundle fail (it is not
+read "leniently"): `version`, `position`, `leaf_index`, `tree_size`, `log_size`,
+`last_position`, `heads_size` and the manifest's `records` and `covered` are JSON integers
+(a number without fraction or exponent, never a string such as `"4"`, never `true`); `type`,
+`record`, `project_code`, `origin`, `issued_at` are strings; `hash`, `root_hash`, `heads_root`
+and every element of `path` are 64 lowercase hex digits.
+
 ## 1. Records and the per-project hash chain
 
 Each line of `records.jsonl` is a JSON object: `version`, `position`, `type`, `hash` and
@@ -92,10 +101,19 @@ fields:
 first 16 hex digits of H(raw 32-byte Ed25519 public key). Obtain the public key from the
 authority, not only from the bundle, and compare key ids.
 
-## 5. What a failure means
+## 5. The verdict
 
-The first record that does not continue its chain tells what happened: its `prev` points to a
-record stored after it (reordered); to an earlier record than its predecessor (the records
+Valid and authenticated only when everything above holds *and* the signature holds for the
+authority's public key obtained from the authority. When everything holds but no such key was
+given, or the checkpoint is unsigned, the bundle is intact but *not authenticated* (integrity
+only): `dautu verify-bundle` exits 3, not 0, and says why. A signature that does not hold for
+the given key is a failure (exit 1), like any record or proof that does not hold.
+
+## 6. What a failure means
+
+The first record that does not continue its chain tells what happened: its version is ahead
+of the next expected one, which comes later (reordered); its `prev` points to a record stored
+after it (reordered); to an earlier record than its predecessor (the records
 between were inserted); the next record points past it (it was inserted); the next record
 confirms it (its predecessor was modified, or deleted with later versions renumbered); neither
 (it was modified). A last record that differs from the signed head was modified; a missing one

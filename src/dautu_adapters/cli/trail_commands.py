@@ -429,6 +429,7 @@ def _warn_if_unsigned(written: list[Path], lang: str) -> None:
             continue
         if read_checkpoint(path).is_signed:
             return
+        sys.stdout.flush()  # after the list of files, also when both go to one pipe
         print(
             "Cảnh báo: bộ hồ sơ CHƯA KÝ (không có điểm kiểm tra đã ký, --checkpoint): "
             "verify-bundle chỉ kiểm tra được tính toàn vẹn, không xác thực được nguồn gốc "
