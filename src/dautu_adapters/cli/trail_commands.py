@@ -1,8 +1,9 @@
 """The commands that prove the log: keygen, checkpoint, verify, export and verify-bundle.
 
 ``export`` is generic: it runs any exporter a plugin registered (``dautu plugins`` lists them),
-``audit-bundle`` being the builtin one of the audit plugin. The clock is read here, at the
-edge (a checkpoint's time), never in the core.
+``audit-bundle`` being the builtin one of the audit plugin; it lives in
+:mod:`dautu_adapters.cli.export_commands`. The clock is read here, at the edge (a checkpoint's
+time), never in the core.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from dautu_adapters.audit.trail import (
     read_checkpoint,
     write_checkpoint,
 )
-from dautu_adapters.cli.common import bilingual, parse_date, print_json, quiet_pipe, vietnam_now
+from dautu_adapters.cli import export_commands
+from dautu_adapters.cli.common import bilingual, print_json, quiet_pipe, vietnam_now
 from dautu_adapters.cli.store_commands import open_store_from_args
-from dautu_adapters.plugins import exporter_registry, get_plugin_manager
 from dautu_adapters.review.projection import check_projection
 from dautu_core.errors import InvalidValue
 
@@ -143,24 +144,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=quiet_pipe(verify_command))
 
-    p = subparsers.add_parser(
-        "export",
-        help=bilingual(
-            "xuất dữ liệu bằng một trình xuất đã cài", "export with an installed exporter"
-        ),
-        description=bilingual(
-            "NAME là tên trình xuất (xem: dautu plugins); tuỳ chọn riêng: --option KHOÁ=GIÁ_TRỊ",
-            "NAME is an exporter (see: dautu plugins); its own options: --option KEY=VALUE",
-        ),
-    )
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--out", type=Path, required=True, metavar="PATH")
-    p.add_argument("--project", metavar="CODE")
-    p.add_argument("--as-of", type=parse_date, metavar="DATE")
-    p.add_argument("--checkpoint", type=Path, metavar="FILE")
-    p.add_argument("--public-key", type=Path, metavar="FILE")
-    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
-    p.set_defaults(func=export_command)
+    # `export` has a module of its own (the declared exporter options); registered here to
+    # keep its place among the commands that prove the log.
+    export_commands.register(subparsers)
 
     p = subparsers.add_parser(
         "verify-bundle",
@@ -312,48 +298,6 @@ def verify_command(args: argparse.Namespace) -> int:
                 "signature was not checked)"
             )
     return 0 if report.ok and not projection_findings else 1
-
-
-def _options(args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {"lang": args.lang, "now": vietnam_now()}
-    for name in ("project", "as_of", "checkpoint", "public_key"):
-        value = getattr(args, name, None)
-        if value is not None:
-            options[name] = str(value) if isinstance(value, Path) else value
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InvalidValue(
-                f"Tuỳ chọn phải có dạng KHOÁ=GIÁ_TRỊ: {item!r}",
-                f"an option must look like KEY=VALUE: {item!r}",
-                field="option",
-                rule_id="export_option",
-            )
-        options[key.strip()] = value
-    return options
-
-
-def export_command(args: argparse.Namespace) -> int:
-    registry = exporter_registry(get_plugin_manager())
-    entry = registry.get(args.name)
-    if entry is None:
-        names = ", ".join(registry.names()) or "-"
-        raise InvalidValue(
-            f"Không có trình xuất '{args.name}'; các trình xuất đã cài: {names}",
-            f"no exporter named '{args.name}'; installed: {names}",
-            field="name",
-            rule_id="exporter_known",
-        )
-    store = open_store_from_args(args)
-    try:
-        written = entry.value(store, args.out, _options(args))
-    finally:
-        store.close()
-    vi = args.lang == "vi"
-    print(f"{'Đã ghi' if vi else 'Wrote'} {len(written)} {'tệp' if vi else 'files'}:")
-    for path in written:
-        print(f"  {path}")
-    return 0
 
 
 def verify_bundle_command(args: argparse.Namespace) -> int:
