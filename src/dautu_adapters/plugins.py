@@ -64,6 +64,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "review": "dautu_adapters.review.plugin",
     "audit": "dautu_adapters.audit.plugin",
     "workbook": "dautu_adapters.workbook.plugin",
+    "exporters": "dautu_adapters.exporters.plugin",
 }
 """dautu's own plugins, as declared in its ``pyproject.toml``; used when dautu runs from a
 source tree without installed metadata."""

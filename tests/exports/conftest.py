@@ -23,6 +23,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     """``dautu ARGV``: exit code and what it printed (stdout then stderr)."""
+    capsys.readouterr()  # what earlier code printed (the demo store's creation) is not ours
     code = main(list(argv))
     captured = capsys.readouterr()
     return code, captured.out + captured.err
