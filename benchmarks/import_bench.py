@@ -54,8 +54,21 @@ def commands(projects: int, events: int) -> list[cmd.Command]:
     out: list[cmd.Command] = []
     for i in range(projects):
         code = f"DA-BENCH-{i:05d}"
-        out += [attrs.evolve(c, project_code=code) for c in template]
+        out += [_own(attrs.evolve(c, project_code=code), i) for c in template]
     return out
+
+
+def _own(command: cmd.Command, i: int) -> cmd.Command:
+    """The command with text of its own project (a name, a reason, a finding), so that the
+    workbook's cells are not all the same as in a copied template: a department's rows repeat
+    authorities, kinds and dates, not names and findings."""
+    if isinstance(command, cmd.ApproveProject):
+        return attrs.evolve(command, project_name=f"{command.project_name} số {i}")
+    if isinstance(command, cmd.RecordDelay):
+        return attrs.evolve(command, reason=f"{command.reason} (dự án số {i})")
+    if isinstance(command, cmd.RecordViolation):
+        return attrs.evolve(command, description=f"{command.description}, dự án số {i}")
+    return command
 
 
 def peak_mb() -> float:

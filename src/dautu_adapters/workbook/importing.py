@@ -52,13 +52,31 @@ __all__ = [
 _BOOKKEEPING = frozenset({"recorded_at", "actor"})
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+"""The fields of each attrs class :func:`_plain` meets (``None`` for other types), looked up
+once per class: asking attrs for every value made the key the slowest step of a large import."""
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = (
+            tuple(f.name for f in attrs.fields(cls) if f.name not in _BOOKKEEPING)
+            if attrs.has(cls)
+            else None
+        )
+        _FIELD_NAMES[cls] = names
+        return names
+
+
 def _plain(value: Any) -> Any:
-    if attrs.has(type(value)):
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in attrs.fields(type(value))
-            if f.name not in _BOOKKEEPING
-        }
+    cls = type(value)
+    if cls is str or value is None:
+        return value
+    names = _field_names(cls)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     return value
@@ -495,14 +513,20 @@ def _fresh(
     service: ProjectService, by_project: Mapping[str, Sequence[_Item]]
 ) -> list[_Item] | None:
     """The fast path's rows: all of them when no project is in the store yet, else ``None``
-    (rows of known projects are compared with the record first, by :func:`_judge`)."""
+    (rows of known projects are compared with the record first, by :func:`_judge`).
+
+    A row's ``version`` cell (as ``dautu export workbook`` writes it) is checked here: the
+    decider makes one event per command, so in a new project the n-th row becomes version n;
+    any other number sends the file down the row-by-row path, which reports it.
+    """
     out: list[_Item] = []
-    store = service.store
+    known = set(service.store.project_codes())
     for code, items in by_project.items():
-        if store.read_stream(code, up_to_version=1):
+        if code in known:
             return None
-        if any("version" in i.row.cells for i in items):
-            return None
+        for number, item in enumerate(items, start=1):
+            if "version" in item.row.cells and _version_check(item, number) is not None:
+                return None
         out.extend(items)
     return out
 

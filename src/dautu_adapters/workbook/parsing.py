@@ -86,10 +86,8 @@ _FORBIDDEN_CHARACTERS = re.compile(
 of a large import); ``tests/workbook/test_parsing.py`` checks the two agree."""
 
 
-def parse_text(value: object) -> str | None:
-    """Text trimmed and normalised to NFC; blank is ``None``; legacy-font mojibake refused."""
-    if value is None:
-        return None
+def _text_of(value: object) -> str:
+    """A cell that is not text, as text when it stands for one (a whole number), else refused."""
     if isinstance(value, bool):
         raise _fail(
             f"cần văn bản, nhận được giá trị đúng/sai {value!r}",
@@ -109,13 +107,22 @@ def parse_text(value: object) -> str | None:
                 f"text expected, got the number {value!r}; format the cell as Text",
                 "cell_text",
             )
-        value = str(int(value))
+        return str(int(value))
     if not isinstance(value, str):
         raise _fail(
             f"giá trị không đọc được: {type(value).__name__}",
             f"unreadable value: {type(value).__name__}",
             "cell_text",
         )
+    return value
+
+
+def parse_text(value: object) -> str | None:
+    """Text trimmed and normalised to NFC; blank is ``None``; legacy-font mojibake refused."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        value = _text_of(value)
     if len(value) > MAX_TEXT:
         raise _fail(
             f"ô dài {len(value)} ký tự, vượt giới hạn {MAX_TEXT}",

@@ -254,6 +254,10 @@ def _sheet_rows(name: str, source: str, rows: Iterator[tuple[Any, ...]], total: 
         )
     read = {p: k for p, k in columns.items() if k not in EXPORT_ONLY}
     out: list[SourceRow] = []
+    # Equal cells share one object: a department's rows repeat the same authority, province,
+    # kind and dates thousands of times, and the parsed commands keep what the rows hold. Keyed
+    # by type too: True == 1 == 1.0, and a boolean cell must stay a boolean.
+    same: dict[tuple[type, Any], Any] = {}
     number = header_row
     for values in rows:
         number += 1
@@ -267,7 +271,7 @@ def _sheet_rows(name: str, source: str, rows: Iterator[tuple[Any, ...]], total: 
                     # an export wrote formula-like text with one apostrophe in front
                     value = restore(value)
                 if value is not None and not (isinstance(value, str) and not value.strip()):
-                    cells[key] = value
+                    cells[key] = same.setdefault((type(value), value), value)
         if cells:
             out.append(SourceRow(name, number, cells))
     return Sheet(name, source, columns, unknown, out, total)

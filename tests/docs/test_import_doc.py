@@ -1,0 +1,58 @@
+"""docs/import.md runs as written: its command blocks, in order, in one folder, give the
+results the text claims (each ``<!-- output: TEXT -->`` after a block is looked for in that
+block's output)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "import.md"
+BLOCK = re.compile(r"```sh\n(.*?)```((?:\s*<!-- output: .*? -->)*)", re.S)
+
+
+def blocks() -> list[tuple[str, list[str]]]:
+    text = DOC.read_text(encoding="utf-8")
+    return [
+        (script, re.findall(r"<!-- output: (.*?) -->", claims))
+        for script, claims in BLOCK.findall(text)
+    ]
+
+
+def test_the_import_guide_has_blocks_with_claims() -> None:
+    found = blocks()
+    assert len(found) >= 6
+    assert sum(len(claims) for _, claims in found) >= 8
+
+
+def test_the_import_guide_runs_as_written(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("DAUTU_STORE", None)
+    prelude = ""
+    for script, claims in blocks():
+        done = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", prelude + script],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        output = done.stdout + done.stderr
+        assert done.returncode == 0, (script, output)
+        assert "Traceback" not in output, output
+        for claim in claims:
+            assert claim in output, (script, claim, output)
+        if script.startswith("export "):
+            prelude += script
+    assert (tmp_path / "mau-nhap-lieu.xlsx").is_file()
+    assert (tmp_path / "ho-so.xlsx").is_file()
