@@ -212,3 +212,13 @@ def test_dautu_plugins_shows_each_exporters_options(capsys: pytest.CaptureFixtur
     assert bundle["project"]["required"] and bundle["allow_gaps"]["default"] == "false"
     code, text = run(capsys, "--lang", "en", "plugins")
     assert "--option review_round=VALUE (text)" in text
+
+
+def test_an_export_of_a_store_that_does_not_exist_creates_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "khong-co.db"
+    code, text = run(capsys, "--store", f"sqlite:///{db}", "export", "events",
+                     "--out", str(tmp_path / "e.jsonl"))  # fmt: skip
+    assert code == 1 and "store_exists" in text and str(db) in text
+    assert not db.exists() and not (tmp_path / "e.jsonl").exists()

@@ -25,6 +25,8 @@ from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.exporters.options import SHARED_FLAGS, resolve_options
 from dautu_adapters.hookspecs import Exporter
 from dautu_adapters.plugins import Registration, Registry, exporter_registry, get_plugin_manager
+from dautu_adapters.stores import default_store_url, parse_store_url
+from dautu_adapters.stores.backends import sqlite_database_name
 from dautu_core.errors import InvalidValue
 
 __all__ = ["export_command", "exporter_help", "register"]
@@ -147,6 +149,22 @@ def _general_help(args: argparse.Namespace, registry: Registry[Exporter]) -> str
     return "\n".join(lines) + "\n"
 
 
+def _refuse_missing_store(args: argparse.Namespace) -> None:
+    """An SQLite file that does not exist is refused, not created: an export only reads (a
+    mistyped ``--store`` must not leave an empty database behind)."""
+    url = parse_store_url(getattr(args, "store", None) or default_store_url())
+    if url.scheme != "sqlite":
+        return
+    name = sqlite_database_name(url)
+    if not name.startswith("file:") and not Path(name).exists():
+        raise InvalidValue(
+            f"Không có kho lưu trữ {url.redacted} (tệp {name} không tồn tại)",
+            f"there is no store at {url.redacted} (the file {name} does not exist)",
+            field="store_url",
+            rule_id="store_exists",
+        )
+
+
 def export_command(args: argparse.Namespace) -> int:
     registry = exporter_registry(get_plugin_manager())
     if args.export_help or args.name is None:
@@ -164,6 +182,7 @@ def export_command(args: argparse.Namespace) -> int:
             field="out",
             rule_id="export_out",
         )
+    _refuse_missing_store(args)
     store = open_store_from_args(args)
     try:
         written = entry.value(store, args.out, {**options, "lang": args.lang, "now": vietnam_now()})
