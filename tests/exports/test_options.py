@@ -222,3 +222,32 @@ def test_an_export_of_a_store_that_does_not_exist_creates_none(
                      "--out", str(tmp_path / "e.jsonl"))  # fmt: skip
     assert code == 1 and "store_exists" in text and str(db) in text
     assert not db.exists() and not (tmp_path / "e.jsonl").exists()
+
+
+def test_a_builtin_missing_from_old_installed_metadata_still_loads_before_third_parties(
+    install,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dautu_adapters import plugins
+
+    install(
+        "dautu-late",
+        """
+        from dautu_adapters.hookspecs import hookimpl
+        @hookimpl
+        def dautu_register_exporters(register):
+            register("oc4ids", lambda store, out, options: [], "a take-over")
+        """,
+    )
+    found = plugins._sorted_entry_points
+    # an editable install made before the exporters plugin existed
+    monkeypatch.setattr(
+        plugins,
+        "_sorted_entry_points",
+        lambda: [ep for ep in found() if ep.value != "dautu_adapters.exporters.plugin"],
+    )
+    with pytest.warns(PluginWarning, match="'oc4ids' is already registered"):
+        registry = exporter_registry(get_plugin_manager())
+    oc4ids = registry.get("oc4ids")
+    assert oc4ids is not None and oc4ids.plugin.distribution == "dautu"
+    assert oc4ids.plugin.module == "dautu_adapters.exporters.plugin"

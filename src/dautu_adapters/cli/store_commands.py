@@ -169,7 +169,8 @@ def option_line(option: dict[str, Any], lang: str) -> str:
         extra.append(f"{'mặc định' if lang == 'vi' else 'default'} {option['default']}")
     tail = f"; {', '.join(extra)}" if extra else ""
     help_text = f" — {option['help']}" if option["help"] else ""
-    return f"{option['flag']} ({option['type']}{tail}){help_text}"
+    kind = option.get("type_vi", option["type"]) if lang == "vi" else option["type"]
+    return f"{option['flag']} ({kind}{tail}){help_text}"
 
 
 def plugins_command(args: argparse.Namespace) -> int:

@@ -194,6 +194,7 @@ class ExporterOption:
             "name": self.name,
             "flag": self.flag,
             "type": self.type_name("en"),
+            "type_vi": self.type_name("vi"),
             "help": self.help,
             "default": None if self.default is None else _shown(self.default),
             "required": self.required,
