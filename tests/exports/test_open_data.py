@@ -197,3 +197,24 @@ def test_the_events_export_reads_the_log_in_pages(
         assert len(lines) > 7 * 2
     finally:
         store.close()
+
+
+def test_the_events_and_oc4ids_exports_read_a_postgresql_store(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    from dautu_adapters.exporters import events
+
+    store = open_store(postgres_url)
+    try:
+        service = ProjectService(store)
+        for code in ("A-1", "B-2"):
+            service.execute_batch(project_commands(code))
+        (path,) = events.export_events(store, tmp_path / "e.jsonl", {})
+        lines = _lines(path)
+        log = store.read_log()
+        assert [str(line["record"]).encode() for line in lines] == [r.data for r in log]
+        assert [line["hash"] for line in lines] == [r.hash for r in log]
+        package = oc4ids_package(store, as_of=date(2031, 1, 1))
+        assert schema_errors(package) == [] and len(package["projects"]) == 2
+    finally:
+        store.close()
