@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -135,6 +136,12 @@ def test_any_generated_store_gives_a_valid_package(
 # --- events --------------------------------------------------------------------------------
 
 
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
 def _lines(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
 
@@ -195,6 +202,9 @@ def test_the_events_export_reads_the_log_in_pages(
         assert paths[0].name == "events.jsonl"
         assert [line["position"] for line in lines] == list(range(1, len(store.read_log()) + 1))
         assert len(lines) > 7 * 2
+        # written whole under a private temporary name, then given ordinary permissions
+        assert paths[0].stat().st_mode & 0o777 == 0o666 & ~_umask()
+        assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
     finally:
         store.close()
 
@@ -218,3 +228,15 @@ def test_the_events_and_oc4ids_exports_read_a_postgresql_store(
         assert schema_errors(package) == [] and len(package["projects"]) == 2
     finally:
         store.close()
+
+
+def test_a_failed_export_leaves_no_file_and_the_previous_one_untouched(tmp_path: Path) -> None:
+    from dautu_adapters.exporters.files import whole_file
+
+    target = tmp_path / "out.json"
+    target.write_text("previous\n", "utf-8")
+    with pytest.raises(RuntimeError), whole_file(target) as handle:
+        handle.write("half")
+        raise RuntimeError("the store failed on the last page")
+    assert target.read_text("utf-8") == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]

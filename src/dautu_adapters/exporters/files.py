@@ -24,6 +24,17 @@ def export_target(out: Path, default_name: str) -> Path:
     return out / default_name if out.is_dir() else out
 
 
+def _mode(path: Path) -> int:
+    """The permissions the file would have if simply created (the temporary file is private
+    while it is written): the target's own when it exists, else what the umask allows."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def whole_file(path: Path) -> Iterator[IO[str]]:
     """A text handle (UTF-8, ``\\n`` line ends) whose content replaces ``path`` when the block
@@ -35,6 +46,7 @@ def whole_file(path: Path) -> Iterator[IO[str]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temporary, _mode(path))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
