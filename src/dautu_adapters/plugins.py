@@ -32,7 +32,7 @@ from dautu_adapters import hookspecs
 from dautu_adapters.exporters.options import ExporterOption, check_declared
 from dautu_adapters.hookspecs import PROJECT_NAME, Exporter, StoreFactory
 from dautu_core import __version__
-from dautu_core.errors import DautuError
+from dautu_core.errors import PluginError
 from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebook, Rulebooks
 
 __all__ = [
@@ -74,10 +74,6 @@ T = TypeVar("T")
 
 class PluginWarning(UserWarning):
     """A plugin could not be loaded or misbehaved; it was skipped."""
-
-
-class PluginError(DautuError):
-    """Raised instead of :class:`PluginWarning` in strict mode (``DAUTU_STRICT_PLUGINS=1``)."""
 
 
 @attrs.frozen

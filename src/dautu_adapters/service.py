@@ -18,12 +18,18 @@ records, and something must glue them with the two rules that make the record tr
 
 Records are chained as they are built (``make_record(event, prev)``, ``prev`` = hash of the
 project's previous record), so the audit trail's hash chain is complete from the first write.
-Recorded times: commands carry their own ``recorded_at`` and the service reads no clock,
-unless it is given one (``clock=``). Then it stamps each command's ``recorded_at`` with the
-clock when deciding it (again at each retry), so that the recorded time is when the record was
-appended. The core refuses a record whose recorded time is earlier than its project's last one
-(rule ``recorded_in_order``: replay "as known at" depends on it); two clerks writing one project
-at once therefore need a clock-stamping service, or their own times in commit order.
+Recorded times: commands carry their own ``recorded_at``, unless the service is given a clock
+(``clock=``). Then it stamps each command's ``recorded_at`` with the clock when deciding it
+(again at each retry), so that the recorded time is when the record was appended. The core
+refuses a record whose recorded time is earlier than its project's last one (rule
+``recorded_in_order``: replay "as known at" depends on it); two clerks writing one project
+at once therefore need a clock-stamping service, or their own times in commit order. The
+service refuses a recorded time more than ``recorded_at_tolerance`` (default
+:data:`~dautu_core.rules.RECORDED_AT_TOLERANCE`, 5 minutes) after its clock (``clock=``, else
+the machine's UTC time), rule ``recorded_not_in_future``: one record typed with year 2204
+would otherwise refuse every later record of its project. A record stored before that rule
+is corrected with an ordinary ``CorrectEvent`` recorded now (see
+:func:`dautu_core.rules.recorded_in_order`).
 
 The law: unless given explicit ``rulebooks``, a service judges by the rulebooks of the plugin
 registry (:func:`~dautu_adapters.plugins.rulebook_registry`: the builtin ones, replaced or
@@ -39,8 +45,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -50,12 +56,13 @@ from dautu_core import commands as cmd
 from dautu_core import events as ev
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.decider import decide
-from dautu_core.errors import ConcurrencyConflict, UnknownProject
+from dautu_core.errors import ConcurrencyConflict, InvalidValue, UnknownProject
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
 from dautu_core.record import GENESIS, StoredRecord, make_record, record_hash
 from dautu_core.rulebook import Rulebooks
+from dautu_core.rules import RECORDED_AT_TOLERANCE, recorded_not_in_future
 from dautu_core.state import ProjectState, evolve
-from dautu_core.text import nfc
+from dautu_core.values import project_code as checked_code
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -96,7 +103,8 @@ class ProjectService:
     and the command line use), looked up once, at the first command. ``upcasters`` decode
     old schema versions; by default the store's own (``store.upcasters``) if it has some.
     ``cache_size`` bounds how many project states are kept in memory between calls (0
-    disables the cache).
+    disables the cache). ``recorded_at_tolerance``: how far after the clock a recorded time
+    may be (``None``: not checked, for replaying a history whose times are known good).
     """
 
     def __init__(
@@ -109,6 +117,7 @@ class ProjectService:
         upcasters: Upcasters | None = None,
         cache_size: int = 1024,
         clock: Callable[[], datetime] | None = None,
+        recorded_at_tolerance: timedelta | None = RECORDED_AT_TOLERANCE,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -120,6 +129,7 @@ class ProjectService:
         self.upcasters = upcasters if upcasters is not None else store_upcasters
         self._cache_size = cache_size
         self._clock = clock
+        self._tolerance = recorded_at_tolerance
         self._cache: OrderedDict[str, ProjectSnapshot] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -133,6 +143,7 @@ class ProjectService:
         max_retries: int = 3,
         cache_size: int = 1024,
         clock: Callable[[], datetime] | None = None,
+        recorded_at_tolerance: timedelta | None = RECORDED_AT_TOLERANCE,
         **options: Any,
     ) -> ProjectService:
         """A service on the store at ``url`` (default ``$DAUTU_STORE``, else
@@ -152,6 +163,7 @@ class ProjectService:
             max_retries=max_retries,
             cache_size=cache_size,
             clock=clock,
+            recorded_at_tolerance=recorded_at_tolerance,
         )
 
     @property
@@ -187,9 +199,21 @@ class ProjectService:
     def load(self, project_code: str, *, up_to_version: int | None = None) -> ProjectState:
         """The project's state after all its records (or after version ``up_to_version``).
 
-        Raises :class:`~dautu_core.errors.UnknownProject` if the project has no record.
+        Raises :class:`~dautu_core.errors.UnknownProject` if the project has no record,
+        :class:`~dautu_core.errors.InvalidValue` for a code that is not a project code (not
+        text, control characters, too long) or a version that is not a whole number.
         """
-        code = nfc(project_code)
+        code = _code(project_code)
+        if up_to_version is not None and (
+            not isinstance(up_to_version, int) or isinstance(up_to_version, bool)
+        ):
+            raise InvalidValue(
+                f"up_to_version phải là số nguyên, nhận được {type(up_to_version).__name__}",
+                f"up_to_version must be a whole number, got {type(up_to_version).__name__}",
+                project_code=code,
+                field="up_to_version",
+                rule_id="field_type",
+            )
         if up_to_version is None:
             snapshot = self.snapshot(code)
         else:
@@ -201,7 +225,7 @@ class ProjectService:
 
     def snapshot(self, project_code: str) -> ProjectSnapshot:
         """The project's current state and last record hash (an empty state if none)."""
-        code = nfc(project_code)
+        code = _code(project_code)
         with self._lock:
             cached = self._cache.get(code)
         start = cached or ProjectSnapshot()
@@ -214,7 +238,7 @@ class ProjectService:
 
     def history(self, project_code: str) -> list[StoredRecord]:
         """Every record of the project, oldest first, as stored."""
-        code = nfc(project_code)
+        code = _code(project_code)
         records = self.store.read_stream(code)
         if not records:
             raise _unknown(code)
@@ -243,6 +267,7 @@ class ProjectService:
         Records are returned in the order they were appended (grouped by project, in order
         of each project's first command).
         """
+        commands = _commands(commands)
         if not commands:
             return []
         conflict: ConcurrencyConflict | None = None
@@ -270,9 +295,22 @@ class ProjectService:
         ends: dict[str, ProjectSnapshot] = {}
         records: dict[str, list[NewRecord]] = {}  # lists: a long batch for one project stays linear
         rulebooks = self.rulebooks
+        now = None
+        if self._tolerance is not None:
+            now = self._clock() if self._clock is not None else datetime.now(UTC)
+            if not isinstance(now, datetime) or now.utcoffset() is None:
+                raise InvalidValue(
+                    f"Đồng hồ của dịch vụ phải trả về thời điểm có múi giờ, nhận được {now!r}",
+                    f"the service's clock must return a time with an offset, got {now!r}",
+                    field="clock",
+                    rule_id="recorded_at_aware",
+                )
         for command in commands:
             if self._clock is not None:
                 command = attrs.evolve(command, recorded_at=self._clock())
+            if now is not None and self._tolerance is not None:
+                book = rulebooks.in_force(command.effective_date, command.project_code)
+                recorded_not_in_future(command, now, book, self._tolerance)
             code = command.project_code
             if code not in starts:
                 starts[code] = ends[code] = self.snapshot(code)
@@ -357,6 +395,35 @@ def _corrupted(code: str, expected: int, found: int) -> StreamCorrupted:
         field="version",
         rule_id="stream_contiguous",
     )
+
+
+def _code(value: object) -> str:
+    """A project code given to a query: text, NFC, checked as commands check it."""
+    return checked_code(value)
+
+
+def _commands(commands: object) -> Sequence[cmd.Command]:
+    """The commands of :meth:`ProjectService.execute_batch`, each a dautu command, or the
+    :class:`InvalidValue` naming what was given instead (nothing is decided or written)."""
+    if isinstance(commands, str | bytes | cmd.Command) or not isinstance(commands, Iterable):
+        raise InvalidValue(
+            f"Cần một danh sách lệnh, nhận được {type(commands).__name__}",
+            f"expected a list of commands, got {type(commands).__name__}",
+            field="commands",
+            rule_id="field_type",
+        )
+    commands = list(commands)
+    for index, command in enumerate(commands):
+        if not isinstance(command, cmd.Command):
+            raise InvalidValue(
+                f"Lệnh thứ {index + 1} không phải là một lệnh của dautu "
+                f"(dautu_core.commands), mà là {type(command).__name__}",
+                f"command {index + 1} is not a dautu command (dautu_core.commands) but "
+                f"{type(command).__name__}",
+                field="commands",
+                rule_id="field_type",
+            )
+    return commands
 
 
 def _unknown(code: str) -> UnknownProject:

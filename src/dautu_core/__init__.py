@@ -29,6 +29,7 @@ from dautu_core.errors import (
     DautuError,
     InvalidValue,
     RuleViolation,
+    StorageError,
     UnknownProject,
 )
 from dautu_core.events import (
@@ -141,6 +142,7 @@ __all__ = [
     "SanctionViolation",
     "Schedule",
     "ScheduleExtended",
+    "StorageError",
     "StoredRecord",
     "SuspendProject",
     "SuspensionGround",

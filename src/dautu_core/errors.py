@@ -4,18 +4,56 @@ Why bilingual: the people who read these messages are clerks and inspectors in a
 department (Vietnamese) as well as the developers embedding the library (English). Every error
 names the project code, the field and the rule so that a refusal can be acted on without
 reading source code.
+
+Why every error of the library is defined here, adapters' included: an embedder catches them
+from one import (``from dautu_core.errors import InvalidValue, StorageError, ...``), whatever
+part of dautu raised them. They are plain exception classes with no dependency, so the pure
+core can hold them; the modules that raise them (``dautu_adapters.stores.errors``,
+``dautu_adapters.plugins``, ``dautu_adapters.audit.trail``, ``dautu_core.projections``) import
+them from here and still export them under their old names.
+
+Every public call raises these and nothing else for bad input, wrong types included (a
+project code that is not text is an :class:`InvalidValue`, not a ``TypeError``).
 """
 
 from __future__ import annotations
 
-from typing import Self
+import re
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from dautu_core.audit.verify import AuditReport
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character (newline and tab included) and lone surrogate
+    written as an escape (``\\x1b``, ``\\n``, ``\\ud800``).
+
+    Why: an error message goes to a terminal and quotes what it was given (a project code
+    typed on the command line, a stored text). A raw ESC sequence there would drive the
+    terminal, a newline would make one error look like two lines.
+    """
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
 
 __all__ = [
+    "AuditFailed",
     "ConcurrencyConflict",
     "DautuError",
     "InvalidValue",
+    "MissingDependency",
+    "PluginError",
+    "ProjectionGap",
     "RuleViolation",
+    "SealingMismatch",
+    "StorageError",
+    "StreamCorrupted",
     "UnknownProject",
+    "visible",
 ]
 
 
@@ -23,7 +61,7 @@ class DautuError(Exception):
     """Base of every error raised by dautu.
 
     ``message_vi`` and ``message_en`` say the same thing in Vietnamese and English; ``str(err)``
-    shows both. ``project_code``, ``field`` and ``rule_id`` are machine-readable for callers who
+    shows both, on one line, with no raw control character (see :func:`visible`). ``project_code``, ``field`` and ``rule_id`` are machine-readable for callers who
     want to map refusals onto their own forms.
     """
 
@@ -56,7 +94,7 @@ class DautuError(Exception):
         if self.citation:
             where.append(f"căn cứ/basis {self.citation}")
         prefix = f"[{'; '.join(where)}] " if where else ""
-        return f"{prefix}{self.message_vi} / {self.message_en}"
+        return visible(f"{prefix}{self.message_vi} / {self.message_en}")
 
     def with_context(self, *, project_code: str | None = None, field_prefix: str = "") -> Self:
         """Return a copy that also names the project (and a dotted field prefix).
@@ -122,4 +160,69 @@ class ConcurrencyConflict(DautuError):
             project_code=project_code,
             field="version",
             rule_id="optimistic_concurrency",
+        )
+
+
+class StorageError(DautuError):
+    """The store could not do what was asked (connection lost, unreadable record...).
+
+    Why a class of its own: a database that went away or a record that cannot be decrypted
+    is neither a bad value nor a refused rule; callers (the CLI, an embedding portal) want to
+    tell "try again later" from "the command is wrong". Every message about a failed write
+    says what happened to it: a clerk must know whether the command was recorded.
+
+    ``rule_id`` says which: ``store_connection`` (the database could not be reached or the
+    connection dropped), ``store_missing`` (a store opened for reading is not there: no
+    file, no dautu table), ``store_read_only`` (a write to a store opened read-only, or to a
+    read-only file), ``store_not_database`` (the file is not a database),
+    ``record_unreadable`` (a stored record could not be decrypted or decompressed: wrong key
+    or damaged data), ``store_options`` (unusable options), ``store_sealing``
+    (:class:`SealingMismatch`), ``store_dependency`` (:class:`MissingDependency`),
+    ``stream_contiguous`` (:class:`StreamCorrupted`).
+
+    ``written`` is set for a failed append: ``False`` when the store was checked afterwards and
+    holds nothing of it, ``True`` when the check found it recorded after all (the connection
+    dropped after the commit), ``None`` when the check itself could not be made.
+    """
+
+    written: bool | None = None
+
+
+class SealingMismatch(StorageError):
+    """The store was opened with another encryption setting than the one it was written with
+    (a key on a plain store, no key or another key on an encrypted one). Nothing is written."""
+
+
+class MissingDependency(StorageError):
+    """A Python package the backend needs (a database driver...) is not installed;
+    ``package`` is what to ``pip install``."""
+
+    package: str = ""
+
+
+class StreamCorrupted(StorageError):
+    """A project's stream read back with a hole or a repeated version: the store is damaged
+    (it is not a concurrent write, and retrying does not help)."""
+
+
+class ProjectionGap(DautuError):
+    """A projection was offered records that do not follow on from what it has folded."""
+
+
+class PluginError(DautuError):
+    """Raised instead of a plugin warning in strict mode (``DAUTU_STRICT_PLUGINS=1``)."""
+
+
+class AuditFailed(DautuError):
+    """The log does not verify, so it cannot be checkpointed or exported as proof."""
+
+    def __init__(self, report: AuditReport, action_vi: str, action_en: str) -> None:
+        self.report = report
+        first = report.first
+        assert first is not None
+        super().__init__(
+            f"Không thể {action_vi}: nhật ký không toàn vẹn — {first.message('vi')}",
+            f"cannot {action_en}: the log does not verify — {first.message('en')}",
+            project_code=first.project_code,
+            rule_id="audit_verify",
         )

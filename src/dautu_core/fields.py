@@ -5,7 +5,11 @@ constructor call, ``attrs.evolve``, the codec reading an old record). Applying
 :func:`checked_fields` to every class means that
 
 - text fields (``str``, ``str | None``, ``tuple[str, ...]``) are normalised to NFC and refused
-  when empty or legacy-encoded (:mod:`dautu_core.text`);
+  when empty or legacy-encoded (:mod:`dautu_core.text`), or when they hold a control
+  character other than tab and newline, or a lone surrogate (:func:`plain_text`); a
+  ``project_code`` holds no control character at all and at most
+  :data:`MAX_PROJECT_CODE_LENGTH` characters (:func:`code_text`);
+- a ``Money`` field also accepts whole đồng as an ``int`` (``capital=5_000_000_000``);
 - every field is checked against its annotation (a ``date`` that is not a ``datetime``, an
   ``int`` that is not a ``bool``, a ``tuple[Investor, ...]`` of investors, not of characters),
   so a wrongly typed value is refused when it is made instead of poisoning a stored stream
@@ -20,6 +24,7 @@ defined after them.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -30,9 +35,75 @@ from typing import Any
 import attrs
 
 from dautu_core.errors import DautuError, InvalidValue
-from dautu_core.text import optional_text, required_text
+from dautu_core.text import nfc, optional_text, required_text
 
-__all__ = ["checked_fields", "compiled_check", "type_matches"]
+__all__ = [
+    "MAX_PROJECT_CODE_LENGTH",
+    "checked_fields",
+    "code_text",
+    "compiled_check",
+    "plain_text",
+    "type_matches",
+]
+
+MAX_PROJECT_CODE_LENGTH = 64
+"""Characters a project code may have. The codes of the National Investment Information System
+are ten digits and old certificate numbers a few dozen characters; 64 leaves room for both and
+keeps a code readable on one line of a report or a terminal."""
+
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters (Unicode Cc) other than tab and newline, and lone surrogates (Cs, which
+no UTF-8 record can hold): refused in free text. Why: a NUL cuts the text short in many
+programs, and an ESC sequence stored in a record would drive the terminal of whoever prints it
+(the auditor's included); tab and newline are how people lay out a long reason."""
+_CONTROL_IN_CODE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""In a project code not even tab or newline: a code is one token on one line."""
+
+
+def _no_control(text: str, field: str, pattern: re.Pattern[str], allowed_en: str) -> str:
+    found = pattern.search(text)
+    if found is None:
+        return text
+    point = f"U+{ord(found.group()):04X}"
+    where = found.start() + 1
+    raise InvalidValue(
+        f"Văn bản chứa ký tự điều khiển hoặc ký tự không hợp lệ {point} ở vị trí {where}"
+        + ("" if allowed_en == "none" else " (chỉ cho phép tab và xuống dòng)"),
+        f"the text holds the control or invalid character {point} at position {where}"
+        + ("" if allowed_en == "none" else f" (only {allowed_en} are allowed)"),
+        field=field,
+        rule_id="text_no_control",
+    )
+
+
+def plain_text(value: object, field: str = "text") -> str:
+    """:func:`~dautu_core.text.required_text`, and no control character but tab and newline
+    (nor a lone surrogate): what every text field of a value, event or command accepts."""
+    if isinstance(value, str):  # first, so that the reason given is the control character
+        _no_control(nfc(value).strip(), field, _CONTROL_IN_TEXT, "tab and newline")
+    return required_text(value, field)
+
+
+def code_text(value: object, field: str = "project_code") -> str:
+    """A project code: :func:`plain_text` without tab or newline, at most
+    :data:`MAX_PROJECT_CODE_LENGTH` characters."""
+    if isinstance(value, str):
+        _no_control(nfc(value).strip(), field, _CONTROL_IN_CODE, "none")
+    text = required_text(value, field)
+    if len(text) > MAX_PROJECT_CODE_LENGTH:
+        raise InvalidValue(
+            f"Mã dự án dài {len(text)} ký tự, vượt quá {MAX_PROJECT_CODE_LENGTH} ký tự",
+            f"the project code is {len(text)} characters long, over the limit of "
+            f"{MAX_PROJECT_CODE_LENGTH}",
+            field=field,
+            rule_id="project_code_length",
+        )
+    return text
+
+
+def _checker(name: str) -> Callable[[object, str], str]:
+    return code_text if name == "project_code" else plain_text
+
 
 _HINTS: dict[type, dict[str, Any]] = {}
 
@@ -300,6 +371,8 @@ def checked_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.
             converter = _required_converter(field.name)
         elif converter is None and kind in ("str | None", "None | str", "Optional[str]"):
             converter = _optional_converter(field.name)
+        elif converter is None and kind in ("Money", "Money | None"):
+            converter = _money_converter(field.name)
         elif converter is not None:
             converter = _guarded(field.name, converter)
         out.append(field.evolve(converter=converter, validator=_ours(_typed(field.validator))))
@@ -324,15 +397,16 @@ def _required_converter(name: str) -> Callable[[object], str]:
     # Only exact ``str`` values are remembered, only successes, and the result depends on the
     # text alone, so a remembered result is the one ``required_text`` would give.
     done: dict[str, str] = {}
+    check = _checker(name)
 
     def convert(value: object) -> str:
         if value.__class__ is not str:
-            return required_text(value, name)
+            return check(value, name)
         try:
             return done[value]
         except KeyError:
             pass
-        text = required_text(value, name)
+        text = check(value, name)
         if len(done) >= _TEXT_CACHE_SIZE:
             done.clear()
         done[value] = text
@@ -351,13 +425,33 @@ def _text_tuple_converter(name: str, inner: Any) -> Callable[[Iterable[object]],
                 rule_id="field_type",
             )
         items = inner(value) if inner is not None else value
-        return tuple(required_text(item, name) for item in items)
+        return tuple(plain_text(item, name) for item in items)
 
     return convert
 
 
 def _optional_converter(name: str) -> Callable[[object], str | None]:
+    check = _checker(name)
+
     def convert(value: object) -> str | None:
-        return optional_text(value, name)
+        text = optional_text(value, name)
+        return None if text is None else check(text, name)
+
+    return convert
+
+
+def _money_converter(name: str) -> Callable[[object], Any]:
+    """Whole đồng given as an ``int`` become ``Money``; a ``Money`` (or ``None`` where the
+    field is optional) passes; anything else is left to the annotation check."""
+
+    def convert(value: object) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            from dautu_core.values import Money
+
+            try:
+                return Money(value)
+            except InvalidValue as exc:
+                raise exc.with_context(field_prefix=name) from None
+        return value
 
     return convert

@@ -90,11 +90,21 @@ class Point:
 
 
 def known(recorded: Iterable[Recorded], known_at: datetime | None = None) -> list[Recorded]:
-    """The events recorded at or before ``known_at`` (all of them when ``None``)."""
+    """The events recorded at or before ``known_at`` (all of them when ``None``).
+
+    A record corrected by a correction known at ``known_at`` is known too, even if its own
+    recorded time is later: that time is wrong (a typo such as 2204 for 2024, see rule
+    ``recorded_in_order``), since the record was there to be corrected.
+    """
     items = list(recorded)
     if known_at is None:
         return items
-    return [r for r in items if r.event.recorded_at <= known_at]
+    corrected = {
+        r.event.corrects_version
+        for r in items
+        if isinstance(r.event, ev.EventCorrected) and r.event.recorded_at <= known_at
+    }
+    return [r for r in items if r.event.recorded_at <= known_at or r.version in corrected]
 
 
 def effective_events(

@@ -11,6 +11,7 @@ the rule id and the citation taken from the rulebook in force at the event's eff
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import attrs
@@ -27,11 +28,13 @@ __all__ = [
     "BASIS_NOT_REQUIRED",
     "CHECKS",
     "ENTRY_CHECKS",
+    "RECORDED_AT_TOLERANCE",
     "authority_exists",
     "check_event",
     "check_new_event",
     "legal_basis_required",
     "policy_adjustment_triggers",
+    "recorded_not_in_future",
 ]
 
 Check = Callable[[ProjectState, ev.ProjectEvent, Rulebook], None]
@@ -315,18 +318,81 @@ def correction_target_exists(state: ProjectState, event: ev.ProjectEvent, book: 
 def recorded_in_order(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> None:
     """A project's records are kept in the order they were learned: a recorded time earlier
     than the last one of the stream is refused. Replay "as known at T" relies on it (a record
-    cannot claim to have been known before what was recorded ahead of it)."""
+    cannot claim to have been known before what was recorded ahead of it).
+
+    One exception, the way out of a recorded time typed wrong (year 2204 for 2024, stored
+    before :func:`recorded_not_in_future` existed): a *correction* of a record whose recorded
+    time is later than the correction's own. That time is wrong by construction (the record
+    was there to be corrected before it was "recorded"), so it cannot hold back the record
+    that fixes it; replay counts the corrected record as known from its correction on
+    (:func:`dautu_core.replay.known`). Without this exception every later record of the
+    project, its correction included, would be refused for ever.
+    """
     last = state.last_recorded_at
-    if last is not None and event.recorded_at < last:
-        raise _refuse(
-            event,
-            book,
-            "recorded_in_order",
-            "recorded_at",
-            f"Thời điểm ghi nhận {event.recorded_at.isoformat()} sớm hơn bản ghi trước đó của dự "
-            f"án ({last.isoformat()})",
-            f"recorded time {event.recorded_at.isoformat()} is earlier than the project's "
-            f"previous record ({last.isoformat()})",
+    if last is None or event.recorded_at >= last or _corrects_a_later_record(state, event):
+        return
+    raise _refuse(
+        event,
+        book,
+        "recorded_in_order",
+        "recorded_at",
+        f"Thời điểm ghi nhận {event.recorded_at.isoformat()} sớm hơn bản ghi trước đó của dự "
+        f"án ({last.isoformat()})",
+        f"recorded time {event.recorded_at.isoformat()} is earlier than the project's "
+        f"previous record ({last.isoformat()})",
+    )
+
+
+def _corrects_a_later_record(state: ProjectState, event: ev.ProjectEvent) -> bool:
+    if not isinstance(event, ev.EventCorrected):
+        return False
+    target = dict(state.events()).get(event.corrects_version)
+    return target is not None and target.recorded_at > event.recorded_at
+
+
+RECORDED_AT_TOLERANCE = timedelta(minutes=5)
+"""How far ahead of the recording service's clock a recorded time may be.
+
+Why a bound at all: a record is learned when it is recorded, so a recorded time in the future
+is a typo (2204 for 2024) or a wrong clock, and because records must be recorded in order
+(:func:`recorded_in_order`) one such record would refuse every later record of its project.
+Why five minutes: the clocks of the machines clerks type on drift by seconds to minutes from
+the server's, and a command may be prepared a little before it is sent; five minutes admits
+that and nothing a person would type by mistake."""
+
+
+def recorded_not_in_future(
+    event: ev.Envelope,
+    now: datetime,
+    book: Rulebook,
+    tolerance: timedelta = RECORDED_AT_TOLERANCE,
+) -> None:
+    """Refuse a command or event (and a correction's replacement) recorded later than ``now``
+    plus ``tolerance`` (:data:`RECORDED_AT_TOLERANCE`).
+
+    Not one of :data:`CHECKS`: the core has no clock, so whoever records (the service, with
+    its clock) passes ``now``; the stored history is never re-judged by it. Cited as
+    ``recorded_in_order``, the structural rule it protects.
+    """
+    limit = now + tolerance
+    targets: list[tuple[ev.Envelope, str]] = [(event, "recorded_at")]
+    replacement = getattr(event, "replacement", None)
+    if isinstance(replacement, ev.Envelope):
+        targets.append((replacement, "replacement.recorded_at"))
+    for target, field in targets:
+        if target.recorded_at <= limit:
+            continue
+        minutes = int(tolerance.total_seconds() // 60)
+        raise RuleViolation(
+            f"Thời điểm ghi nhận {target.recorded_at.isoformat()} ở tương lai: muộn hơn đồng hồ "
+            f"của hệ thống ({now.isoformat()}) quá {minutes} phút; hãy kiểm tra năm, ngày, giờ",
+            f"recorded time {target.recorded_at.isoformat()} is in the future: more than "
+            f"{minutes} minutes after the system's clock ({now.isoformat()}); check the year, "
+            "date and time",
+            project_code=event.project_code,
+            field=field,
+            rule_id="recorded_not_in_future",
+            citation=book.cite("recorded_in_order").cite(),
         )
 
 

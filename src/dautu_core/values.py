@@ -16,8 +16,7 @@ from typing import Any
 import attrs
 
 from dautu_core.errors import InvalidValue
-from dautu_core.fields import checked_fields
-from dautu_core.text import required_text
+from dautu_core.fields import checked_fields, code_text
 from dautu_core.vocab import AuthorityLevel, MilestoneKind
 
 __all__ = [
@@ -41,8 +40,10 @@ Information System, or the old certificate number for old licences. Never parsed
 
 
 def project_code(value: object) -> ProjectCode:
-    """Normalise a project code: NFC, surrounding blanks removed, non-empty. Not parsed."""
-    return required_text(value, "project_code")
+    """Normalise a project code: NFC, surrounding blanks removed, non-empty, no control
+    character, at most :data:`~dautu_core.fields.MAX_PROJECT_CODE_LENGTH` (64) characters.
+    Not parsed."""
+    return code_text(value, "project_code")
 
 
 def _non_negative_int(field: str) -> Any:
@@ -67,6 +68,8 @@ class Money:
     """
 
     dong: int = attrs.field(validator=_non_negative_int("dong"))
+    """Whole đồng. Where a command asks for money (``capital``, ``fine``) an ``int`` of
+    whole đồng is accepted too and becomes ``Money(int)``."""
 
     @classmethod
     def from_billion(cls, billions: Decimal | int | str) -> Money:

@@ -111,12 +111,14 @@ def test_a_signed_bundle_verifies_without_any_database(office: Office) -> None:
     assert (report.project_code, report.records, report.covered) == ("DA-0002", 5, 5)
     assert report.key_source == "argument"
     assert report.authenticated
+    # Without the authority's key: intact, not authenticated, and why (not "invalid").
     shipped = verify_bundle(moved)
-    assert not shipped.ok and shipped.first is not None
-    assert shipped.first.kind is K.SIGNATURE_INVALID and not shipped.authenticated
-    relaxed = verify_bundle(moved, allow_unsigned=True)
-    assert relaxed.ok and not relaxed.authenticated
-    assert any("integrity only" in w.detail_en for w in relaxed.warnings)
+    assert shipped.ok and not shipped.authenticated
+    assert shipped.not_authenticated is not None
+    assert shipped.not_authenticated.en == "no public key given (--public-key)"
+    assert [w.kind for w in shipped.warnings] == [K.UNTRUSTED_KEY]  # the shipped key's id
+    strict = verify_bundle(moved, require_signature=True)
+    assert strict.first is not None and strict.first.kind is K.SIGNATURE_INVALID
 
 
 def test_a_forger_shipping_their_own_key_is_not_authenticated(office: Office) -> None:
@@ -129,9 +131,9 @@ def test_a_forger_shipping_their_own_key_is_not_authenticated(office: Office) ->
     resigned = sign_checkpoint(Checkpoint.from_data(data), forger)
     write_checkpoint(folder / "checkpoint.json", resigned, with_heads=False)
     (folder / "public_key.pem").write_bytes(public_pem(forger.public_key()))
-    for strict in (False, True):
-        report = verify_bundle(folder, require_signature=strict)
-        assert not report.ok and not report.authenticated
+    unkeyed = verify_bundle(folder)
+    assert not unkeyed.authenticated and unkeyed.not_authenticated is not None
+    assert not verify_bundle(folder, require_signature=True).ok
     genuine = verify_bundle(folder, office.key.public_key())
     assert genuine.first is not None and genuine.first.kind is K.SIGNATURE_INVALID
 
@@ -139,11 +141,13 @@ def test_a_forger_shipping_their_own_key_is_not_authenticated(office: Office) ->
 def test_without_a_checkpoint_the_bundle_is_unsigned_and_says_so(office: Office) -> None:
     out = office.root / "unsigned"
     office.export("DA-0001", out)
-    report = verify_bundle(out, allow_unsigned=True)
-    assert report.ok and report.checkpoint is not None and not report.checkpoint.is_signed
-    assert {w.kind for w in report.warnings} == {K.SIGNATURE_INVALID}
-    for strict in (verify_bundle(out), verify_bundle(out, require_signature=True)):
-        assert strict.first is not None and strict.first.kind is K.SIGNATURE_INVALID
+    for key in (None, office.key.public_key()):
+        report = verify_bundle(out, key)
+        assert report.ok and report.checkpoint is not None and not report.checkpoint.is_signed
+        assert not report.authenticated and report.not_authenticated is not None
+        assert report.not_authenticated.en == "the checkpoint is not signed"
+    strict = verify_bundle(out, require_signature=True)
+    assert strict.first is not None and strict.first.kind is K.SIGNATURE_INVALID
 
 
 def test_records_after_the_checkpoint_are_included_but_not_covered(office: Office) -> None:
@@ -297,6 +301,76 @@ def test_a_tampered_bundle_fails_naming_what(office: Office, case: str) -> None:
     assert not report.ok
     assert (kind, version) in {(f.kind, f.version) for f in report.findings}, report.findings
     assert not independent_check(folder, office.key.public_key())
+
+
+def _as_text(key: str) -> Callable[[dict[str, Any]], None]:
+    """The same value, written as a JSON string (``4`` becomes ``"4"``)."""
+    return lambda value: value.update({key: str(value[key])})
+
+
+def _set(key: str, new: object) -> Callable[[dict[str, Any]], None]:
+    return lambda value: value.update({key: new})
+
+
+WRONG_TYPES: dict[str, tuple[Edit, str]] = {
+    "records version as a string": (_edit_line("records.jsonl", 3, _as_text("version")), "version"),
+    "records version as a boolean": (
+        _edit_line("records.jsonl", 0, _set("version", True)),
+        "version",
+    ),
+    "records position as a fraction": (
+        _edit_line("records.jsonl", 1, lambda v: v.update(position=v["position"] + 0.0)),
+        "position",
+    ),
+    "records hash as a number": (_edit_line("records.jsonl", 2, _set("hash", 123)), "hash"),
+    "records record as an object": (_edit_line("records.jsonl", 2, _set("record", {})), "record"),
+    "records type missing": (_edit_line("records.jsonl", 2, lambda v: v.pop("type")), "type"),
+    "proofs leaf_index as a string": (
+        _edit_line("proofs.jsonl", 1, _as_text("leaf_index")),
+        "leaf_index",
+    ),
+    "proofs version as a string": (_edit_line("proofs.jsonl", 0, _as_text("version")), "version"),
+    "proofs path as a string": (_edit_line("proofs.jsonl", 0, _set("path", "ab")), "path"),
+    "head version as a string": (
+        _edit_json(
+            "head_proof.json", lambda v: v["head"].update(version=str(v["head"]["version"]))
+        ),
+        "version",
+    ),
+    "head code as a number": (
+        _edit_json("head_proof.json", lambda v: v["head"].update(project_code=2)),
+        "project_code",
+    ),
+    "head tree_size as a string": (
+        _edit_json("head_proof.json", _as_text("tree_size")),
+        "tree_size",
+    ),
+    "manifest records as a string": (_edit_json("manifest.json", _as_text("records")), "records"),
+    "checkpoint log_size as a string": (
+        _edit_json("checkpoint.json", _as_text("log_size")),
+        "log_size",
+    ),
+    "checkpoint issued_at as a number": (
+        _edit_json("checkpoint.json", _set("issued_at", 20240221)),
+        "issued_at",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_TYPES))
+def test_the_bundle_checker_is_strict_about_types(office: Office, case: str) -> None:
+    """``"version": "4"`` is not the integer 4: a bundle with a field of another JSON type
+    than its format states is refused, with a finding naming the file, field and type."""
+    folder = office.signed_bundle()
+    edit, field = WRONG_TYPES[case]
+    edit(folder)
+    report = verify_bundle(folder, office.key.public_key())
+    assert not report.ok and report.first is not None
+    assert report.first.kind is K.MALFORMED, report.findings
+    assert field in report.first.detail_en and field in report.first.detail_vi
+    if "string" in case:
+        assert "found the string" in report.first.detail_en or "= '" in report.first.detail_en
+    assert report.verdict().exit_code == 1
 
 
 def test_a_bundle_signed_by_another_key_fails(office: Office) -> None:

@@ -140,12 +140,28 @@ def test_keygen_checkpoint_verify_and_tampering(
     code, out = run(
         capsys, "--store", url, "verify", "--checkpoint", str(cp), "--public-key", public
     )
-    assert code == 0 and "KẾT QUẢ: TOÀN VẸN" in out and "chữ ký hợp lệ" in out
+    assert code == 0 and out.endswith("KẾT QUẢ: TOÀN VẸN VÀ ĐÃ XÁC THỰC\n")
+    assert "chữ ký của khoá" in out and "hợp lệ" in out
+    # A missing key is not an invalid signature: intact, not authenticated, exit 3.
     code, out = run(capsys, "--store", url, "verify", "--checkpoint", str(cp))
-    assert code == 1 and "--public-key" in out, "a checkpoint needs the authority's key"
+    assert code == 3, out
+    assert out.endswith(
+        "KẾT QUẢ: TOÀN VẸN, CHƯA XÁC THỰC — không có khoá công khai (--public-key)\n"
+    )
+    assert "không hợp lệ" not in out and "SAI LỆCH" not in out
+    assert "Đã kiểm tra (tính toàn vẹn): " in out
+    assert "Chưa kiểm tra: tính xác thực (chữ ký của cơ quan): không có khoá công khai" in out
     code, out = run(capsys, "--store", url, "verify", "--checkpoint", str(cp), "--allow-unsigned")
-    assert code == 0 and "chữ ký CHƯA được kiểm tra" in out
+    assert code == 0 and "CHƯA XÁC THỰC" in out
     assert "chỉ kiểm tra tính toàn vẹn, KHÔNG xác thực" in out
+    code, out = run(capsys, "--store", url, "--lang", "en", "verify", "--checkpoint", str(cp))
+    assert code == 3
+    assert out.endswith("RESULT: INTACT, NOT AUTHENTICATED — no public key given (--public-key)\n")
+    code, out = run(capsys, "--store", url, "verify", "--format", "json", "--checkpoint", str(cp))
+    data = json.loads(out)
+    assert code == 3 == data["exit_code"] and data["verdict"] == "intact_not_authenticated"
+    assert data["ok"] and not data["authenticated"] and data["findings"] == []
+    assert data["not_authenticated_reason"]["en"] == "no public key given (--public-key)"
 
     path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as con:
@@ -213,10 +229,20 @@ def test_export_and_verify_bundle(
     code, out = run(capsys, "verify-bundle", str(out_dir), "--public-key", public)
     assert code == 0 and "KẾT QUẢ: HỢP LỆ" in out and "6 bản ghi" in out
     # The key shipped in the bundle is never enough: a forger ships their own.
-    code, out = run(capsys, "verify-bundle", str(out_dir), "--require-signature")
-    assert code == 1 and "KẾT QUẢ: HỢP LỆ" not in out
+    # The key shipped in the bundle is never enough, and a missing key is not an invalid
+    # signature: intact, not authenticated, exit 3.
+    code, out = run(capsys, "verify-bundle", str(out_dir))
+    assert code == 3 and "KẾT QUẢ: HỢP LỆ" not in out and "không hợp lệ" not in out
+    assert out.endswith(
+        "KẾT QUẢ: TOÀN VẸN, CHƯA XÁC THỰC — không có khoá công khai (--public-key)\n"
+    )
+    assert "Chưa kiểm tra: tính xác thực (chữ ký của cơ quan)" in out
     code, out = run(capsys, "--lang", "en", "verify-bundle", str(out_dir), "--allow-unsigned")
-    assert code == 0 and "integrity only, not authenticity" in out and "VALID (" not in out
+    assert code == 0 and "integrity only is accepted, NOT authenticity" in out
+    assert "RESULT: INTACT, NOT AUTHENTICATED" in out and "VALID (" not in out
+    code, out = run(capsys, "verify-bundle", str(out_dir), "--format", "json")
+    data = json.loads(out)
+    assert code == 3 == data["exit_code"] and data["verdict"] == "intact_not_authenticated"
     records = out_dir / "records.jsonl"
     lines = records.read_text("utf-8").splitlines()
     records.write_text("\n".join(lines[:-1]) + "\n", "utf-8")
@@ -243,25 +269,33 @@ def test_dates_and_times_on_the_command_line() -> None:
     )
 
 
-def test_verify_reads_the_log_once_and_cross_checks_streams_only_when_asked(
+def test_verify_reads_each_streams_last_record_and_whole_streams_only_when_asked(
     url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Re-reading every project's stream costs one query per project: `--cross-check`."""
-    from dautu_adapters.audit import trail
+    """Re-reading every project's whole stream is `--cross-check`; by default only each
+    stream's last record is read (one short query per project) and compared with the log."""
+    from dautu_adapters.stores.store import RecorderStore
 
-    calls: list[int] = []
-    real = trail._check_streams
+    reads: list[tuple[str, int]] = []
+    real = RecorderStore.read_stream
 
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def counted(self: RecorderStore, code: str, **kwargs: int) -> object:
+        reads.append((code, kwargs.get("after_version", 0)))
+        return real(self, code, **kwargs)
 
-    monkeypatch.setattr(trail, "_check_streams", counted)
+    monkeypatch.setattr(RecorderStore, "read_stream", counted)
     code, out = run(capsys, "--store", url, "verify")
-    assert code == 0 and "KẾT QUẢ: TOÀN VẸN" in out and calls == []
+    assert code == 3 and "KẾT QUẢ: TOÀN VẸN, CHƯA XÁC THỰC" in out
+    assert sorted(reads) == [("DA-0001", 5), ("DA-0002", 4)]  # the last version of each
     assert "Bảo đảm hạn chế" in out and "bản ghi cuối của mỗi dự án" in out
+    assert "hồ sơ từng dự án theo chỉ mục của kho kết thúc ở bản ghi cuối" in out
+    assert "Chưa kiểm tra: từng bản ghi giữa của hồ sơ dự án" in out and "--cross-check" in out
+    assert "từng bản ghi\n" not in out and "khớp nhật ký, từng bản ghi" not in out
+    reads.clear()
     code, out = run(capsys, "--store", url, "verify", "--cross-check")
-    assert code == 0 and calls == [1]
+    assert code == 3 and sorted(reads) == [("DA-0001", 0), ("DA-0002", 0)]
+    assert "hồ sơ từng dự án theo chỉ mục của kho khớp nhật ký, từng bản ghi" in out
+    assert "Chưa kiểm tra: từng bản ghi giữa" not in out
 
 
 def test_times_are_shown_in_vietnam_time_and_today_is_vietnams() -> None:
@@ -317,3 +351,112 @@ def test_diff_lists_what_was_learned_between_two_points(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert nothing.returncode == 0 and "Không có thay đổi" in nothing.stdout
+
+
+def test_verify_has_one_verdict_and_the_stored_projection_is_part_of_it(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Never "INTACT" and then a failure: a stored projection that disagrees with the log is a
+    finding of the one verdict, and the exit code says the same."""
+    from dautu_core.projections import PortfolioProjection
+
+    key, cp = tmp_path / "k.pem", tmp_path / "cp.json"
+    run(capsys, "keygen", "--out", str(key))
+    run(capsys, "--store", url, "checkpoint", "--key", str(key), "--out", str(cp))
+    public = str(tmp_path / "k.pem.pub")
+    assert main(["--store", url, "review"]) == 0
+    argv = ("--store", url, "verify", "--checkpoint", str(cp), "--public-key", public)
+    code, out = run(capsys, *argv)
+    assert code == 0 and "bảng tổng hợp đã lưu khớp nhật ký" in out
+    name = PortfolioProjection().name
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as con:
+        (blob,) = con.execute(
+            "SELECT state FROM dautu_projections WHERE name=?", (name,)
+        ).fetchone()
+        assert b'"DA-0002"' in blob
+        edited = bytes(blob).replace(b'"DA-0002"', b'"DA-0003"')
+        con.execute("UPDATE dautu_projections SET state=? WHERE name=?", (edited, name))
+    con.close()
+    code, out = run(capsys, *argv)
+    assert code == 1, out
+    assert "TOÀN VẸN" not in out and "KẾT QUẢ: PHÁT HIỆN SAI LỆCH (" in out
+    assert "bảng tổng hợp đã lưu không khớp nhật ký" in out and "dautu review --rebuild" in out
+    code, out = run(capsys, "--lang", "en", *argv, "--format", "json")
+    data = json.loads(out)
+    assert code == 1 == data["exit_code"] and data["verdict"] == "tampered" and not data["ok"]
+    assert [f["kind"] for f in data["findings"]][-1] == "projection_mismatch"
+
+
+def test_verify_exit_codes_for_an_empty_store_and_a_command_that_cannot_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_store(url).close()
+    code, out = run(capsys, "--store", url, "verify")
+    assert code == 4 and out.endswith("KẾT QUẢ: KHO TRỐNG — không có bản ghi nào để kiểm tra\n")
+    code, out = run(capsys, "--store", url, "--lang", "en", "verify", "--format", "json")
+    assert code == 4 and json.loads(out)["verdict"] == "empty"
+    missing = str(tmp_path / "no-such-checkpoint.json")
+    code, out = run(capsys, "--store", url, "verify", "--checkpoint", missing)
+    assert code == 2 and "no-such-checkpoint.json" in out and "Traceback" not in out
+    code, out = run(capsys, "verify-bundle", str(tmp_path / "no-such-bundle"))
+    assert code == 2 and "no-such-bundle" in out
+
+
+def test_verify_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("verify", "verify-bundle"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert "Mã thoát / exit codes:" in out
+        for line in ("  0  ", "  1  ", "  2  ", "  3  "):
+            assert line in out, (command, line)
+        assert ("  4  kho trống / empty store" in out) == (command == "verify")
+
+
+def test_a_project_moved_to_another_stream_id_fails_the_documented_command(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`verify --checkpoint --strict` used to say INTACT while `history` said the project does
+    not exist."""
+    from dautu_adapters.stores import stream_id
+
+    key, cp = tmp_path / "k.pem", tmp_path / "cp.json"
+    run(capsys, "keygen", "--out", str(key))
+    run(capsys, "--store", url, "checkpoint", "--key", str(key), "--out", str(cp))
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "UPDATE stored_events SET originator_id=? WHERE originator_id=?",
+            ("0" * 31 + "1", stream_id("DA-0002").hex),
+        )
+    con.close()
+    code, out = run(capsys, "--store", url, "history", "DA-0002")
+    assert code != 0
+    code, out = run(
+        capsys, "--store", url, "verify", "--checkpoint", str(cp),
+        "--public-key", str(tmp_path / "k.pem.pub"), "--strict",
+    )  # fmt: skip
+    assert code == 1 and "TOÀN VẸN" not in out
+    assert "Đầu tiên: dự án DA-0002, phiên bản 1" in out and "bị xếp sai dự án" in out
+
+
+def test_exporting_a_bundle_without_a_checkpoint_warns_that_it_is_unsigned(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("--store", url, "export", "audit-bundle", "--project", "DA-0001")
+    main([*argv, "--out", str(tmp_path / "b1")])
+    captured = capsys.readouterr()
+    assert "records.jsonl" in captured.out
+    assert "Cảnh báo: bộ hồ sơ CHƯA KÝ" in captured.err and "mã thoát 3" in captured.err
+    main(["--lang", "en", *argv, "--out", str(tmp_path / "b2")])
+    assert "Warning: the bundle is UNSIGNED" in capsys.readouterr().err
+    key, cp = tmp_path / "k.pem", tmp_path / "cp.json"
+    run(capsys, "keygen", "--out", str(key))
+    run(capsys, "--store", url, "checkpoint", "--key", str(key), "--out", str(cp))
+    code = main([*argv, "--checkpoint", str(cp), "--out", str(tmp_path / "b3")])
+    captured = capsys.readouterr()
+    assert code == 0 and "CHƯA KÝ" not in captured.err + captured.out
+    code, out = run(capsys, "verify-bundle", str(tmp_path / "b1"), "--public-key", f"{key}.pub")
+    assert code == 3 and out.endswith("CHƯA XÁC THỰC — điểm kiểm tra chưa được ký\n")

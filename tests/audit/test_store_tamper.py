@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
+from uuid import UUID, uuid4
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -33,6 +34,9 @@ class Rows(Protocol):
     def set_state(self, position: int, state: bytes) -> None: ...
     def delete(self, position: int) -> None: ...
     def insert(self, code: str, version: int, topic: str, state: bytes) -> None: ...
+    def swap_positions(self, a: int, b: int) -> None: ...
+    def relabel(self, code: str, stream: UUID) -> None: ...
+    def move_row(self, position: int, stream: UUID) -> None: ...
 
 
 class SQLiteRows:
@@ -60,6 +64,22 @@ class SQLiteRows:
             "VALUES (?, ?, ?, ?)",
             (stream_id(code).hex, version, topic, state),
         )
+
+    def swap_positions(self, a: int, b: int) -> None:
+        with sqlite3.connect(self.path) as con:
+            con.execute("UPDATE stored_events SET rowid=-1 WHERE rowid=?", (a,))
+            con.execute("UPDATE stored_events SET rowid=? WHERE rowid=?", (a, b))
+            con.execute("UPDATE stored_events SET rowid=? WHERE rowid=-1", (b,))
+        con.close()
+
+    def relabel(self, code: str, stream: UUID) -> None:
+        self._run(
+            "UPDATE stored_events SET originator_id=? WHERE originator_id=?",
+            (stream.hex, stream_id(code).hex),
+        )
+
+    def move_row(self, position: int, stream: UUID) -> None:
+        self._run("UPDATE stored_events SET originator_id=? WHERE rowid=?", (stream.hex, position))
 
 
 class PostgresRows:
@@ -90,6 +110,24 @@ class PostgresRows:
             "INSERT INTO {table} (originator_id, originator_version, topic, state) "
             "VALUES (%s, %s, %s, %s)",
             (stream_id(code), version, topic, state),
+        )
+
+    def swap_positions(self, a: int, b: int) -> None:
+        for sql, params in (
+            ("UPDATE {table} SET notification_id=-1 WHERE notification_id=%s", (a,)),
+            ("UPDATE {table} SET notification_id=%s WHERE notification_id=%s", (a, b)),
+            ("UPDATE {table} SET notification_id=%s WHERE notification_id=-1", (b,)),
+        ):
+            self._run(sql, params)
+
+    def relabel(self, code: str, stream: UUID) -> None:
+        self._run(
+            "UPDATE {table} SET originator_id=%s WHERE originator_id=%s", (stream, stream_id(code))
+        )
+
+    def move_row(self, position: int, stream: UUID) -> None:
+        self._run(
+            "UPDATE {table} SET originator_id=%s WHERE notification_id=%s", (stream, position)
         )
 
 
@@ -199,6 +237,81 @@ def test_rows_swapped_within_a_project_are_located(scene: Scene) -> None:
     scene.rows.set_state(a.position, state_b)
     scene.rows.set_state(b.position, state_a)
     assert scene.first() == (K.REORDERED, "DA-0002", 2)
+
+
+def test_rows_of_two_projects_swapped_by_position_are_reordered(scene: Scene) -> None:
+    """Only the global positions change (``rowid`` / ``notification_id`` exchanged): each
+    project still has all its records, in the wrong order; nothing was deleted."""
+    a, b = scene.record("DA-0001", 2), scene.record("DA-0002", 3)
+    scene.rows.swap_positions(a.position, b.position)
+    for checkpoint in (None, scene.checkpoint):
+        store = open_store(scene.url)
+        try:
+            report = audit_store(store, checkpoint, scene.key.public_key()).report
+        finally:
+            store.close()
+        located = [(f.kind, f.project_code, f.position) for f in report.findings if f.project_code]
+        # DA-0001 v3 now comes before v2; DA-0002 v3 now comes before v2: in position order.
+        assert located == [
+            (K.REORDERED, "DA-0002", a.position),
+            (K.REORDERED, "DA-0001", scene.record("DA-0001", 3).position),
+        ], report.findings
+        assert K.DELETED not in {f.kind for f in report.findings}, report.findings
+
+
+@pytest.mark.parametrize("to", ["a fresh id", "another project's id"])
+def test_a_whole_project_moved_to_another_stream_id_is_caught_by_default(
+    scene: Scene, to: str
+) -> None:
+    """Every row of DA-0002 re-filed under another ``originator_id``: the bytes and the log
+    are untouched, but the project's stream (what ``history`` reads) is gone. The default
+    verification reads each stream's last record, so it sees it without ``--cross-check``."""
+    scene.rows.relabel("DA-0002", uuid4() if to == "a fresh id" else stream_id("DA-0009"))
+    for checkpoint in (None, scene.checkpoint):
+        store = open_store(scene.url)
+        try:
+            assert store.read_stream("DA-0002") == []
+            audited = audit_store(
+                store, checkpoint, scene.key.public_key(), strict=True, check_streams=False
+            )
+        finally:
+            store.close()
+        report = audited.report
+        assert audited.streams_checked == "heads"
+        first = report.first
+        assert first is not None, "a relabelled stream passed the default verification"
+        assert (first.kind, first.project_code, first.version) == (K.MISFILED, "DA-0002", 1)
+        assert first.position == scene.record("DA-0002", 1).position
+
+
+def test_a_last_record_moved_to_another_stream_id_is_caught_by_default(scene: Scene) -> None:
+    last = scene.record("DA-0001", 5)
+    scene.rows.move_row(last.position, uuid4())  # same bytes and position, another stream id
+    store = open_store(scene.url)
+    try:
+        report = audit_store(store, None, check_streams=False).report
+    finally:
+        store.close()
+    assert report.first is not None
+    assert (report.first.kind, report.first.project_code, report.first.version) == (
+        K.MISFILED,
+        "DA-0001",
+        5,
+    )
+
+
+def test_a_middle_record_moved_to_another_stream_id_needs_the_cross_check(scene: Scene) -> None:
+    """The documented limit of the default: only each stream's last record is compared."""
+    scene.rows.move_row(scene.record("DA-0001", 3).position, uuid4())
+    store = open_store(scene.url)
+    try:
+        assert audit_store(store, None, check_streams=False).report.ok
+        full = audit_store(store, None).report
+    finally:
+        store.close()
+    assert full.first is not None  # the stream as the store returns it lacks version 3
+    assert (full.first.project_code, full.first.version) == ("DA-0001", 3)
+    assert full.first.kind in {K.DELETED, K.MISFILED}
 
 
 def test_a_forged_row_with_a_correct_prev_is_not_in_the_checkpoint(scene: Scene) -> None:

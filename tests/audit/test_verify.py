@@ -161,6 +161,63 @@ def test_two_records_of_a_project_swapped_are_reported_as_reordered() -> None:
     assert located(report) == (log[a].project_code, log[a].version)
 
 
+def swap_positions(log: list[StoredRecord], i: int, j: int) -> list[StoredRecord]:
+    """Rows ``i`` and ``j`` exchange their global positions (as ``UPDATE ... SET rowid``
+    would): the bytes are intact, only the order of the log changes."""
+    moved = list(log)
+    moved[i] = attrs.evolve(log[i], position=log[j].position)
+    moved[j] = attrs.evolve(log[j], position=log[i].position)
+    return sorted(moved, key=lambda r: r.position)
+
+
+def test_rows_of_two_projects_swapped_by_position_are_reordered_not_deleted() -> None:
+    log = portfolio()
+    i = next(n for n, r in enumerate(log) if (r.project_code, r.version) == ("DA-0001", 2))
+    j = next(
+        n
+        for n, r in enumerate(log)
+        if n > i + 2
+        and r.project_code != "DA-0001"
+        and any(x.project_code == "DA-0001" for x in log[i + 1 : n])
+        and any(x.project_code == r.project_code for x in log[i + 1 : n])
+    )
+    for checkpoint in (None, checkpoint_of(log)):
+        report = audit_log(swap_positions(log, i, j), checkpoint)
+        kinds = [(f.kind, f.project_code) for f in report.findings if f.project_code]
+        assert (K.REORDERED, "DA-0001") in kinds and (K.REORDERED, log[j].project_code) in kinds
+        assert K.DELETED not in {f.kind for f in report.findings}, report.findings
+        positions = [f.position for f in report.findings if f.position is not None]
+        assert positions == sorted(positions) and len(positions) == 2
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_two_rows_swapped_by_position_are_never_called_deleted(data: st.DataObject) -> None:
+    log = data.draw(histories())
+    if len({r.project_code for r in log}) < 2:
+        return
+    i = data.draw(st.integers(min_value=0, max_value=len(log) - 1), label="first")
+    j = data.draw(
+        st.integers(min_value=0, max_value=len(log) - 1).filter(
+            lambda n: log[n].project_code != log[i].project_code
+        ),
+        label="second",
+    )
+    tampered = swap_positions(log, i, j)
+    report = audit_log(tampered, checkpoint_of(log))
+    assert not report.ok  # the signed root moved, at least
+    assert {f.kind for f in report.findings} <= {K.REORDERED, K.CHECKPOINT_MISMATCH}
+    keys = [f.sort_key for f in report.findings]
+    assert keys == sorted(keys)
+    moved = {
+        code
+        for code in {log[i].project_code, log[j].project_code}
+        if [r.version for r in tampered if r.project_code == code]
+        != sorted(r.version for r in tampered if r.project_code == code)
+    }
+    assert moved == {f.project_code for f in report.findings if f.kind is K.REORDERED}
+
+
 def test_payloads_swapped_between_projects_are_misfiled() -> None:
     log = portfolio()
     swapped = list(log)

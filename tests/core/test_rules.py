@@ -8,11 +8,13 @@ rulebook by date are in test_rules_adjustment.py.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dautu_core import (
     AdjustProject,
@@ -39,9 +41,15 @@ from dautu_core import (
 )
 from dautu_core.dates import add_months
 from dautu_core.decider import event_from_command
+from dautu_core.errors import RuleViolation
 from dautu_core.events import AdjustmentRequested, EventCorrected
 from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020, LAW_143_2025, RULE_IDS
-from dautu_core.rules import BASIS_NOT_REQUIRED, CHECKS
+from dautu_core.rules import (
+    BASIS_NOT_REQUIRED,
+    CHECKS,
+    RECORDED_AT_TOLERANCE,
+    recorded_not_in_future,
+)
 from dautu_core.state import ProjectState
 from dautu_core.testing import sample_approval, sample_envelope, sample_schedule
 from dautu_core.values import Authority, LegalBasis
@@ -599,3 +607,18 @@ def test_a_record_cannot_claim_to_be_known_before_the_last_one() -> None:
     SPEC.given(APPROVE, violation(date(2022, 6, 1))).when(backdated).then_raises(
         rule_id="recorded_in_order", field="recorded_at", citation=cite61("recorded_in_order")
     )
+
+
+@given(seconds=st.integers(min_value=-(10**9), max_value=10**9))
+def test_a_recorded_time_is_accepted_up_to_the_tolerance_after_the_clock(seconds: int) -> None:
+    now = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+    command = attrs.evolve(sample_approval(), recorded_at=now + timedelta(seconds=seconds))
+    book = BUILTIN_RULEBOOKS.in_force(command.effective_date, command.project_code)
+    try:
+        recorded_not_in_future(command, now, book)
+        accepted = True
+    except RuleViolation as refused:
+        assert refused.rule_id == "recorded_not_in_future" and refused.field == "recorded_at"
+        assert refused.citation  # cited as the structural rule it protects
+        accepted = False
+    assert accepted == (seconds <= RECORDED_AT_TOLERANCE.total_seconds())

@@ -220,7 +220,7 @@ def test_an_export_of_a_store_that_does_not_exist_creates_none(
     db = tmp_path / "khong-co.db"
     code, text = run(capsys, "--store", f"sqlite:///{db}", "export", "events",
                      "--out", str(tmp_path / "e.jsonl"))  # fmt: skip
-    assert code == 1 and "store_exists" in text and str(db) in text
+    assert code == 1 and "store_missing" in text and str(db) in text
     assert not db.exists() and not (tmp_path / "e.jsonl").exists()
 
 

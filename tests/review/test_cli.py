@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dautu_adapters.cli.main import main
+from dautu_adapters.stores import open_store
 
 
 @pytest.fixture(scope="module")
@@ -125,5 +126,6 @@ def test_a_bad_review_date_is_a_clear_error(
 
 def test_an_empty_store_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_store(url).close()  # a store with no record yet (a read command creates none)
     assert main(["--store", url, "review", "--as-of", "2024-02-21"]) == 0
     assert "Kho chưa có dự án nào." in capsys.readouterr().out

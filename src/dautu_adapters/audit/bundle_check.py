@@ -15,9 +15,12 @@ from typing import Any
 import attrs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from dautu_adapters.audit import bundle_fields as fields
 from dautu_adapters.audit.bundle import BUNDLE_FORMAT
+from dautu_adapters.audit.bundle_fields import FieldError
 from dautu_adapters.audit.keys import key_id, load_public_key, signature_finding
 from dautu_adapters.audit.trail import read_checkpoint
+from dautu_adapters.audit.verdict import Authentication, Said, Verdict, authenticate
 from dautu_core.audit import (
     Checkpoint,
     Finding,
@@ -46,10 +49,12 @@ class BundleReport:
     key_source: str | None
     findings: tuple[Finding, ...]
     warnings: tuple[Finding, ...] = ()
-    """What limits the proof without being wrong: an unchecked signature (``allow_unsigned``),
-    the key shipped in the bundle (informational), records not covered (``allow_uncovered``)."""
+    """What limits the proof without being wrong: the key shipped in the bundle
+    (informational), records not covered (``allow_uncovered``)."""
     authenticated: bool = False
     """The checkpoint's signature holds for the public key the user gave."""
+    not_authenticated: Said | None = None
+    """Why nothing was authenticated (no public key given, an unsigned checkpoint)."""
 
     @property
     def ok(self) -> bool:
@@ -58,6 +63,28 @@ class BundleReport:
     @property
     def first(self) -> Finding | None:
         return self.findings[0] if self.findings else None
+
+    def verdict(self, *, accept_unsigned: bool = False) -> Verdict:
+        """The one verdict on the bundle and its exit code (:mod:`dautu_adapters.audit.verdict`),
+        saying what was checked."""
+        checked = [
+            Said("chuỗi băm", "hash chain"),
+            Said("đầu chuỗi trong điểm kiểm tra", "the head in the checkpoint"),
+            Said("bằng chứng Merkle", "Merkle proofs"),
+        ]
+        if self.authenticated:
+            checked.append(
+                Said(f"chữ ký của khoá {self.key_id}", f"signature of key {self.key_id}")
+            )
+        reason = self.not_authenticated or Said("không rõ", "unknown")
+        return Verdict.of(
+            findings=len(self.findings),
+            empty=False,
+            authentication=Authentication(self.authenticated, self.key_id, reason),
+            checked=tuple(checked),
+            not_checked=(),
+            accept_unsigned=accept_unsigned,
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -69,6 +96,9 @@ class BundleReport:
             "key_id": self.key_id,
             "key_source": self.key_source,
             "authenticated": self.authenticated,
+            "not_authenticated_reason": (
+                self.not_authenticated.as_dict() if self.not_authenticated else None
+            ),
             "findings": [f.as_dict() for f in self.findings],
             "warnings": [f.as_dict() for f in self.warnings],
         }
@@ -92,17 +122,30 @@ def _unreadable(name: str, why: str) -> _Broken:
     )
 
 
-def _lines(path: Path) -> list[Mapping[str, Any]]:
+def _bad_field(error: FieldError, code: str | None = None) -> _Broken:
+    """A field of the wrong type: the bundle is not in its format, said precisely."""
+    return _Broken(
+        Finding(
+            kind=FindingKind.MALFORMED,
+            project_code=code,
+            detail_vi=f"bộ hồ sơ sai định dạng: {error.vi}",
+            detail_en=f"the bundle is not in its format: {error.en}",
+        )
+    )
+
+
+def _lines(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
+    """The JSON objects of a ``.jsonl`` file, each with where it is (``"records.jsonl line 3"``)."""
     if not path.exists():
         return []
-    out: list[Mapping[str, Any]] = []
+    out: list[tuple[str, Mapping[str, Any]]] = []
     try:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 value = json.loads(line)
                 if not isinstance(value, dict):
                     raise ValueError(f"line {number} is not an object")
-                out.append(value)
+                out.append((f"{path.name} line {number}", value))
     except (OSError, ValueError) as exc:
         raise _unreadable(path.name, str(exc)) from exc
     return out
@@ -121,10 +164,12 @@ def verify_bundle(
     ``public_key`` is the authority's key as the authority publishes it, given by the user: a
     VALID verdict needs it and a checkpoint signed by it. A key shipped inside the bundle
     (``public_key.pem``) is never trusted for authenticity (a forger ships their own); it is
-    only reported, with its key id, as a warning. Without ``public_key``, or with an unsigned
-    checkpoint, the bundle fails unless ``allow_unsigned`` (then a warning says the check
-    proves integrity only, not authenticity). ``require_signature`` is kept for callers that
-    pass it: the signature is always required unless ``allow_unsigned``.
+    only reported, with its key id, as a warning. A signature that does not hold for
+    ``public_key`` is a finding; without ``public_key``, or with an unsigned checkpoint,
+    nothing is authenticated: ``authenticated`` is false and ``not_authenticated`` says why,
+    which is not a finding (a missing key is not an invalid signature) unless
+    ``require_signature``. ``allow_unsigned`` is accepted for callers that pass it; the command
+    line turns it into exit code 0 for an intact, unauthenticated bundle.
 
     Coverage is decided by the signed head, never by the positions the records state: the
     head proof (``head_proof.json``) is mandatory, versions 1..head.version must all be
@@ -132,7 +177,7 @@ def verify_bundle(
     covered by the checkpoint", a finding unless ``allow_uncovered`` (then a warning).
     """
     try:
-        return _verify_bundle(folder, public_key, not allow_unsigned, allow_uncovered)
+        return _verify_bundle(folder, public_key, require_signature, allow_uncovered)
     except _Broken as broken:
         return BundleReport(
             project_code=None,
@@ -153,11 +198,16 @@ def _verify_bundle(
 ) -> BundleReport:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        code = manifest["project_code"]
-        if manifest.get("format") != BUNDLE_FORMAT or not isinstance(code, str):
-            raise ValueError(f"not a {BUNDLE_FORMAT} manifest")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise _unreadable("manifest.json", str(exc)) from exc
+    try:
+        if fields.text(manifest, "format", "manifest.json") != BUNDLE_FORMAT:
+            raise _unreadable("manifest.json", f"not a {BUNDLE_FORMAT} manifest")
+        code = fields.text(manifest, "project_code", "manifest.json")
+        fields.integer(manifest, "records", "manifest.json", minimum=1)
+        fields.integer(manifest, "covered", "manifest.json")
+    except FieldError as exc:
+        raise _bad_field(exc) from exc
     try:
         checkpoint = read_checkpoint(folder / "checkpoint.json")
     except InvalidValue as exc:
@@ -175,7 +225,7 @@ def _verify_bundle(
         if public_key is None or differs:
             warnings.append(
                 Finding(
-                    kind=FindingKind.SIGNATURE_INVALID,
+                    kind=FindingKind.UNTRUSTED_KEY,
                     checkpoint=checkpoint.label,
                     detail_vi=f"bộ hồ sơ kèm khoá công khai mã {shipped_id}; khoá này không được "
                     "dùng để xác thực (chỉ để tham khảo)"
@@ -185,20 +235,13 @@ def _verify_bundle(
                     + ("; it DIFFERS from the --public-key key" if differs else ""),
                 )
             )
-    problem = signature_finding(checkpoint, public_key)
-    if problem is not None:
-        (findings if require_signature else warnings).append(problem)
-        if not require_signature:
-            warnings.append(
-                Finding(
-                    kind=FindingKind.SIGNATURE_INVALID,
-                    checkpoint=checkpoint.label,
-                    detail_vi="--allow-unsigned: chỉ kiểm tra tính toàn vẹn, KHÔNG xác thực "
-                    "nguồn gốc (không có chữ ký nào của cơ quan được kiểm tra)",
-                    detail_en="--allow-unsigned: integrity only, NOT authenticity (no signature "
-                    "of the authority was checked)",
-                )
-            )
+    authentication = authenticate(checkpoint, public_key)
+    if authentication.finding is not None:
+        findings.append(authentication.finding)
+    elif require_signature and not authentication.authenticated:
+        problem = signature_finding(checkpoint, public_key)
+        if problem is not None:
+            findings.append(problem)
     records = _bundle_records(folder / "records.jsonl", code, findings)
     head = _check_head(folder / "head_proof.json", code, checkpoint, findings)
     signed_version = head.version if head is not None else 0
@@ -239,7 +282,8 @@ def _verify_bundle(
         checkpoint=checkpoint,
         key_id=key_id(public_key) if public_key is not None else None,
         key_source=source,
-        authenticated=public_key is not None and problem is None,
+        authenticated=authentication.authenticated,
+        not_authenticated=authentication.reason,
         findings=tuple(findings),
         warnings=tuple(warnings),
     )
@@ -247,13 +291,16 @@ def _verify_bundle(
 
 def _bundle_records(path: Path, code: str, findings: list[Finding]) -> list[StoredRecord]:
     out = []
-    for line in _lines(path):
+    for where, line in _lines(path):
         try:
-            version, position = int(line["version"]), int(line["position"])
-            data = str(line["record"]).encode("utf-8")
-            type_name, stated = str(line["type"]), str(line["hash"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _unreadable(path.name, f"bad line {line!r}: {exc}") from exc
+            version = fields.integer(line, "version", where, minimum=1)
+            position = fields.integer(line, "position", where, minimum=1)
+            data = fields.text(line, "record", where).encode("utf-8")
+            type_name, stated = fields.text(line, "type", where), fields.hex64(line, "hash", where)
+        except FieldError as exc:
+            raise _bad_field(exc, code) from exc
+        except UnicodeEncodeError as exc:
+            raise _unreadable(path.name, f"{where}: {exc}") from exc
         if record_hash(data) != stated:
             findings.append(
                 Finding(
@@ -290,11 +337,21 @@ def _check_head(
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        head = Head.from_data(data["head"])
-        index, size = int(data["leaf_index"]), int(data["tree_size"])
-        proof = [bytes.fromhex(p) for p in data["path"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise _unreadable(path.name, str(exc)) from exc
+    try:
+        raw = data.get("head") if isinstance(data, dict) else None
+        where = f"{path.name} head"
+        head = Head(
+            project_code=fields.text(raw, "project_code", where),
+            version=fields.integer(raw, "version", where, minimum=1),
+            hash=fields.hex64(raw, "hash", where),
+        )
+        index = fields.integer(data, "leaf_index", path.name)
+        size = fields.integer(data, "tree_size", path.name, minimum=1)
+        proof = fields.hex64_list(data, "path", path.name)
+    except FieldError as exc:
+        raise _bad_field(exc, code) from exc
     valid = (
         head.project_code == code
         and size == checkpoint.heads_size
@@ -368,15 +425,16 @@ def _check_proofs(
     that holds, at a leaf index that grows with the versions; no other record may have one.
     The positions the records state play no part: they are not signed."""
     proofs = {}
-    for line in _lines(path):
+    for where, line in _lines(path):
         try:
-            proofs[int(line["version"])] = (
-                int(line["leaf_index"]),
-                int(line["tree_size"]),
-                [bytes.fromhex(p) for p in line["path"]],
+            fields.integer(line, "position", where, minimum=1)
+            proofs[fields.integer(line, "version", where, minimum=1)] = (
+                fields.integer(line, "leaf_index", where),
+                fields.integer(line, "tree_size", where, minimum=1),
+                fields.hex64_list(line, "path", where),
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _unreadable(path.name, f"bad line {line!r}: {exc}") from exc
+        except FieldError as exc:
+            raise _bad_field(exc, code) from exc
     root = bytes.fromhex(checkpoint.root_hash)
     problems: list[Finding] = []
     last_index = -1

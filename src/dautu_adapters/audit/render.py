@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from dautu_adapters.audit.verdict import Outcome, Verdict
 from dautu_adapters.workbook.places import location_now, location_text
 from dautu_core import events as ev
 from dautu_core.audit import AuditReport, Explanation, Finding
@@ -60,12 +61,21 @@ VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 
 def show_time(moment: datetime, lang: str) -> str:
-    """A moment in Vietnam time, the offset stated (a naive moment is taken as Vietnam time)."""
-    local = (
-        moment.astimezone(VIETNAM_TIME)
-        if moment.tzinfo is not None
-        else moment.replace(tzinfo=VIETNAM_TIME)
-    )
+    """A moment in Vietnam time, the offset stated (a naive moment is taken as Vietnam time).
+
+    The last seven hours of year 9999 (UTC) have no Vietnam time in Python's calendar: such a
+    moment (a typo kept in an old record) is shown in UTC rather than crash the listing.
+    """
+    try:
+        local = (
+            moment.astimezone(VIETNAM_TIME)
+            if moment.tzinfo is not None
+            else moment.replace(tzinfo=VIETNAM_TIME)
+        )
+    except OverflowError:
+        if lang == "vi":
+            return f"{format_vi_date(moment.date())} {moment:%H:%M} (giờ UTC)"
+        return f"{moment.date().isoformat()} {moment:%H:%M} (UTC)"
     if lang == "vi":
         return f"{format_vi_date(local.date())} {local:%H:%M} (giờ Việt Nam, UTC+07:00)"
     return f"{local.date().isoformat()} {local:%H:%M} (ICT, UTC+07:00)"
@@ -355,10 +365,10 @@ def finding_lines(findings: Sequence[Finding], lang: str, limit: int = 20) -> li
     return lines
 
 
-def audit_text(
-    report: AuditReport, lang: str = "vi", *, signature_checked: bool | None = None
-) -> str:
-    """The summary ``dautu verify`` prints."""
+def audit_text(report: AuditReport, verdict: Verdict, lang: str = "vi") -> str:
+    """The summary ``dautu verify`` prints: the log, the checkpoint, what was checked and what
+    was not, then one verdict (the same as the exit code, see
+    :mod:`dautu_adapters.audit.verdict`)."""
     vi = lang == "vi"
     lines = [
         (
@@ -377,12 +387,6 @@ def audit_text(
             if vi
             else f"Checkpoint: {cp.log_size} records, {show_time(cp.issued_at, lang)}, key {signer}"
         )
-        if signature_checked is False and cp.is_signed:
-            lines.append(
-                "  chữ ký CHƯA được kiểm tra: hãy thêm --public-key"
-                if vi
-                else "  signature NOT checked: add --public-key"
-            )
         if report.uncovered:
             lines.append(
                 f"  {report.uncovered} bản ghi sau điểm kiểm tra chưa được ký"
@@ -394,21 +398,11 @@ def audit_text(
     if len(report.notes) > 5:
         more = len(report.notes) - 5
         lines.append(f"  … {more} {'lưu ý khác' if vi else 'more notes'}")
+    if verdict.outcome is Outcome.EMPTY:
+        lines.append(verdict.headline(lang))
+        return "\n".join(lines)
     if report.ok:
-        checks = (
-            "chuỗi băm từng dự án, vị trí tăng dần, hồ sơ từng dự án khớp nhật ký"
-            if vi
-            else "every project's hash chain, positions in order, streams match the log"
-        )
-        if cp is not None:
-            checks += (
-                ", gốc Merkle và đầu chuỗi khớp điểm kiểm tra"
-                if vi
-                else ", Merkle root and heads match the checkpoint"
-            )
-            if signature_checked:
-                checks += ", chữ ký hợp lệ" if vi else ", signature valid"
-        lines.append(f"{'Đã kiểm tra' if vi else 'Checked'}: {checks}")
+        lines += verdict.lines(lang)
         if cp is None:
             lines.append(
                 f"Bảo đảm hạn chế: không có điểm kiểm tra, nên bản ghi cuối của mỗi dự án "
@@ -419,14 +413,10 @@ def audit_text(
                 f"({report.projects} records) is unprotected: altering or deleting it leaves no "
                 "trace in the hash chain (verify with --checkpoint)"
             )
-        lines.append("KẾT QUẢ: TOÀN VẸN" if vi else "RESULT: INTACT")
+        lines.append(verdict.headline(lang))
         return "\n".join(lines)
+    lines.append(verdict.headline(lang))
     first = report.findings[0]
-    lines.append(
-        f"KẾT QUẢ: PHÁT HIỆN SAI LỆCH ({len(report.findings)})"
-        if vi
-        else f"RESULT: TAMPERING DETECTED ({len(report.findings)})"
-    )
     lines.append(f"{'Đầu tiên' if vi else 'First'}: {first.message(lang)}")
     lines += finding_lines(report.findings, lang)
     return "\n".join(lines)

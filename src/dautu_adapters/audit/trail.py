@@ -18,11 +18,13 @@ import attrs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from dautu_adapters.audit.keys import sign_checkpoint, signature_finding
+from dautu_adapters.audit.verdict import Authentication, authenticate
 from dautu_core.audit import (
     AuditReport,
     Checkpoint,
     Finding,
     FindingKind,
+    Head,
     LogScan,
     LogScanner,
     checkpoint_from_scan,
@@ -31,7 +33,7 @@ from dautu_core.audit import (
     finish_audit,
     stream_head,
 )
-from dautu_core.errors import DautuError, InvalidValue
+from dautu_core.errors import AuditFailed, DautuError, InvalidValue
 from dautu_core.ports import EventStore
 from dautu_core.record import StoredRecord
 
@@ -49,21 +51,6 @@ __all__ = [
 PAGE_SIZE = 10_000
 DEFAULT_ORIGIN = "dautu"
 _MAX_UNREADABLE_RUN = 1000
-
-
-class AuditFailed(DautuError):
-    """The log does not verify, so it cannot be checkpointed or exported as proof."""
-
-    def __init__(self, report: AuditReport, action_vi: str, action_en: str) -> None:
-        self.report = report
-        first = report.first
-        assert first is not None
-        super().__init__(
-            f"Không thể {action_vi}: nhật ký không toàn vẹn — {first.message('vi')}",
-            f"cannot {action_en}: the log does not verify — {first.message('en')}",
-            project_code=first.project_code,
-            rule_id="audit_verify",
-        )
 
 
 def _pages(store: EventStore, page: int) -> Iterator[tuple[list[StoredRecord], list[int]]]:
@@ -126,6 +113,11 @@ class Audited:
     project_records: list[tuple[int, StoredRecord]] = attrs.field(factory=list)
     """``(leaf index, record)``: the index is the record's rank in the log, not its position
     (positions may have gaps)."""
+    authentication: Authentication = attrs.field(factory=lambda: Authentication(False))
+    """Whether the checkpoint's signature holds for the given key, or why it was not checked."""
+    streams_checked: str = "full"
+    """How each project's stream as the store indexes it was compared with the log:
+    ``"full"`` record by record, ``"heads"`` its last record only, ``"none"``."""
 
 
 def audit_store(
@@ -136,6 +128,7 @@ def audit_store(
     strict: bool = False,
     allow_gaps: bool = False,
     check_streams: bool = True,
+    check_stream_heads: bool = True,
     require_signature: bool = False,
     keep_leaves: bool = False,
     project: str | None = None,
@@ -144,9 +137,14 @@ def audit_store(
     """Verify everything the store holds (see ``docs/audit.md``, "Verification").
 
     With a ``checkpoint``: its roots and heads against the log; its signature against
-    ``public_key`` when one is given (or always, with ``require_signature``). ``strict`` makes
-    records after the checkpoint a finding. ``check_streams`` reads every project's stream as
-    the store indexes it and compares it with the log.
+    ``public_key`` when one is given: a signature that does not hold is a finding, a missing
+    key or signature is not (``Audited.authentication`` says why nothing was authenticated),
+    unless ``require_signature``. ``strict`` makes records after the checkpoint a finding.
+    ``check_streams`` reads every project's stream as the store indexes it and compares it
+    with the log record by record; otherwise ``check_stream_heads`` reads only each stream's
+    last record (one short query per project) and compares it with the log's, which catches
+    a project moved to another stream id (eventsourcing ``originator_id``) and a moved last
+    record, not a record moved from the middle of a stream.
     """
     scanner = LogScanner(
         checkpoint.log_size if checkpoint is not None else None, keep_leaves=keep_leaves
@@ -164,8 +162,11 @@ def audit_store(
     wanted = scan.codes_to_diagnose(checkpoint)
     streams = _collect(store, wanted, page) if wanted else {}
     extra: list[Finding] = []
+    authentication = authenticate(checkpoint, public_key)
     if checkpoint is not None:
-        if public_key is not None or require_signature:
+        if authentication.finding is not None:
+            extra.append(authentication.finding)
+        elif require_signature and not authentication.authenticated:
             problem = signature_finding(checkpoint, public_key)
             if problem is not None:
                 extra.append(problem)
@@ -183,11 +184,19 @@ def audit_store(
         scan, streams, checkpoint, strict=strict, allow_gaps=allow_gaps, extra=extra
     )
     findings = _merge_unreadable(list(report.findings), unreadable)
-    if check_streams:
-        findings += _check_streams(store, scan, findings, streams, page)
+    mode = "full" if check_streams else "heads" if check_stream_heads else "none"
+    if mode != "none":
+        findings += _check_streams(store, scan, findings, streams, page, full=mode == "full")
     findings.sort(key=lambda f: f.sort_key)
     report = attrs.evolve(report, findings=tuple(findings))
-    return Audited(report=report, scan=scan, leaves=scanner.leaves, project_records=gathered)
+    return Audited(
+        report=report,
+        scan=scan,
+        leaves=scanner.leaves,
+        project_records=gathered,
+        authentication=authentication,
+        streams_checked=mode,
+    )
 
 
 def _collect(store: EventStore, codes: frozenset[str], page: int) -> dict[str, list[StoredRecord]]:
@@ -236,18 +245,24 @@ def _check_streams(
     findings: Sequence[Finding],
     known: Mapping[str, list[StoredRecord]],
     page: int,
+    *,
+    full: bool = True,
 ) -> list[Finding]:
     """Each project's stream, read by project, must be exactly its records in the log.
 
     ``known`` holds the log's records of projects already collected for diagnosis; others are
-    collected only if their stream's head disagrees with the log's.
+    collected only if their stream's head disagrees with the log's. Not ``full``: only each
+    stream's last record is read (projects already found wrong are skipped), and a stream is
+    read whole and compared only when that record is not the log's last one of the project.
     """
     flagged = {f.project_code for f in findings if f.project_code is not None}
-    codes = set(scan.heads) | set(store.project_codes()) | flagged
+    codes = set(scan.heads) | set(store.project_codes()) | flagged if full else set(scan.heads)
     seen = {(f.project_code, f.version) for f in findings}
     out: list[Finding] = []
     log_records: dict[str, list[StoredRecord]] = dict(known)
     for code in sorted(codes):
+        if not full and (code in flagged or _stream_ends_at(store, code, scan.heads[code])):
+            continue
         try:
             stream = store.read_stream(code)
         except DautuError as err:
@@ -273,6 +288,16 @@ def _check_streams(
         if finding is not None and (finding.project_code, finding.version) not in seen:
             out.append(finding)
     return out
+
+
+def _stream_ends_at(store: EventStore, code: str, head: Head) -> bool:
+    """Whether the stream the store returns for ``code`` ends at ``head`` (the log's last
+    record of the project); a store error says no, and the full read reports it."""
+    try:
+        tail = store.read_stream(code, after_version=head.version - 1)
+    except DautuError:
+        return False
+    return len(tail) == 1 and tail[0].version == head.version and tail[0].hash == head.hash
 
 
 def make_checkpoint(

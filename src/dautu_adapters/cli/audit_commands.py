@@ -20,13 +20,13 @@ from dautu_adapters.audit.render import (
 from dautu_adapters.audit.render_diff import diff_json, diff_text
 from dautu_adapters.cli.common import (
     bilingual,
+    open_store_for_reading,
     parse_date,
     parse_moment,
     print_json,
     quiet_pipe,
     vietnam_now,
 )
-from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.plugins import get_plugin_manager, rulebook_registry
 from dautu_core.audit import explain
 from dautu_core.codec import NO_UPCASTERS
@@ -131,7 +131,7 @@ def _project(store: EventStore, code: str) -> list[Recorded]:
 
 
 def history_command(args: argparse.Namespace) -> int:
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         recorded = _project(store, args.code)
     finally:
@@ -146,7 +146,7 @@ def history_command(args: argparse.Namespace) -> int:
 
 
 def diff_command(args: argparse.Namespace) -> int:
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         recorded = _project(store, args.code)
     finally:
@@ -163,7 +163,7 @@ def diff_command(args: argparse.Namespace) -> int:
 
 
 def explain_command(args: argparse.Namespace) -> int:
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         recorded = _project(store, args.code)
     finally:

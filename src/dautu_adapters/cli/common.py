@@ -13,14 +13,19 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from dautu_core import dates
 from dautu_core.dates import VIETNAM_TIME
 from dautu_core.errors import InvalidValue
 
+if TYPE_CHECKING:
+    from dautu_adapters.stores import Store
+
 __all__ = [
     "VIETNAM_TIME",
     "bilingual",
+    "open_store_for_reading",
     "parse_date",
     "parse_moment",
     "print_json",
@@ -79,6 +84,20 @@ def quiet_pipe(
     run.__name__ = command.__name__
     run.__doc__ = command.__doc__
     return run
+
+
+def open_store_for_reading(args: argparse.Namespace) -> Store:
+    """The store named by the global ``--store URL`` (default ``$DAUTU_STORE``, else
+    ``sqlite:///dautu.db``), opened read-only: what every read command uses.
+
+    Why: a read command must never create or change a store. A missing file is an error
+    naming the URL (not a new empty store reported as "no projects"), a read-only copy handed
+    to an auditor opens as it is, and nothing (no table, no ``-wal`` file, no stored
+    projection) is written; see :func:`dautu_adapters.stores.open_store`.
+    """
+    from dautu_adapters.stores import open_store
+
+    return open_store(getattr(args, "store", None) or None, read_only=True)
 
 
 def print_json(value: object) -> None:

@@ -6,7 +6,7 @@ option used to ignore it and write something else than asked (``--option asof=..
 today's review). The command now refuses an unknown or malformed option, or a shared flag
 (``--project``, ``--as-of``, ``--checkpoint``, ``--public-key``) the exporter does not declare,
 naming the accepted ones; ``dautu export NAME --help`` lists them. The store is opened only
-once the options are known to be good, and opened for reading: an export never creates a
+once the options are known to be good, and read-only: an export never creates or changes a
 store.
 
 Help is answered by the command, not argparse, because what ``NAME --help`` shows depends on
@@ -20,13 +20,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dautu_adapters.cli.common import bilingual, parse_date, vietnam_now
-from dautu_adapters.cli.store_commands import open_store_from_args
+from dautu_adapters.audit.trail import read_checkpoint
+from dautu_adapters.cli.common import bilingual, open_store_for_reading, parse_date, vietnam_now
 from dautu_adapters.exporters.options import SHARED_FLAGS, resolve_options
 from dautu_adapters.hookspecs import Exporter
 from dautu_adapters.plugins import Registration, Registry, exporter_registry, get_plugin_manager
-from dautu_adapters.stores import default_store_url, parse_store_url
-from dautu_adapters.stores.backends import sqlite_database_name
 from dautu_core.errors import InvalidValue
 
 __all__ = ["export_command", "exporter_help", "register"]
@@ -149,20 +147,24 @@ def _general_help(args: argparse.Namespace, registry: Registry[Exporter]) -> str
     return "\n".join(lines) + "\n"
 
 
-def _refuse_missing_store(args: argparse.Namespace) -> None:
-    """An SQLite file that does not exist is refused, not created: an export only reads (a
-    mistyped ``--store`` must not leave an empty database behind)."""
-    url = parse_store_url(getattr(args, "store", None) or default_store_url())
-    if url.scheme != "sqlite":
-        return
-    name = sqlite_database_name(url)
-    if not name.startswith("file:") and not Path(name).exists():
-        raise InvalidValue(
-            f"Không có kho lưu trữ {url.redacted} (tệp {name} không tồn tại)",
-            f"there is no store at {url.redacted} (the file {name} does not exist)",
-            field="store_url",
-            rule_id="store_exists",
+def _warn_if_unsigned(written: list[Path], lang: str) -> None:
+    """An audit bundle whose checkpoint is unsigned proves integrity only: say so, loudly,
+    rather than let it leave the department looking like proof."""
+    for path in written:
+        if path.name != "checkpoint.json":
+            continue
+        if read_checkpoint(path).is_signed:
+            return
+        print(
+            "Cảnh báo: bộ hồ sơ CHƯA KÝ (không có điểm kiểm tra đã ký, --checkpoint): "
+            "verify-bundle chỉ kiểm tra được tính toàn vẹn, không xác thực được nguồn gốc "
+            "(mã thoát 3)"
+            if lang == "vi"
+            else "Warning: the bundle is UNSIGNED (no signed checkpoint, --checkpoint): "
+            "verify-bundle can check its integrity only, not its authenticity (exit 3)",
+            file=sys.stderr,
         )
+        return
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -182,8 +184,7 @@ def export_command(args: argparse.Namespace) -> int:
             field="out",
             rule_id="export_out",
         )
-    _refuse_missing_store(args)
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         written = entry.value(store, args.out, {**options, "lang": args.lang, "now": vietnam_now()})
     finally:
@@ -192,4 +193,6 @@ def export_command(args: argparse.Namespace) -> int:
     print(f"{'Đã ghi' if vi else 'Wrote'} {len(written)} {'tệp' if vi else 'files'}:")
     for path in written:
         print(f"  {path}")
+    if entry.name == "audit-bundle":
+        _warn_if_unsigned(written, args.lang)
     return 0

@@ -14,6 +14,7 @@ import os
 import sys
 from typing import Any
 
+from dautu_adapters.cli.common import open_store_for_reading
 from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.plugins import rulebook_registry
 from dautu_adapters.review.demo import (
@@ -169,7 +170,7 @@ def review_command(args: argparse.Namespace) -> int:
     lang: str = args.lang
     as_of = parse_as_of(args.as_of, "as-of")
     books = installed_review_rulebooks()
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         summary = None
         if args.summary:

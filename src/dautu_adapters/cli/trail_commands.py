@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from dautu_adapters.audit.bundle_check import verify_bundle
 from dautu_adapters.audit.keys import (
@@ -28,11 +31,20 @@ from dautu_adapters.audit.trail import (
     read_checkpoint,
     write_checkpoint,
 )
+from dautu_adapters.audit.verdict import Outcome, Verdict, exit_codes_help, store_checks
 from dautu_adapters.cli import export_commands
-from dautu_adapters.cli.common import bilingual, print_json, quiet_pipe, vietnam_now
-from dautu_adapters.cli.store_commands import open_store_from_args
+from dautu_adapters.cli.common import (
+    bilingual,
+    open_store_for_reading,
+    print_json,
+    quiet_pipe,
+    vietnam_now,
+)
 from dautu_adapters.review.projection import check_projection
-from dautu_core.errors import InvalidValue
+from dautu_core.audit import Finding, FindingKind
+from dautu_core.errors import DautuError, InvalidValue
+from dautu_core.ports import CheckpointStore, EventStore
+from dautu_core.projections import PortfolioProjection
 
 __all__ = ["PASSPHRASE_ENV", "register"]
 
@@ -97,24 +109,36 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser(
         "verify",
-        help=bilingual("kiểm tra toàn vẹn nhật ký", "verify the integrity of the log"),
+        help=bilingual(
+            "kiểm tra toàn vẹn và xác thực nhật ký",
+            "verify the integrity and authenticity of the log",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=exit_codes_help("nhật ký", "the log")
+        + "\n\nVí dụ / example:\n  dautu verify --checkpoint cp.json --public-key khoa.pem.pub",
     )
-    p.add_argument("--checkpoint", type=Path, metavar="FILE")
+    p.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="FILE",
+        help=bilingual("điểm kiểm tra đã ký để đối chiếu", "a signed checkpoint to check against"),
+    )
     p.add_argument(
         "--public-key",
         type=Path,
         metavar="FILE",
         help=bilingual(
-            "khoá công khai do cơ quan công bố (bắt buộc với --checkpoint)",
-            "the authority's published public key (required with --checkpoint)",
+            "khoá công khai do cơ quan công bố; thiếu nó: toàn vẹn nhưng chưa xác thực (mã 3)",
+            "the authority's published public key; without it: intact but not authenticated "
+            "(exit 3)",
         ),
     )
     p.add_argument(
         "--allow-unsigned",
         action="store_true",
         help=bilingual(
-            "chấp nhận không kiểm tra chữ ký (chỉ toàn vẹn, không xác thực nguồn gốc)",
-            "accept an unchecked signature (integrity only, not authenticity)",
+            "chấp nhận chỉ kiểm tra toàn vẹn, không xác thực nguồn gốc (mã 0 thay vì 3)",
+            "accept integrity only, not authenticity (exit 0 instead of 3)",
         ),
     )
     p.add_argument(
@@ -142,7 +166,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=quiet_pipe(verify_command))
+    p.set_defaults(func=quiet_pipe(_could_not_run(verify_command)))
 
     # `export` has a module of its own (the declared exporter options); registered here to
     # keep its place among the commands that prove the log.
@@ -154,6 +178,9 @@ def register(subparsers: Any) -> None:
             "kiểm tra bộ hồ sơ kiểm toán, không cần cơ sở dữ liệu",
             "check an audit bundle, no database needed",
         ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=exit_codes_help("bộ hồ sơ", "the bundle", empty=False)
+        + "\n\nVí dụ / example:\n  dautu verify-bundle ho-so-DA-0001 --public-key khoa.pem.pub",
     )
     p.add_argument("folder", type=Path, metavar="DIR")
     p.add_argument(
@@ -161,9 +188,10 @@ def register(subparsers: Any) -> None:
         type=Path,
         metavar="FILE",
         help=bilingual(
-            "khoá công khai do cơ quan công bố (bắt buộc; khoá trong bộ hồ sơ không được tin)",
-            "the authority's published public key (required; a key inside the bundle is "
-            "never trusted)",
+            "khoá công khai do cơ quan công bố (khoá trong bộ hồ sơ không được tin); thiếu nó: "
+            "toàn vẹn nhưng chưa xác thực (mã 3)",
+            "the authority's published public key (a key inside the bundle is never trusted); "
+            "without it: intact but not authenticated (exit 3)",
         ),
     )
     p.add_argument(
@@ -175,11 +203,10 @@ def register(subparsers: Any) -> None:
         "--allow-unsigned",
         action="store_true",
         help=bilingual(
-            "chấp nhận không kiểm tra chữ ký (chỉ toàn vẹn, không xác thực nguồn gốc)",
-            "accept an unchecked signature (integrity only, not authenticity)",
+            "chấp nhận chỉ kiểm tra toàn vẹn, không xác thực nguồn gốc (mã 0 thay vì 3)",
+            "accept integrity only, not authenticity (exit 0 instead of 3)",
         ),
     )
-
     p.add_argument(
         "--allow-uncovered",
         action="store_true",
@@ -189,7 +216,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=quiet_pipe(verify_bundle_command))
+    p.set_defaults(func=quiet_pipe(_could_not_run(verify_bundle_command)))
 
 
 def keygen_command(args: argparse.Namespace) -> int:
@@ -217,7 +244,7 @@ def checkpoint_command(args: argparse.Namespace) -> int:
             generate_key(args.key, passphrase=_passphrase())
         key = load_private_key(args.key, _passphrase())
     previous = read_checkpoint(args.previous) if args.previous else None
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         checkpoint = make_checkpoint(
             store,
@@ -246,11 +273,48 @@ def checkpoint_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _could_not_run(command: Any) -> Any:
+    """A verification that could not run (an unreadable key or checkpoint file, a store that
+    cannot be opened or read) exits 2, never 1: 1 means the evidence was found altered."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            result: int = command(args)
+        except DautuError as err:
+            print(f"dautu: {err}", file=sys.stderr)
+            return 2
+        return result
+
+    run.__name__ = command.__name__
+    run.__doc__ = command.__doc__
+    return run
+
+
+def _projection_findings(store: EventStore) -> tuple[bool, list[Finding]]:
+    """Whether a stored projection exists, and how it disagrees with the log.
+
+    Read models are derived data kept beside the log: a stored projection that no longer
+    matches the log it claims to summarise would make ``dautu review`` lie, so it is rebuilt
+    in memory and compared, and a difference is part of the verdict.
+    """
+    if not isinstance(store, CheckpointStore):
+        return False, []
+    if store.load_projection(PortfolioProjection().name)[1] is None:
+        return False, []
+    return True, [
+        Finding(
+            kind=FindingKind.PROJECTION_MISMATCH,
+            detail_vi=f"dựng lại từ nhật ký thì khác (chạy `dautu review --rebuild`): {text}",
+            detail_en=f"rebuilt from the log it differs (run `dautu review --rebuild`): {text}",
+        )
+        for text in check_projection(store)
+    ]
+
+
 def verify_command(args: argparse.Namespace) -> int:
     checkpoint = read_checkpoint(args.checkpoint) if args.checkpoint else None
     public_key = load_public_key(args.public_key) if args.public_key else None
-    unsigned = bool(args.allow_unsigned) and public_key is None
-    store = open_store_from_args(args)
+    store = open_store_for_reading(args)
     try:
         audited = audit_store(
             store,
@@ -259,48 +323,53 @@ def verify_command(args: argparse.Namespace) -> int:
             strict=args.strict,
             allow_gaps=args.allow_gaps,
             check_streams=args.cross_check,
-            require_signature=checkpoint is not None and not unsigned,
         )
-        # Read models are derived data kept beside the log: a stored projection that no longer
-        # matches the log it claims to summarise would make `dautu review` lie, so it is
-        # rebuilt in memory and compared.
-        projection_findings = check_projection(store) if audited.report.ok else []
+        projection, mismatches = _projection_findings(store) if audited.report.ok else (False, [])
     finally:
         store.close()
     report = audited.report
-    checked = public_key is not None and checkpoint is not None
+    if mismatches:
+        report = attrs.evolve(report, findings=(*report.findings, *mismatches))
+    checked, not_checked = store_checks(
+        projects=report.projects,
+        checkpoint=checkpoint is not None,
+        strict=args.strict,
+        allow_gaps=args.allow_gaps,
+        streams=audited.streams_checked,
+        authentication=audited.authentication,
+        projection=projection,
+    )
+    verdict = Verdict.of(
+        findings=len(report.findings),
+        empty=report.size == 0,
+        authentication=audited.authentication,
+        checked=checked,
+        not_checked=not_checked,
+        accept_unsigned=args.allow_unsigned,
+    )
     if args.format == "json":
         print_json(
             report.as_dict()
+            | verdict.as_dict()
             | {
-                "signature_checked": checked,
-                "integrity_only": checkpoint is not None and unsigned,
-                "projection_findings": projection_findings,
+                "signature_checked": audited.authentication.key_id is not None,
+                "integrity_only": not audited.authentication.authenticated,
+                "projection_findings": [f.detail_en for f in mismatches],
             }
         )
     else:
-        print(audit_text(report, args.lang, signature_checked=checked))
-        if projection_findings:
-            print(
-                "Bảng tổng hợp (projection) đã lưu không khớp với nhật ký; chạy "
-                "`dautu review --rebuild`:"
-                if args.lang == "vi"
-                else "The stored projection does not match the log; run `dautu review --rebuild`:"
-            )
-            for finding in projection_findings:
-                print(f"  - {finding}")
-        if checkpoint is not None and unsigned:
-            print(
-                "Lưu ý: --allow-unsigned: chỉ kiểm tra tính toàn vẹn, KHÔNG xác thực nguồn gốc "
-                "(chữ ký của điểm kiểm tra không được kiểm tra)"
-                if args.lang == "vi"
-                else "Note: --allow-unsigned: integrity only, NOT authenticity (the checkpoint's "
-                "signature was not checked)"
-            )
-    return 0 if report.ok and not projection_findings else 1
+        print(audit_text(report, verdict, args.lang))
+    return verdict.exit_code
 
 
 def verify_bundle_command(args: argparse.Namespace) -> int:
+    if not args.folder.is_dir():
+        raise InvalidValue(
+            f"Không có thư mục bộ hồ sơ {args.folder}",
+            f"there is no bundle folder {args.folder}",
+            field="folder",
+            rule_id="bundle_folder",
+        )
     public_key = load_public_key(args.public_key) if args.public_key else None
     report = verify_bundle(
         args.folder,
@@ -308,9 +377,10 @@ def verify_bundle_command(args: argparse.Namespace) -> int:
         allow_uncovered=args.allow_uncovered,
         allow_unsigned=args.allow_unsigned,
     )
+    verdict = report.verdict(accept_unsigned=args.allow_unsigned)
     if args.format == "json":
-        print_json(report.as_dict())
-        return 0 if report.ok else 1
+        print_json(report.as_dict() | verdict.as_dict())
+        return verdict.exit_code
     vi = args.lang == "vi"
     lang = args.lang
     print(
@@ -323,26 +393,19 @@ def verify_bundle_command(args: argparse.Namespace) -> int:
         print(f"{'Khoá' if vi else 'Key'} {report.key_id} (--public-key)")
     for warning in report.warnings:
         print(f"{'Lưu ý' if vi else 'Note'}: {warning.message(lang)}")
-    if report.ok and report.authenticated:
-        print(
-            "KẾT QUẢ: HỢP LỆ (chuỗi băm, đầu chuỗi, bằng chứng Merkle, chữ ký của khoá đã cho)"
-            if vi
-            else "RESULT: VALID (hash chain, head, Merkle proofs, signature of the given key)"
-        )
-        return 0
-    if report.ok:
-        print(
-            "KẾT QUẢ: TOÀN VẸN, CHƯA XÁC THỰC (chỉ toàn vẹn, không xác thực nguồn gốc)"
-            if vi
-            else "RESULT: INTACT, NOT AUTHENTICATED (integrity only, not authenticity)"
-        )
-        return 0
+    if verdict.outcome is Outcome.TAMPERED:
+        print(verdict.headline(lang, bad_vi="KHÔNG HỢP LỆ", bad_en="INVALID"))
+        assert report.first is not None
+        print(f"{'Đầu tiên' if vi else 'First'}: {report.first.message(lang)}")
+        print("\n".join(finding_lines(report.findings, lang)))
+        return verdict.exit_code
+    for line in verdict.lines(lang):
+        print(line)
     print(
-        f"KẾT QUẢ: KHÔNG HỢP LỆ ({len(report.findings)})"
-        if vi
-        else f"RESULT: INVALID ({len(report.findings)})"
+        verdict.headline(
+            lang,
+            valid_vi="HỢP LỆ (chuỗi băm, đầu chuỗi, bằng chứng Merkle, chữ ký của khoá đã cho)",
+            valid_en="VALID (hash chain, head, Merkle proofs, signature of the given key)",
+        )
     )
-    assert report.first is not None
-    print(f"{'Đầu tiên' if vi else 'First'}: {report.first.message(lang)}")
-    print("\n".join(finding_lines(report.findings, lang)))
-    return 1
+    return verdict.exit_code

@@ -182,7 +182,8 @@ def catch_up(
     """Fold every record after the projection's checkpoint and (``save``) store the result.
 
     A store without checkpoints (only :class:`~dautu_core.ports.EventStore`) is folded from
-    zero every time. Raises :class:`~dautu_core.projections.ProjectionGap` if the log skips a
+    zero every time; a store opened read-only (``store.read_only``) uses its stored
+    checkpoint but is never written to. Raises :class:`~dautu_core.projections.ProjectionGap` if the log skips a
     position or a project's version: the projection never folds over a hole.
     """
     projection = projection or PortfolioProjection()
@@ -200,7 +201,13 @@ def catch_up(
                 raise _gap(state.position, top)
             state = projection.apply(state, page)
             last_hash = page[-1].hash
-        if save and isinstance(store, CheckpointStore) and (state.position != start or rebuilt):
+        read_only = getattr(store, "read_only", False)
+        if (
+            save
+            and isinstance(store, CheckpointStore)
+            and not read_only
+            and (state.position != start or rebuilt)
+        ):
             if last_hash is None:
                 last_hash = _record_hash_at(store, state.position)
             body = projection.encode(state)

@@ -12,6 +12,7 @@ The URL's scheme selects a factory from the store registry, which plugins fill (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from dautu_adapters.stores.errors import (
@@ -34,7 +35,7 @@ from dautu_adapters.stores.urls import (
     redact_url,
 )
 from dautu_core.errors import InvalidValue
-from dautu_core.ports import CheckpointStore, EventStore
+from dautu_core.ports import AppendBatch, CheckpointStore, EventStore
 
 if TYPE_CHECKING:
     from dautu_adapters.plugins import DautuPluginManager
@@ -46,6 +47,7 @@ __all__ = [
     "PROJECT_NAMESPACE",
     "STORE_ENV",
     "MissingDependency",
+    "ReadOnlyStore",
     "RecordSealer",
     "RecorderStore",
     "SealingMismatch",
@@ -80,6 +82,7 @@ def open_store(
     url: str | None = None,
     *,
     plugin_manager: DautuPluginManager | None = None,
+    read_only: bool = False,
     **options: Any,
 ) -> Store:
     """Open the store at ``url`` (default ``$DAUTU_STORE``, else ``sqlite:///dautu.db``).
@@ -90,6 +93,13 @@ def open_store(
     installed backend handles the URL's scheme, :class:`MissingDependency` naming what to
     ``pip install`` when the backend needs a package (a database driver) that is missing,
     :class:`SealingMismatch` when the store was written with another encryption setting.
+
+    ``read_only=True`` opens an existing store for reading: nothing is created or written
+    (see :mod:`dautu_adapters.stores.backends`), a store that is not there is a
+    :class:`StorageError` (rule ``store_missing``) naming the URL, and every write is refused
+    (rule ``store_read_only``). Builtin backends get the option ``read_only``; a backend of
+    another plugin is opened as it opens and handed back behind :class:`ReadOnlyStore`, which
+    refuses dautu's writes.
     """
     from dautu_adapters.plugins import store_registry
 
@@ -104,7 +114,43 @@ def open_store(
             field="store_url",
             rule_id="store_scheme_known",
         )
+    builtin = entry.plugin.is_builtin
+    if read_only and builtin:
+        options["read_only"] = True
     try:
-        return cast(Store, entry.value(parsed.raw, options))
+        store = cast(Store, entry.value(parsed.raw, options))
     except ImportError as exc:
         raise missing_dependency(exc, parsed.redacted) from exc
+    if read_only and not builtin:
+        return cast(Store, ReadOnlyStore(store))
+    return store
+
+
+class ReadOnlyStore:
+    """Another backend's store seen for reading only: writes refused, the rest delegated."""
+
+    read_only = True
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def __repr__(self) -> str:
+        return f"<ReadOnlyStore {self._store!r}>"
+
+    def _refuse(self, project_code: str | None) -> StorageError:
+        where = getattr(self._store, "url", None) or type(self._store).__name__
+        return StorageError(
+            f"Kho lưu trữ {where} được mở chỉ để đọc; không có gì được ghi",
+            f"the store {where} is open for reading only; nothing was written",
+            project_code=project_code,
+            rule_id="store_read_only",
+        )
+
+    def append(self, batches: Sequence[AppendBatch]) -> list[int]:
+        raise self._refuse(next((b.project_code for b in batches), None))
+
+    def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
+        raise self._refuse(None)

@@ -14,6 +14,12 @@ Options understood by every builtin factory (keyword arguments of ``open_store``
                 ``$DAUTU_COMPRESS``. Reading detects compression by itself.
 ``upcasters``   :class:`dautu_core.codec.Upcasters` offered to whoever decodes the records.
 ``env``         extra eventsourcing settings (mapping of str to str), merged last.
+``read_only``   open for reading only (default: the URL's ``?read_only=1``, else no): no table,
+                file or database is created, every write is refused with a
+                :class:`StorageError` (rule ``store_read_only``), and a store that does not
+                exist is a :class:`StorageError` (rule ``store_missing``) naming the URL rather
+                than a new empty store. What the read commands of ``dautu`` use; see
+                :func:`open_sqlite_store` for what it means for a SQLite file.
 
 A store keeps its URL for display with every secret hidden (``RecorderStore.url``).
 """
@@ -22,9 +28,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 from uuid import uuid4
 
 from eventsourcing.persistence import (
@@ -115,12 +122,64 @@ def _extra_env(options: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in dict(options.get("env") or {}).items()}
 
 
-def _cannot_open(url: StoreURL, exc: Exception) -> StorageError:
+def _read_only(url: StoreURL, options: Mapping[str, Any]) -> bool:
+    """The ``read_only`` option, else the URL's ``?read_only=``, else no."""
+    if options.get("read_only") is not None:
+        return truthy(options["read_only"])
+    return truthy(url.query.get("read_only", ""))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+_SQLITE_REASONS = {
+    "file is not a database": (
+        "tệp này không phải là cơ sở dữ liệu SQLite",
+        "the file is not an SQLite database",
+        "store_not_database",
+    ),
+    "attempt to write a readonly database": (
+        "tệp hoặc thư mục chứa nó chỉ cho phép đọc (hãy dùng một lệnh đọc, hoặc cấp quyền ghi)",
+        "the file or its folder is read-only (use a read command, or make it writable)",
+        "store_read_only",
+    ),
+    "unable to open database file": (
+        "không mở được tệp (thư mục không tồn tại, không có quyền, hoặc thư mục chỉ cho phép đọc)",
+        "the file cannot be opened (missing folder, no permission, or a read-only folder)",
+        "store_connection",
+    ),
+}
+"""SQLite's own words for the usual reasons a file store will not open, and what to say."""
+
+
+def _cannot_open(url: StoreURL, exc: BaseException) -> StorageError:
+    """One line naming the store and why it would not open (SQLite's usual reasons spelt out
+    in both languages, see :data:`_SQLITE_REASONS`)."""
+    reason = _one_line(exc)
+    for words, (vi, en, rule) in _SQLITE_REASONS.items():
+        if words in reason.lower():
+            return StorageError(
+                f"Không mở được kho lưu trữ {url.redacted}: {vi}",
+                f"cannot open the store {url.redacted}: {en}",
+                field="store_url",
+                rule_id=rule,
+            )
     return StorageError(
-        f"Không mở được kho lưu trữ {url.redacted}: {exc}",
-        f"cannot open the store {url.redacted}: {exc}",
+        f"Không mở được kho lưu trữ {url.redacted}: {reason}",
+        f"cannot open the store {url.redacted}: {reason}",
         field="store_url",
         rule_id="store_connection",
+    )
+
+
+def _missing(url: StoreURL, what_vi: str, what_en: str) -> StorageError:
+    """The error for a read-only open of a store that is not there: never a new empty one."""
+    return StorageError(
+        f"Không có kho lưu trữ {url.redacted}: {what_vi}; lệnh đọc không tạo kho mới",
+        f"there is no store at {url.redacted}: {what_en}; read commands never create a store",
+        field="store_url",
+        rule_id="store_missing",
     )
 
 
@@ -132,6 +191,8 @@ def _recorder_store(
     upcasters: Upcasters,
     make_factory: Callable[[], _Factory],
     parts: Callable[[_Factory], tuple[ApplicationRecorder, CheckpointBackend]],
+    *,
+    read_only: bool = False,
 ) -> RecorderStore:
     """The one way every builtin backend builds its store.
 
@@ -151,8 +212,9 @@ def _recorder_store(
             checkpoints=checkpoints,
             upcasters=upcasters,
             on_close=[factory.close],
+            read_only=read_only,
         )
-    except (PersistenceError, OSError) as exc:
+    except (PersistenceError, OSError, sqlite3.Error) as exc:
         if factory is not None:
             factory.close()
         raise _cannot_open(url, exc) from exc
@@ -173,6 +235,7 @@ def open_memory_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
         upcasters,
         lambda: POPOFactory(Environment(env=env)),
         lambda _: (PositionedPOPORecorder(), MemoryCheckpoints()),
+        read_only=_read_only(parsed, options),
     )
 
 
@@ -202,17 +265,27 @@ def open_sqlite_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     ``synchronous=full|normal`` (SQLite's ``PRAGMA synchronous``; default ``full``: every
     command is on disk when ``append`` returns. ``normal`` skips the flush to disk at each
     commit: a crash of the program loses nothing, a power cut may lose the last commands but
-    never leaves half of one).
+    never leaves half of one), ``read_only=1``.
+
+    Read-only (see :func:`_read_only_sqlite_name`): the file must exist and hold dautu's
+    tables; it is opened with SQLite's ``mode=ro``, so nothing is written to it, and no
+    ``-wal``/``-shm`` file is created beside it (a copy handed to an auditor stays as it was).
     """
     from eventsourcing.sqlite import SQLiteFactory
 
     parsed = parse_store_url(url)
     env, upcasters = _common(parsed, options)
+    read_only = _read_only(parsed, options)
+    name = sqlite_database_name(parsed)
+    if read_only and "mode=memory" not in name:
+        name = _read_only_sqlite_name(parsed, name)
     env |= {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": sqlite_database_name(parsed),
+        "SQLITE_DBNAME": name,
         "APPLICATION_RECORDER_TOPIC": _SQLITE_RECORDER,
     }
+    if read_only:
+        env["CREATE_TABLE"] = "no"
     if parsed.query.get("lock_timeout"):
         env["SQLITE_LOCK_TIMEOUT"] = parsed.query["lock_timeout"]
     env |= _extra_env(options)
@@ -226,11 +299,61 @@ def open_sqlite_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
         )
 
     def parts(factory: SQLiteFactory) -> tuple[ApplicationRecorder, CheckpointBackend]:
-        if synchronous:
+        if synchronous and not read_only:
             use_sqlite_pragmas(factory.datastore, [f"PRAGMA synchronous={synchronous}"])
-        return factory.application_recorder(), SQLiteCheckpoints(factory.datastore)
+        if read_only:
+            # eventsourcing switches a file to WAL mode on its first connection: a write.
+            factory.datastore.pool.is_journal_mode_wal = True
+            _require_sqlite_tables(factory, parsed)
+        recorder = factory.application_recorder()
+        return recorder, SQLiteCheckpoints(factory.datastore, read_only=read_only)
 
-    return _recorder_store(parsed, upcasters, lambda: SQLiteFactory(Environment(env=env)), parts)
+    return _recorder_store(
+        parsed,
+        upcasters,
+        lambda: SQLiteFactory(Environment(env=env)),
+        parts,
+        read_only=read_only,
+    )
+
+
+def _read_only_sqlite_name(url: StoreURL, path: str) -> str:
+    """The SQLite URI that opens ``path`` for reading only, or the error if it is no file.
+
+    ``mode=ro`` alone still creates the ``-wal`` and ``-shm`` files of a WAL database when
+    the folder is writable (and fails when it is not). So when no ``-wal`` file lies beside
+    the database, which means no connection has it open (the last one to close removes it)
+    and the file holds every committed record, it is opened ``immutable=1`` as well: SQLite
+    then reads the file alone, with no lock and no side file. When a ``-wal`` file is there (a
+    writer has the store open, or one was killed), plain ``mode=ro`` reads it too, so nothing
+    committed is missed. Caveat, documented in ``docs/storage.md``: a writer that opens the
+    store *during* an immutable read is not seen by that read.
+    """
+    if path == "" or path.endswith("/"):
+        raise _missing(url, "đường dẫn trống", "the path is empty")
+    if not os.path.exists(path):
+        raise _missing(url, f"tệp {path} không tồn tại", f"the file {path} does not exist")
+    if not os.path.isfile(path):
+        raise _missing(url, f"{path} không phải là một tệp", f"{path} is not a file")
+    absolute = os.path.abspath(path)
+    flags = "mode=ro" if os.path.exists(f"{absolute}-wal") else "mode=ro&immutable=1"
+    return f"file:{quote(absolute)}?{flags}"
+
+
+def _require_sqlite_tables(factory: Any, url: StoreURL) -> None:
+    """A read-only open of a file without dautu's event table: say so instead of failing on
+    the first read (a zero-byte file reads as an SQLite database with no table)."""
+    with factory.datastore.transaction(commit=False) as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'"
+        )
+        found = int(cursor.fetchone()[0])
+    if not found:
+        raise _missing(
+            url,
+            "tệp không chứa bảng sự kiện của dautu (stored_events)",
+            "the file holds no dautu event table (stored_events)",
+        )
 
 
 def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
@@ -245,6 +368,10 @@ def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     A port that is not a number from 1 to 65535 is a :class:`StorageError` before anything
     is tried; so is a server that refuses the connection, with the server's reason (a
     database that does not exist is named as such), see :func:`_probe_postgres`.
+
+    Read-only (``read_only=1``): no schema or table is created, every session is opened with
+    ``default_transaction_read_only=on`` (the server itself refuses writes), and a schema
+    without dautu's event table is a :class:`StorageError` (rule ``store_missing``).
     """
     parsed = parse_store_url(url)
     if importlib.util.find_spec("psycopg") is None:
@@ -264,6 +391,7 @@ def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
     port = _postgres_port(parsed, server)
     schema = parsed.query.get("schema", "").strip() or "public"
     env, upcasters = _common(parsed, options)
+    read_only = _read_only(parsed, options)
     env |= {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": dbname,
@@ -275,20 +403,53 @@ def open_postgres_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
         "POSTGRES_CONNECT_TIMEOUT": DEFAULT_CONNECT_TIMEOUT,
         "APPLICATION_RECORDER_TOPIC": _POSTGRES_RECORDER,
     }
+    if read_only:
+        env["CREATE_TABLE"] = "no"
     for key, setting in _POSTGRES_QUERY.items():
         if parsed.query.get(key):
             env[setting] = parsed.query[key]
     env |= _extra_env(options)
 
     def parts(factory: PostgresFactory) -> tuple[ApplicationRecorder, CheckpointBackend]:
+        if read_only:
+            kwargs = factory.datastore.pool.kwargs
+            assert isinstance(kwargs, dict)  # eventsourcing builds the pool with a dict
+            kwargs["options"] = "-c default_transaction_read_only=on"
         _prepare_postgres(factory, parsed)
+        if read_only:
+            _require_postgres_tables(factory, parsed, schema)
+            recorder = _bound_writes(factory, factory.application_recorder())
+            return recorder, PostgresCheckpoints(factory.datastore, schema, read_only=True)
         if schema != "public":
             with factory.datastore.transaction(commit=True) as cursor:
                 cursor.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
         recorder = _bound_writes(factory, factory.application_recorder())
         return recorder, PostgresCheckpoints(factory.datastore, schema)
 
-    return _recorder_store(parsed, upcasters, lambda: PostgresFactory(Environment(env=env)), parts)
+    return _recorder_store(
+        parsed,
+        upcasters,
+        lambda: PostgresFactory(Environment(env=env)),
+        parts,
+        read_only=read_only,
+    )
+
+
+def _require_postgres_tables(factory: Any, url: StoreURL, schema: str) -> None:
+    """A read-only open of a schema without dautu's event table is an error naming it."""
+    with factory.datastore.transaction(commit=False) as cursor:
+        cursor.execute(
+            "SELECT count(*) AS n FROM information_schema.tables "
+            "WHERE table_schema = %s AND table_name = 'stored_events'",
+            (schema,),
+        )
+        found = int(cursor.fetchone()["n"])
+    if not found:
+        raise _missing(
+            url,
+            f"lược đồ {schema} không chứa bảng sự kiện của dautu (stored_events)",
+            f"the schema {schema} holds no dautu event table (stored_events)",
+        )
 
 
 def open_eventsourcing_store(url: str, options: Mapping[str, Any]) -> RecorderStore:
@@ -298,11 +459,17 @@ def open_eventsourcing_store(url: str, options: Mapping[str, Any]) -> RecorderSt
     as is (values URL-encoded), for example
     ``eventsourcing://?PERSISTENCE_MODULE=eventsourcing_sqlalchemy&SQLALCHEMY_URL=sqlite:///x.db``.
     Projection checkpoints go to the module's aggregate recorder (table
-    ``stored_dautu_projections`` for SQL modules), one row per save.
+    ``stored_dautu_projections`` for SQL modules), one row per save. Read-only
+    (``read_only=1``) sets eventsourcing's ``CREATE_TABLE=no`` and refuses dautu's writes;
+    whether the module's database itself can be opened without writing is the module's
+    business.
     """
     parsed = parse_store_url(url)
     env, upcasters = _common(parsed, options)
-    env |= {k: v for k, v in parsed.query.items() if k != "compress"}
+    read_only = _read_only(parsed, options)
+    env |= {k: v for k, v in parsed.query.items() if k not in ("compress", "read_only")}
+    if read_only:
+        env["CREATE_TABLE"] = "no"
     env |= _extra_env(options)
     module = env.get("PERSISTENCE_MODULE", "").strip()
     if not module:
@@ -343,7 +510,7 @@ def open_eventsourcing_store(url: str, options: Mapping[str, Any]) -> RecorderSt
             recorder = _bound_writes(factory, recorder)
         return recorder, checkpoints
 
-    return _recorder_store(parsed, upcasters, make_factory, parts)
+    return _recorder_store(parsed, upcasters, make_factory, parts, read_only=read_only)
 
 
 def _postgres_port(url: StoreURL, server: SplitResult) -> int:

@@ -14,6 +14,10 @@ written in one statement:
 
 States are sealed with the store's cipher and compressor like records are.
 
+A store opened read-only (``read_only=True``) creates no table: where the tables are missing
+(a store written before they existed) every checkpoint reads as absent and no metadata as
+recorded, which is what an empty table would say.
+
 The same backends keep the store's metadata (``name -> text``, written once, never changed):
 today the sealing mode (:class:`~dautu_adapters.stores.sealing.SealingMode`), recorded at the
 first write. Memory: an attribute; SQLite and PostgreSQL: a ``dautu_metadata`` table next to
@@ -96,8 +100,12 @@ class MemoryCheckpoints:
 class SQLiteCheckpoints:
     """A ``dautu_projections`` table in the same SQLite file, via eventsourcing's pool."""
 
-    def __init__(self, datastore: SQLiteDatastore) -> None:
+    def __init__(self, datastore: SQLiteDatastore, *, read_only: bool = False) -> None:
         self._datastore = datastore
+        self._tables = True
+        if read_only:
+            self._tables = _sqlite_has_tables(datastore, CHECKPOINT_TABLE, METADATA_TABLE)
+            return
         with datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {CHECKPOINT_TABLE} ("
@@ -109,6 +117,8 @@ class SQLiteCheckpoints:
             )
 
     def metadata(self, name: str) -> str | None:
+        if not self._tables:
+            return None
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute(f"SELECT value FROM {METADATA_TABLE} WHERE name = ?", (name,))
             row = cursor.fetchone()
@@ -125,6 +135,8 @@ class SQLiteCheckpoints:
             return str(cursor.fetchone()[0])
 
     def load(self, name: str) -> tuple[int, bytes | None]:
+        if not self._tables:
+            return 0, None
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 f"SELECT position, state FROM {CHECKPOINT_TABLE} WHERE name = ?", (name,)
@@ -145,10 +157,11 @@ class SQLiteCheckpoints:
 class PostgresCheckpoints:
     """A ``dautu_projections`` table in the store's schema, via eventsourcing's pool."""
 
-    def __init__(self, datastore: Any, schema: str) -> None:
+    def __init__(self, datastore: Any, schema: str, *, read_only: bool = False) -> None:
         from psycopg.sql import SQL, Identifier
 
         self._datastore = datastore
+        self._tables = True
         table = SQL("{}.{}").format(Identifier(schema), Identifier(CHECKPOINT_TABLE))
         self._select = SQL("SELECT position, state FROM {} WHERE name = %s").format(table)
         self._upsert = SQL(
@@ -161,6 +174,9 @@ class PostgresCheckpoints:
         self._claim_meta = SQL(
             "INSERT INTO {} (name, value) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING"
         ).format(meta)
+        if read_only:
+            self._tables = _postgres_has_tables(datastore, schema, CHECKPOINT_TABLE, METADATA_TABLE)
+            return
         with datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 SQL(
@@ -175,6 +191,8 @@ class PostgresCheckpoints:
             )
 
     def metadata(self, name: str) -> str | None:
+        if not self._tables:
+            return None
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute(self._select_meta, (name,))
             row = cursor.fetchone()
@@ -187,6 +205,8 @@ class PostgresCheckpoints:
             return str(cursor.fetchone()["value"])
 
     def load(self, name: str) -> tuple[int, bytes | None]:
+        if not self._tables:
+            return 0, None
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute(self._select, (name,))
             row = cursor.fetchone()
@@ -195,6 +215,28 @@ class PostgresCheckpoints:
     def save(self, name: str, position: int, state: bytes) -> None:
         with self._datastore.transaction(commit=True) as cursor:
             cursor.execute(self._upsert, (name, position, state))
+
+
+def _sqlite_has_tables(datastore: SQLiteDatastore, *tables: str) -> bool:
+    """Whether every one of ``tables`` exists in the SQLite file (read, nothing created)."""
+    marks = ", ".join("?" for _ in tables)
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",
+            tables,
+        )
+        return int(cursor.fetchone()[0]) == len(tables)
+
+
+def _postgres_has_tables(datastore: Any, schema: str, *tables: str) -> bool:
+    """Whether every one of ``tables`` exists in ``schema`` (read, nothing created)."""
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute(
+            "SELECT count(*) AS n FROM information_schema.tables "
+            "WHERE table_schema = %s AND table_name = ANY(%s)",
+            (schema, list(tables)),
+        )
+        return int(cursor.fetchone()["n"]) == len(tables)
 
 
 class RecorderCheckpoints:

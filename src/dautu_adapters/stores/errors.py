@@ -1,5 +1,8 @@
 """Errors raised by the storage adapters, in dautu's own hierarchy.
 
+The classes are defined in :mod:`dautu_core.errors` (every error of dautu is importable from
+there) and exported here too; this module builds the messages.
+
 Why a class of its own: a database that went away or a record that cannot be decrypted is
 neither a bad value nor a refused rule; callers (the CLI, an embedding portal) want to tell
 "try again later" from "the command is wrong". Every message about a failed write says what
@@ -8,7 +11,7 @@ happened to it: a clerk must know whether the command was recorded.
 
 from __future__ import annotations
 
-from dautu_core.errors import DautuError
+from dautu_core.errors import MissingDependency, SealingMismatch, StorageError, StreamCorrupted
 
 __all__ = [
     "MissingDependency",
@@ -20,40 +23,6 @@ __all__ = [
     "missing_dependency",
     "write_failed",
 ]
-
-
-class StorageError(DautuError):
-    """The store could not do what was asked (connection lost, unreadable record...).
-
-    ``rule_id`` says which: ``store_connection`` (the database could not be reached or the
-    connection dropped), ``record_unreadable`` (a stored record could not be decrypted or
-    decompressed: wrong key or damaged data), ``store_options`` (unusable options),
-    ``store_sealing`` (:class:`SealingMismatch`), ``store_dependency``
-    (:class:`MissingDependency`), ``stream_contiguous`` (:class:`StreamCorrupted`).
-
-    ``written`` is set for a failed append: ``False`` when the store was checked afterwards and
-    holds nothing of it, ``True`` when the check found it recorded after all (the connection
-    dropped after the commit), ``None`` when the check itself could not be made.
-    """
-
-    written: bool | None = None
-
-
-class SealingMismatch(StorageError):
-    """The store was opened with another encryption setting than the one it was written with
-    (a key on a plain store, no key or another key on an encrypted one). Nothing is written."""
-
-
-class MissingDependency(StorageError):
-    """A Python package the backend needs (a database driver...) is not installed;
-    ``package`` is what to ``pip install``."""
-
-    package: str = ""
-
-
-class StreamCorrupted(StorageError):
-    """A project's stream read back with a hole or a repeated version: the store is damaged
-    (it is not a concurrent write, and retrying does not help)."""
 
 
 # Modules whose absence a pip extra of dautu cures, and other well-known drivers.

@@ -31,6 +31,12 @@ fingerprint, never the key) is recorded in the store's metadata at the first wri
 the store with another mode raises :class:`~dautu_adapters.stores.errors.SealingMismatch`, and
 so does a first write into a store written before the mode was recorded whose records the
 given key (or no key) cannot open.
+
+Read-only: a store built with ``read_only=True`` (``open_store(url, read_only=True)``, what the
+read commands use) refuses :meth:`RecorderStore.append` and
+:meth:`RecorderStore.save_checkpoint` with a :class:`StorageError` (rule ``store_read_only``)
+before touching the database; readers of derived data (the review's stored projection) look
+at :attr:`RecorderStore.read_only` and simply do not save.
 """
 
 from __future__ import annotations
@@ -85,7 +91,8 @@ class RecorderStore:
     (:func:`~dautu_adapters.stores.urls.redact_url`). ``upcasters`` are offered to callers
     that decode records (``ProjectService`` uses them unless given its own). Raises
     :class:`~dautu_adapters.stores.errors.SealingMismatch` (after closing) when the store
-    records another sealing mode than ``sealer``'s.
+    records another sealing mode than ``sealer``'s. ``read_only``: every write is refused (see
+    the module docstring).
     """
 
     def __init__(
@@ -98,8 +105,10 @@ class RecorderStore:
         upcasters: Upcasters = NO_UPCASTERS,
         on_close: Iterable[Callable[[], None]] = (),
         log_page_size: int = _LOG_PAGE,
+        read_only: bool = False,
     ) -> None:
         self.recorder = recorder
+        self.read_only = read_only
         self.url = url
         self.sealer = sealer or RecordSealer()
         self.upcasters = upcasters
@@ -135,7 +144,7 @@ class RecorderStore:
 
     def append(self, batches: Sequence[AppendBatch]) -> list[int]:
         """Append every batch in one eventsourcing transaction; see the module docstring."""
-        self._check_open()
+        self._check_writable(next((nfc(b.project_code) for b in batches), None))
         heads, empty = self._plan(batches)
         seal = self.sealer.seal
         stored: list[StoredEvent] = []
@@ -291,6 +300,13 @@ class RecorderStore:
     def read_stream(
         self, project_code: str, *, after_version: int = 0, up_to_version: int | None = None
     ) -> list[StoredRecord]:
+        if not isinstance(project_code, str):
+            raise InvalidValue(
+                f"Mã dự án phải là chuỗi văn bản, nhận được {type(project_code).__name__}",
+                f"a project code must be text, got {type(project_code).__name__}",
+                field="project_code",
+                rule_id="text_required",
+            )
         code = nfc(project_code)
         sid = stream_id(code)
         rows = self._read(
@@ -440,6 +456,17 @@ class RecorderStore:
                 rule_id="store_closed",
             )
 
+    def _check_writable(self, project_code: str | None) -> None:
+        """Open, and not opened read-only: the refusal comes before any database call."""
+        self._check_open()
+        if self.read_only:
+            raise StorageError(
+                f"Kho lưu trữ {self.url} được mở chỉ để đọc; không có gì được ghi",
+                f"the store {self.url} is open for reading only; nothing was written",
+                project_code=project_code,
+                rule_id="store_read_only",
+            )
+
     def _read(self, query: Callable[[], _T]) -> _T:
         self._check_open()
         try:
@@ -457,7 +484,7 @@ class RecorderStore:
         return self.load_projection(name)[0]
 
     def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
-        self._check_open()
+        self._check_writable(None)
         self._claim_sealing()
         self._checkpoints.save(nfc(name), position, self.sealer.seal_blob(state))
 

@@ -117,7 +117,18 @@ def _redact_userinfo(url: str) -> str:
 
 
 def parse_store_url(url: str) -> StoreURL:
-    """Split ``scheme://location?query``; the scheme is lower-cased, text NFC-normalised."""
+    """Split ``scheme://location?query``; the scheme is lower-cased, text NFC-normalised.
+
+    Anything but text (``open_store(123)``) is an :class:`InvalidValue`, as a malformed URL is.
+    """
+    if not isinstance(url, str):
+        raise InvalidValue(
+            f"Địa chỉ kho lưu trữ phải là một chuỗi (ví dụ sqlite:///dautu.db), nhận được "
+            f"{type(url).__name__}",
+            f"a store URL must be text (for example sqlite:///dautu.db), got {type(url).__name__}",
+            field="store_url",
+            rule_id="store_url_format",
+        )
     text = nfc(url.strip())
     scheme, sep, rest = text.partition("://")
     if not sep or not scheme or not scheme.replace("+", "").replace("-", "").isalnum():

@@ -73,11 +73,19 @@ def _count(field: str) -> Any:
     return check
 
 
+def _text(field: str) -> Any:
+    def check(_inst: object, _attr: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or not value:
+            raise _bad(field, value)
+
+    return check
+
+
 @attrs.frozen(kw_only=True)
 class Head:
     """Where one project's stream ended at a given log size: its last version and record hash."""
 
-    project_code: str
+    project_code: str = attrs.field(validator=_text("project_code"))
     version: int = attrs.field(validator=_count("version"))
     hash: str = attrs.field(validator=_hex64("hash"))
 
@@ -195,6 +203,8 @@ class Checkpoint:
         if not isinstance(data, Mapping) or data.get("format") != CHECKPOINT_FORMAT:
             raise _bad("format", data.get("format") if isinstance(data, Mapping) else data)
         try:
+            if not isinstance(data["issued_at"], str):
+                raise _bad("issued_at", data["issued_at"])
             issued_at = datetime.fromisoformat(data["issued_at"])
             origin = data["origin"]
             if not isinstance(origin, str):

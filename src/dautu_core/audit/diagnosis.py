@@ -67,6 +67,8 @@ def diagnose_stream(
     must have no record inside the checkpoint's range.
     The reasoning, for the first record that does not continue the chain:
 
+    - its version is ahead of the next expected one, which is stored further on (rows of
+      different projects swapped by position): reordered;
     - it points (``prev``) to a record stored *after* it: reordered;
     - it points to an earlier record than its predecessor: the records between were inserted;
     - its successor points past it to its predecessor: it was inserted;
@@ -130,6 +132,19 @@ def diagnose_stream(
                     f"số phiên bản lưu kèm bị đổi từ {expected_version} thành {rec.version}",
                     f"the stored version number was changed from {expected_version} to "
                     f"{rec.version}",
+                )
+            later = next((r for r in recs[i + 1 :] if r.version == expected_version), None)
+            if later is not None:
+                # The missing version is there, stored further on: the rows were moved
+                # (positions swapped), not deleted.
+                return _finding(
+                    _K.REORDERED,
+                    code,
+                    rec,
+                    f"phiên bản {rec.version} (vị trí {rec.position}) được lưu trước phiên bản "
+                    f"{expected_version} (vị trí {later.position})",
+                    f"version {rec.version} (position {rec.position}) is stored before version "
+                    f"{expected_version} (position {later.position})",
                 )
             low = previous.position if previous is not None else 0
             missing = (

@@ -33,6 +33,8 @@ class FindingKind(Labelled):
     PROOF_INVALID = "proof_invalid"
     NOT_IN_CHECKPOINT = "not_in_checkpoint"
     GAP = "gap"
+    PROJECTION_MISMATCH = "projection_mismatch"
+    UNTRUSTED_KEY = "untrusted_key"
 
 
 register_labels(
@@ -55,6 +57,14 @@ register_labels(
         FindingKind.SIGNATURE_INVALID: ("chữ ký không hợp lệ", "signature invalid"),
         FindingKind.PROOF_INVALID: ("bằng chứng Merkle không hợp lệ", "Merkle proof invalid"),
         FindingKind.GAP: ("vị trí bị bỏ trống", "missing position"),
+        FindingKind.UNTRUSTED_KEY: (
+            "khoá kèm bộ hồ sơ, không dùng để xác thực",
+            "key shipped with the bundle, not used for authenticity",
+        ),
+        FindingKind.PROJECTION_MISMATCH: (
+            "bảng tổng hợp đã lưu không khớp nhật ký",
+            "the stored projection does not match the log",
+        ),
         FindingKind.NOT_IN_CHECKPOINT: (
             "chưa nằm trong điểm kiểm tra đã ký",
             "not covered by the signed checkpoint",

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from dautu_core.codec import NO_UPCASTERS, Upcasters, canonical_bytes
-from dautu_core.errors import DautuError
+from dautu_core.errors import ProjectionGap
 from dautu_core.record import StoredRecord
 from dautu_core.review.builtin import BUILTIN_REVIEW_RULEBOOKS
 from dautu_core.review.engine import PortfolioReview, judge
@@ -59,10 +59,6 @@ including one folded by an older extraction, is rebuilt, not misread."""
 
 NOT_APPROVED = "not_approved"
 """The status key of projects with no approval in effect on the summary's date."""
-
-
-class ProjectionGap(DautuError):
-    """A projection was offered records that do not follow on from what it has folded."""
 
 
 @attrs.frozen
