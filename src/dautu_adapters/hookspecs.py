@@ -16,18 +16,20 @@ are plugins registered exactly the same way, through this distribution's own ent
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import pluggy
 
+from dautu_adapters.exporters.options import ExporterOption
 from dautu_core.ports import EventStore
 from dautu_core.rulebook import Rulebook
 
 __all__ = [
     "PROJECT_NAME",
     "Exporter",
+    "ExporterOption",
     "RegisterExporter",
     "RegisterReviewRulebook",
     "RegisterRulebook",
@@ -60,17 +62,30 @@ class StoreFactory(Protocol):
 class Exporter(Protocol):
     """Writes an export of the records in ``store`` to ``out`` (a file or a folder).
 
-    ``options`` carries exporter-specific settings from the command line (for instance
-    ``project``, ``as_of``, ``lang``). Returns the paths written.
+    ``options`` holds the options the exporter declared when it registered, converted to their
+    types and with their defaults filled (``dautu export`` refuses any other), plus ``lang``
+    (``vi`` or ``en``) and ``now`` (the time of the export, Vietnam time). A Python caller may
+    pass text where a type was declared; an exporter that cares converts it the same way
+    (:meth:`ExporterOption.convert`). Returns the paths written.
     """
 
     def __call__(self, store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]: ...
 
 
+class RegisterExporter(Protocol):
+    """``register(name, exporter, description, options=[ExporterOption(...), ...])``."""
+
+    def __call__(
+        self,
+        name: str,
+        exporter: Exporter,
+        description: str = "",
+        options: Sequence[ExporterOption] = (),
+    ) -> None: ...
+
+
 RegisterStore = Callable[[str, StoreFactory, str], None]
 """``register(scheme, factory, description)``."""
-RegisterExporter = Callable[[str, Exporter, str], None]
-"""``register(name, exporter, description)``."""
 RegisterRulebook = Callable[[Rulebook], None]
 """``register(rulebook)``."""
 RegisterReviewRulebook = Callable[[Any], None]
@@ -89,10 +104,14 @@ def dautu_register_stores(register: RegisterStore) -> None:
 
 @hookspec
 def dautu_register_exporters(register: RegisterExporter) -> None:
-    """Offer exporters, one ``register(name, exporter, description)`` call each.
+    """Offer exporters, one ``register(name, exporter, description, options=[...])`` call each.
 
     ``name`` is what users type after ``dautu export`` (``"audit-bundle"``, ``"oc4ids"``).
-    A later registration of the same name is refused with a warning naming both plugins.
+    ``options`` declares every option the exporter reads (:class:`ExporterOption`: name, type,
+    help, default); ``dautu export`` refuses any other, and ``--project``/``--as-of`` are
+    accepted only by an exporter that declares ``project``/``as_of``. A later registration of
+    the same name is refused with a warning naming both plugins; so is one whose options are
+    malformed.
     """
 
 

@@ -21,7 +21,7 @@ import functools
 import importlib
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Generic, TypeVar
 
@@ -29,6 +29,7 @@ import attrs
 import pluggy
 
 from dautu_adapters import hookspecs
+from dautu_adapters.exporters.options import ExporterOption, check_declared
 from dautu_adapters.hookspecs import PROJECT_NAME, Exporter, StoreFactory
 from dautu_core import __version__
 from dautu_core.errors import PluginError
@@ -62,6 +63,8 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "stores": "dautu_adapters.stores.plugin",
     "review": "dautu_adapters.review.plugin",
     "audit": "dautu_adapters.audit.plugin",
+    "workbook": "dautu_adapters.workbook.plugin",
+    "exporters": "dautu_adapters.exporters.plugin",
 }
 """dautu's own plugins, as declared in its ``pyproject.toml``; used when dautu runs from a
 source tree without installed metadata."""
@@ -208,29 +211,42 @@ def get_plugin_manager(
     runs). ``strict=None`` reads ``$DAUTU_STRICT_PLUGINS``.
     """
     pm = DautuPluginManager(strict=_strict_from_env() if strict is None else strict)
-    builtins_seen = False
-    if load_entrypoints:
-        for ep in _sorted_entry_points():
-            dist = ep.dist
-            info = PluginInfo(
+    found: list[PluginInfo] = []
+    loaders: list[Callable[[], object]] = []
+    for ep in _sorted_entry_points() if load_entrypoints else []:
+        dist = ep.dist
+        found.append(
+            PluginInfo(
                 name=ep.name,
                 distribution=dist.name if dist is not None else None,
                 version=dist.version if dist is not None else None,
                 module=ep.module,
                 entry_point=f"{ep.name} = {ep.value}",
             )
-            builtins_seen = builtins_seen or info.is_builtin
-            _load(pm, info, ep.load)
-    if not builtins_seen:
-        for name, module in BUILTIN_PLUGINS.items():
-            info = PluginInfo(
+        )
+        loaders.append(ep.load)
+    declared = {info.module for info in found if info.is_builtin}
+    # A builtin the installed metadata does not declare (no metadata at all, or an editable
+    # install older than the source tree) is loaded from the source, still before any
+    # third-party plugin: dautu's own plugins are always there.
+    missing: list[tuple[PluginInfo, Callable[[], object]]] = [
+        (
+            PluginInfo(
                 name=name,
                 distribution=DISTRIBUTION,
                 version=__version__,
                 module=module,
                 entry_point=f"{name} = {module}",
-            )
-            _load(pm, info, functools.partial(importlib.import_module, module))
+            ),
+            functools.partial(importlib.import_module, module),
+        )
+        for name, module in BUILTIN_PLUGINS.items()
+        if module not in declared
+    ]
+    builtins = [(i, f) for i, f in zip(found, loaders, strict=True) if i.is_builtin]
+    others = [(i, f) for i, f in zip(found, loaders, strict=True) if not i.is_builtin]
+    for info, load in [*builtins, *missing, *others]:
+        _load(pm, info, load)
     return pm
 
 
@@ -245,12 +261,14 @@ def default_plugin_manager() -> DautuPluginManager:
 
 @attrs.frozen
 class Registration(Generic[T]):
-    """One thing a plugin registered: its key, the object, a description and the plugin."""
+    """One thing a plugin registered: its key, the object, a description, the plugin, and the
+    options it declared (exporters)."""
 
     name: str
     value: T
     description: str
     plugin: PluginInfo
+    options: tuple[ExporterOption, ...] = ()
 
 
 class Registry(Generic[T]):
@@ -320,13 +338,26 @@ def store_registry(pm: DautuPluginManager | None = None) -> Registry[StoreFactor
 
 
 def exporter_registry(pm: DautuPluginManager | None = None) -> Registry[Exporter]:
-    """Exporters by name. A duplicate name warns; the first stays."""
+    """Exporters by name, with their declared options. A duplicate name warns, the first stays;
+    an exporter whose options are malformed (not :class:`ExporterOption`, a name twice) is
+    refused with a warning."""
     pm = pm or default_plugin_manager()
     registry: Registry[Exporter] = Registry("exporter")
 
-    def make_register(info: PluginInfo) -> Callable[[str, Exporter, str], None]:
-        def register(name: str, exporter: Exporter, description: str = "") -> None:
-            registry.add(pm, Registration(name, exporter, description, info), replace=False)
+    def make_register(info: PluginInfo) -> Callable[..., None]:
+        def register(
+            name: str,
+            exporter: Exporter,
+            description: str = "",
+            options: Sequence[ExporterOption] = (),
+        ) -> None:
+            try:
+                declared = check_declared(options)
+            except ValueError as exc:
+                pm.report(info, f"exporter {name!r} is refused: {exc}")
+                return
+            registration = Registration(name, exporter, description, info, declared)
+            registry.add(pm, registration, replace=False)
 
         return register
 

@@ -24,7 +24,26 @@ def sample_rows() -> Rows:
 
 
 def write_xlsx(path: Path, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> Path:
+    """The template filled with ``rows`` as an official fills it: a value ``=…`` is typed in as
+    a formula (dautu's own writer never writes one: it neutralises formula-like text)."""
     path.write_bytes(workbook_bytes(rows))
+    formulas = [
+        (sheet, index, v)
+        for sheet, sheet_rows in rows.items()
+        for index, row in enumerate(sheet_rows)
+        for v in row.values()
+        if isinstance(v, str) and v.startswith("=")
+    ]
+    if formulas:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path)
+        for sheet, index, value in formulas:
+            for cell in book[sheet][4 + index]:
+                if cell.value == "'" + value:
+                    cell.value = value  # openpyxl writes it as a formula, with no value
+                    cell.quotePrefix = False
+        book.save(path)
     return path
 
 

@@ -14,11 +14,34 @@ from typing import Any
 from dautu_adapters.audit.bundle import write_bundle
 from dautu_adapters.audit.keys import load_public_key
 from dautu_adapters.audit.trail import DEFAULT_ORIGIN, read_checkpoint
-from dautu_adapters.hookspecs import RegisterExporter, hookimpl
+from dautu_adapters.hookspecs import ExporterOption, RegisterExporter, hookimpl
 from dautu_core.errors import InvalidValue
 from dautu_core.ports import EventStore
 
-__all__ = ["dautu_register_exporters", "export_audit_bundle"]
+__all__ = ["AUDIT_BUNDLE_OPTIONS", "dautu_register_exporters", "export_audit_bundle"]
+
+AUDIT_BUNDLE_OPTIONS: tuple[ExporterOption, ...] = (
+    ExporterOption("project", str, "mã dự án / project code", required=True),
+    ExporterOption(
+        "checkpoint",
+        Path,
+        "điểm kiểm tra đã ký (mặc định một điểm mới chưa ký) / a signed checkpoint (default a "
+        "fresh unsigned one)",
+    ),
+    ExporterOption(
+        "public_key",
+        Path,
+        "khoá công khai (PEM) để kiểm tra chữ ký, chép vào bộ hồ sơ / public key (PEM) that "
+        "checks the signature, copied into the bundle",
+    ),
+    ExporterOption("origin", str, "tên nhật ký / log name", default=DEFAULT_ORIGIN),
+    ExporterOption(
+        "allow_gaps",
+        bool,
+        "kho có thể để trống vị trí / the backend may leave holes in positions",
+        default=False,
+    ),
+)
 
 
 def export_audit_bundle(store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]:
@@ -44,7 +67,9 @@ def export_audit_bundle(store: EventStore, out: Path, options: Mapping[str, Any]
         checkpoint=read_checkpoint(Path(checkpoint_path)) if checkpoint_path else None,
         public_key=load_public_key(Path(key_path)) if key_path else None,
         origin=str(options.get("origin") or DEFAULT_ORIGIN),
-        allow_gaps=str(options.get("allow_gaps", "")).lower() in {"1", "true", "yes"},
+        allow_gaps=AUDIT_BUNDLE_OPTIONS[-1].convert(
+            options.get("allow_gaps", False), "audit-bundle"
+        ),
     )
 
 
@@ -55,4 +80,5 @@ def dautu_register_exporters(register: RegisterExporter) -> None:
         export_audit_bundle,
         "Bộ hồ sơ kiểm toán một dự án (bản ghi, điểm kiểm tra, bằng chứng Merkle) / "
         "auditor bundle of one project (records, checkpoint, Merkle proofs)",
+        options=AUDIT_BUNDLE_OPTIONS,
     )

@@ -113,7 +113,13 @@ def plugins_report(pm: DautuPluginManager) -> list[dict[str, Any]]:
     for key, registry in registries:
         for registration in registry:
             entry = report.setdefault(registration.plugin.name, _entry(registration.plugin))
-            entry[key].append({"name": registration.name, "description": registration.description})
+            item: dict[str, Any] = {
+                "name": registration.name,
+                "description": registration.description,
+            }
+            if key == "exporters":
+                item["options"] = [option.as_dict() for option in registration.options]
+            entry[key].append(item)
     for registration in rulebook_registry(pm).registrations:
         entry = report.setdefault(registration.plugin.name, _entry(registration.plugin))
         entry["rulebooks"].append(
@@ -150,6 +156,21 @@ def _print_text(report: list[dict[str, Any]], lang: str) -> None:
                 name = f"{item['name']}://" if key == "stores" else item["name"]
                 description = f" — {item['description']}" if item["description"] else ""
                 print(f"    {name}{description}")
+                for option in item.get("options", ()):
+                    print(f"      {option_line(option, lang)}")
+
+
+def option_line(option: dict[str, Any], lang: str) -> str:
+    """An exporter option of the JSON report as one line of text."""
+    extra = []
+    if option["required"]:
+        extra.append("bắt buộc" if lang == "vi" else "required")
+    elif option["default"] is not None:
+        extra.append(f"{'mặc định' if lang == 'vi' else 'default'} {option['default']}")
+    tail = f"; {', '.join(extra)}" if extra else ""
+    help_text = f" — {option['help']}" if option["help"] else ""
+    kind = option.get("type_vi", option["type"]) if lang == "vi" else option["type"]
+    return f"{option['flag']} ({kind}{tail}){help_text}"
 
 
 def plugins_command(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """The commands that prove the log: keygen, checkpoint, verify, export and verify-bundle.
 
 ``export`` is generic: it runs any exporter a plugin registered (``dautu plugins`` lists them),
-``audit-bundle`` being the builtin one of the audit plugin. The clock is read here, at the
-edge (a checkpoint's time), never in the core.
+``audit-bundle`` being the builtin one of the audit plugin; it lives in
+:mod:`dautu_adapters.cli.export_commands`. The clock is read here, at the edge (a checkpoint's
+time), never in the core.
 """
 
 from __future__ import annotations
@@ -31,15 +32,14 @@ from dautu_adapters.audit.trail import (
     write_checkpoint,
 )
 from dautu_adapters.audit.verdict import Outcome, Verdict, exit_codes_help, store_checks
+from dautu_adapters.cli import export_commands
 from dautu_adapters.cli.common import (
     bilingual,
     open_store_for_reading,
-    parse_date,
     print_json,
     quiet_pipe,
     vietnam_now,
 )
-from dautu_adapters.plugins import exporter_registry, get_plugin_manager
 from dautu_adapters.review.projection import check_projection
 from dautu_core.audit import Finding, FindingKind
 from dautu_core.errors import DautuError, InvalidValue
@@ -168,24 +168,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=quiet_pipe(_could_not_run(verify_command)))
 
-    p = subparsers.add_parser(
-        "export",
-        help=bilingual(
-            "xuất dữ liệu bằng một trình xuất đã cài", "export with an installed exporter"
-        ),
-        description=bilingual(
-            "NAME là tên trình xuất (xem: dautu plugins); tuỳ chọn riêng: --option KHOÁ=GIÁ_TRỊ",
-            "NAME is an exporter (see: dautu plugins); its own options: --option KEY=VALUE",
-        ),
-    )
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--out", type=Path, required=True, metavar="PATH")
-    p.add_argument("--project", metavar="CODE")
-    p.add_argument("--as-of", type=parse_date, metavar="DATE")
-    p.add_argument("--checkpoint", type=Path, metavar="FILE")
-    p.add_argument("--public-key", type=Path, metavar="FILE")
-    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
-    p.set_defaults(func=export_command)
+    # `export` has a module of its own (the declared exporter options); registered here to
+    # keep its place among the commands that prove the log.
+    export_commands.register(subparsers)
 
     p = subparsers.add_parser(
         "verify-bundle",
@@ -375,71 +360,6 @@ def verify_command(args: argparse.Namespace) -> int:
     else:
         print(audit_text(report, verdict, args.lang))
     return verdict.exit_code
-
-
-def _options(args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {"lang": args.lang, "now": vietnam_now()}
-    for name in ("project", "as_of", "checkpoint", "public_key"):
-        value = getattr(args, name, None)
-        if value is not None:
-            options[name] = str(value) if isinstance(value, Path) else value
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InvalidValue(
-                f"Tuỳ chọn phải có dạng KHOÁ=GIÁ_TRỊ: {item!r}",
-                f"an option must look like KEY=VALUE: {item!r}",
-                field="option",
-                rule_id="export_option",
-            )
-        options[key.strip()] = value
-    return options
-
-
-def export_command(args: argparse.Namespace) -> int:
-    registry = exporter_registry(get_plugin_manager())
-    entry = registry.get(args.name)
-    if entry is None:
-        names = ", ".join(registry.names()) or "-"
-        raise InvalidValue(
-            f"Không có trình xuất '{args.name}'; các trình xuất đã cài: {names}",
-            f"no exporter named '{args.name}'; installed: {names}",
-            field="name",
-            rule_id="exporter_known",
-        )
-    store = open_store_for_reading(args)
-    try:
-        written = entry.value(store, args.out, _options(args))
-    finally:
-        store.close()
-    vi = args.lang == "vi"
-    print(f"{'Đã ghi' if vi else 'Wrote'} {len(written)} {'tệp' if vi else 'files'}:")
-    for path in written:
-        print(f"  {path}")
-    if args.name == "audit-bundle":
-        _warn_if_unsigned(written, args.lang)
-    return 0
-
-
-def _warn_if_unsigned(written: list[Path], lang: str) -> None:
-    """An audit bundle whose checkpoint is unsigned proves integrity only: say so, loudly,
-    rather than let it leave the department looking like proof."""
-    for path in written:
-        if path.name != "checkpoint.json":
-            continue
-        if read_checkpoint(path).is_signed:
-            return
-        sys.stdout.flush()  # after the list of files, also when both go to one pipe
-        print(
-            "Cảnh báo: bộ hồ sơ CHƯA KÝ (không có điểm kiểm tra đã ký, --checkpoint): "
-            "verify-bundle chỉ kiểm tra được tính toàn vẹn, không xác thực được nguồn gốc "
-            "(mã thoát 3)"
-            if lang == "vi"
-            else "Warning: the bundle is UNSIGNED (no signed checkpoint, --checkpoint): "
-            "verify-bundle can check its integrity only, not its authenticity (exit 3)",
-            file=sys.stderr,
-        )
-        return
 
 
 def verify_bundle_command(args: argparse.Namespace) -> int:

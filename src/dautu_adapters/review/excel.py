@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from dautu_adapters.exporters.cells import protect_xlsx_cell
 from dautu_adapters.review.render import CSV_COLUMNS, REVIEW_DATE_INDEX, review_rows
 from dautu_core.errors import DautuError
 from dautu_core.review import PortfolioReview
@@ -63,6 +64,8 @@ def review_xlsx(review: PortfolioReview, lang: str = "vi") -> bytes:
         cells: list[object] = list(row)
         cells[REVIEW_DATE_INDEX] = date.fromisoformat(row[REVIEW_DATE_INDEX])
         projects.append(cells)
+        for cell in projects[number]:
+            protect_xlsx_cell(cell)
         projects.cell(row=number, column=REVIEW_DATE_INDEX + 1).number_format = (
             "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
         )

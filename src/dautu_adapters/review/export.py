@@ -1,24 +1,53 @@
 """The review exporters: ``dautu export review-csv``, ``review-xlsx`` and ``review-json``.
 
-Registered by the builtin ``review`` plugin through ``dautu_register_exporters``. Options:
-``as_of`` (a date or ``YYYY-MM-DD``; default today), ``lang`` (``vi`` or ``en``; default ``vi``),
-``review_round`` (which recorded decision to compare with; default the latest).
+Registered by the builtin ``review`` plugin through ``dautu_register_exporters`` with the
+options :data:`REVIEW_OPTIONS`: ``as_of`` (``--as-of``; default today in Vietnam),
+``project`` (``--project``: only that project's row, and counts of that project alone),
+``review_round`` (which recorded decision to compare with; default the latest); and the
+context ``lang`` (``vi`` or ``en``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from dautu_adapters.exporters.options import ExporterOption
 from dautu_adapters.review.render import review_csv, review_json
 from dautu_adapters.review.reviewing import review_store
-from dautu_core.errors import InvalidValue
+from dautu_core.dates import VIETNAM_TIME
+from dautu_core.errors import InvalidValue, UnknownProject
 from dautu_core.ports import EventStore
 from dautu_core.review import PortfolioReview
 
-__all__ = ["export_review_csv", "export_review_json", "export_review_xlsx", "parse_as_of"]
+__all__ = [
+    "REVIEW_OPTIONS",
+    "export_review_csv",
+    "export_review_json",
+    "export_review_xlsx",
+    "parse_as_of",
+]
+
+REVIEW_OPTIONS: tuple[ExporterOption, ...] = (
+    ExporterOption(
+        "as_of",
+        date,
+        "ngày rà soát (mặc định hôm nay) / review date (default today)",
+    ),
+    ExporterOption(
+        "project",
+        str,
+        "chỉ rà soát dự án này / review only this project",
+    ),
+    ExporterOption(
+        "review_round",
+        str,
+        "đợt rà soát có quyết định để so sánh (mặc định đợt gần nhất) / the review round whose "
+        "recorded decisions are compared (default the latest)",
+    ),
+)
 
 
 def parse_as_of(value: object, field: str = "as_of") -> date:
@@ -38,13 +67,32 @@ def parse_as_of(value: object, field: str = "as_of") -> date:
         ) from None
 
 
+def _today(options: Mapping[str, Any]) -> date:
+    now = options.get("now")
+    if isinstance(now, datetime):
+        return now.astimezone(VIETNAM_TIME).date()
+    return datetime.now(VIETNAM_TIME).date()
+
+
 def _review(store: EventStore, options: Mapping[str, Any]) -> tuple[PortfolioReview, str]:
     lang = str(options.get("lang") or "vi")
+    as_of = options.get("as_of")
+    project = options.get("project")
+    codes = None if project is None else [str(project)]
     review = review_store(
         store,
-        parse_as_of(options.get("as_of")),
+        _today(options) if as_of is None else parse_as_of(as_of),
         review_round=options.get("review_round"),
+        project_codes=codes,
     )
+    if project is not None and not review.projects:
+        raise UnknownProject(
+            f"Không có dự án {project} trong kho",
+            f"there is no project {project} in the store",
+            project_code=str(project),
+            field="project",
+            rule_id="project_known",
+        )
     return review, lang
 
 

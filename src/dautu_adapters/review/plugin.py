@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dautu_adapters.hookspecs import RegisterExporter, RegisterReviewRulebook, hookimpl
 from dautu_adapters.review.export import (
+    REVIEW_OPTIONS,
     export_review_csv,
     export_review_json,
     export_review_xlsx,
@@ -30,14 +31,17 @@ def dautu_register_exporters(register: RegisterExporter) -> None:
         "review-csv",
         export_review_csv,
         "Kết quả rà soát, CSV UTF-8 có BOM / review results, CSV (UTF-8 with BOM)",
+        options=REVIEW_OPTIONS,
     )
     register(
         "review-xlsx",
         export_review_xlsx,
         "Kết quả rà soát, tệp Excel (.xlsx) / review results, Excel workbook (.xlsx)",
+        options=REVIEW_OPTIONS,
     )
     register(
         "review-json",
         export_review_json,
         "Kết quả rà soát, JSON / review results, JSON",
+        options=REVIEW_OPTIONS,
     )

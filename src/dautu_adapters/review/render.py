@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from dautu_adapters.exporters.cells import neutralise
 from dautu_adapters.workbook.places import place_now
 from dautu_core.dates import format_vi_date
 from dautu_core.projections import NOT_APPROVED, PortfolioSummary
@@ -299,5 +300,5 @@ def review_csv(review: PortfolioReview, lang: str = "vi") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS[lang])
-    writer.writerows(review_rows(review, lang))
+    writer.writerows([neutralise(cell) for cell in row] for row in review_rows(review, lang))
     return buffer.getvalue().encode("utf-8-sig")

@@ -13,23 +13,42 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from dautu_adapters.exporters.options import ExporterOption
 from dautu_adapters.workbook.places import name_now
 from dautu_adapters.workbook.rows import event_to_row
 from dautu_adapters.workbook.schema import EVENT_SHEET, PROJECT_SHEET
 from dautu_core import events as ev
 from dautu_core.codec import NO_UPCASTERS
+from dautu_core.errors import UnknownProject
 from dautu_core.ports import EventStore
 
-__all__ = ["export_workbook", "store_rows"]
+__all__ = ["WORKBOOK_OPTIONS", "export_workbook", "store_rows"]
+
+WORKBOOK_OPTIONS: tuple[ExporterOption, ...] = (
+    ExporterOption(
+        "project", str, "chỉ hồ sơ của dự án này / only this project's record (default all)"
+    ),
+)
 
 
-def store_rows(store: EventStore) -> dict[str, list[dict[str, Any]]]:
-    """Every record of ``store`` as rows by sheet: approvals on the projects sheet, the rest
-    on the events sheet in each project's order."""
+def store_rows(store: EventStore, project: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every record of ``store`` (or of ``project`` only) as rows by sheet: approvals on the
+    projects sheet, the rest on the events sheet in each project's order."""
     upcasters = getattr(store, "upcasters", NO_UPCASTERS)
     projects: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
-    for code in store.project_codes():
+    codes = list(store.project_codes())
+    if project is not None:
+        if project not in codes:
+            raise UnknownProject(
+                f"Không có dự án {project} trong kho",
+                f"there is no project {project} in the store",
+                project_code=project,
+                field="project",
+                rule_id="project_known",
+            )
+        codes = [project]
+    for code in codes:
         for record in store.read_stream(code):
             event = record.event(upcasters)
             row = event_to_row(event, record.version)
@@ -54,7 +73,8 @@ def export_workbook(store: EventStore, out: Path, options: Mapping[str, Any]) ->
     out = Path(out)
     if out.is_dir():
         out = out / "ho-so-du-an.xlsx"
-    data = store_rows(store)
+    project = options.get("project")
+    data = store_rows(store, None if project is None else str(project))
     if out.suffix.lower() == ".csv":
         return write_csv(out, data)
     out.parent.mkdir(parents=True, exist_ok=True)

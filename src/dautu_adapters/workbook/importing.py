@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from dautu_adapters.exporters.cells import QuotedText
 from dautu_adapters.service import ProjectService
 from dautu_adapters.workbook.reading import Sheet, SourceRow, UncachedFormula
 from dautu_adapters.workbook.rows import CellError, build_command, parse_cell
@@ -243,7 +244,12 @@ def _parse_row(
             )
             failed = True
             continue
-        if isinstance(raw, str) and raw.lstrip().startswith("=") and len(raw.strip()) > 1:
+        if (
+            isinstance(raw, str)
+            and not isinstance(raw, QuotedText)  # marked as text by an apostrophe
+            and raw.lstrip().startswith("=")
+            and len(raw.strip()) > 1
+        ):
             report.problems.append(
                 _problem(
                     row,

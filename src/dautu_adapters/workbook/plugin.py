@@ -4,7 +4,7 @@ registers ``dautu export workbook`` through the same hook a province's plugin us
 from __future__ import annotations
 
 from dautu_adapters.hookspecs import RegisterExporter, hookimpl
-from dautu_adapters.workbook.export import export_workbook
+from dautu_adapters.workbook.export import WORKBOOK_OPTIONS, export_workbook
 
 __all__ = ["dautu_register_exporters"]
 
@@ -16,4 +16,5 @@ def dautu_register_exporters(register: RegisterExporter) -> None:
         export_workbook,
         "Hồ sơ theo mẫu nhập liệu (.xlsx, hoặc .csv mỗi trang một tệp) / the record in the "
         "import template's layout (.xlsx, or one .csv per sheet)",
+        options=WORKBOOK_OPTIONS,
     )

@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from dautu_adapters.exporters.cells import restore
 from dautu_adapters.workbook.schema import (
     COLUMNS,
     EVENT_SHEET,
@@ -266,6 +267,9 @@ def _sheet_rows(name: str, source: str, rows: Iterator[tuple[Any, ...]], total: 
         for position, key in read.items():
             if position < len(values):
                 value = values[position]
+                if isinstance(value, str):
+                    # an export wrote formula-like text with one apostrophe in front
+                    value = restore(value)
                 if value is not None and not (isinstance(value, str) and not value.strip()):
                     cells[key] = same.setdefault((type(value), value), value)
         if cells:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dautu_adapters.audit.render import EVENT_LABELS
+from dautu_adapters.exporters.cells import neutralise, protect_xlsx_cell
 from dautu_adapters.workbook.schema import (
     COLUMNS,
     DECISION_KINDS,
@@ -225,9 +226,13 @@ def _data_sheet(
         ws.append(line)
         for position, value in enumerate(line[: len(keys)], start=1):
             if value is not None:
-                ws.cell(row, position).number_format = (
+                cell = ws.cell(row, position)
+                cell.number_format = (
                     "DD/MM/YYYY" if isinstance(value, date) else formats[position - 1]
                 )
+                protect_xlsx_cell(cell)
+        if errors is not None and isinstance(error, str):
+            protect_xlsx_cell(ws.cell(row, len(keys) + 1))
     last = max(DATA_START_ROW + len(rows) - 1, DATA_START_ROW + VALIDATED_ROWS)
     for position, key in enumerate(keys, start=1):
         column = COLUMNS[key]
@@ -309,11 +314,13 @@ def csv_paths(out: Path) -> dict[str, Path]:
 
 
 def _csv_cell(value: Any) -> str:
+    """A value as CSV text; formula-like text neutralised (:mod:`dautu_adapters.exporters.cells`;
+    the import restores it)."""
     if value is None:
         return ""
     if isinstance(value, date):
         return format_vi_date(value)
-    return str(value)
+    return neutralise(str(value))
 
 
 def write_csv(out: Path, data: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Path]:
