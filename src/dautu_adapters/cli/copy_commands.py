@@ -133,17 +133,20 @@ def _progress() -> Iterator[Progress | None]:
     except ModuleNotFoundError:
         yield None
         return
-    bar = tqdm(unit=" bản ghi", unit_scale=True, file=sys.stderr, leave=False)
+    bars: list[Any] = []
 
     def advance(done: int, total: int) -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.update(done - bar.n)
+        if not bars:  # made at the first call, when the total is known
+            bars.append(tqdm(total=total, initial=done, unit=" bản ghi", file=sys.stderr,
+                             leave=False, dynamic_ncols=True))  # fmt: skip
+        else:
+            bars[0].update(done - bars[0].n)
 
     try:
         yield advance
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
 
 
 def summary(report: CopyReport, lang: str) -> str:
