@@ -223,11 +223,13 @@ def test_a_source_with_a_hole_is_copied_up_to_the_hole_and_refused_there(
     assert held == log(f"sqlite:///{source}")[:199]
 
 
-def test_a_missing_source_is_refused_and_not_created(run: Run, tmp_path: Path) -> None:
+def test_a_missing_or_empty_source_is_refused_and_not_created(run: Run, tmp_path: Path) -> None:
     missing = tmp_path / "nothing.db"
     code, out = run("copy", "--from", f"sqlite:///{missing}", "--to", "memory://")
     assert code == 1 and "store_missing" in out and "does not exist" in out
     assert not missing.exists()
+    code, out = run("copy", "--from", "memory://", "--to", "memory://")
+    assert code == 1 and "copy_source_empty" in out and "holds no record" in out
     with pytest.raises(SystemExit):
         run("copy", "--from", "memory://", "--to", "memory://", "--batch-size", "0")
 

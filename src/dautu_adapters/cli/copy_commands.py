@@ -108,7 +108,8 @@ def _positive(text: str) -> int:
 
 
 def _open_source(url: str) -> Store:
-    """The source store; a SQLite file that does not exist is an error, never created."""
+    """The source store; a SQLite file that does not exist is an error, never created, and so
+    is a store without records (most likely a mistyped URL)."""
     parsed = parse_store_url(url)
     if parsed.scheme == "sqlite":
         name = sqlite_database_name(parsed)
@@ -119,7 +120,23 @@ def _open_source(url: str) -> Store:
                 field="from",
                 rule_id="store_missing",
             )
-    return open_store(url)
+    store = open_store(url)
+    try:
+        empty = store.max_position() == 0
+    except BaseException:
+        store.close()
+        raise
+    if empty:
+        store.close()
+        raise StorageError(
+            f"Kho nguồn {parsed.redacted} không có bản ghi nào: không có gì để chép (địa chỉ "
+            "có đúng không?)",
+            f"the source store {parsed.redacted} holds no record: there is nothing to copy "
+            "(is the URL right?)",
+            field="from",
+            rule_id="copy_source_empty",
+        )
+    return store
 
 
 @contextmanager
