@@ -5,6 +5,9 @@ bytes of each are the sample's with the code and ``prev`` replaced, which is exa
 ``make_record`` gives for the same event of that project (checked on a sample by
 ``test_large_log_is_made_of_real_records``), at a fraction of the cost of deciding every
 command (a few seconds for 20,000 records otherwise).
+
+``tests/copy`` has no ``__init__.py`` on purpose: as a package it would be named ``copy`` and
+shadow the standard library's module; its files are imported by their own (unique) names.
 """
 
 from __future__ import annotations
