@@ -338,11 +338,16 @@ def copy_store(
     batches = 0
     if progress is not None:
         progress(position, top)
+    pending: list[StoredRecord] = []  # read, not written yet (a batch cut by its bytes)
     while position < top:
-        page = source.read_log(after_position=position, limit=min(batch_records, top - position))
-        records = _bounded(page, position, batch_bytes)
+        if not pending:
+            pending = source.read_log(
+                after_position=position, limit=min(batch_records, top - position)
+            )
+        records = _bounded(pending, position, batch_bytes)
         if not records:
             raise _gap(position, top)
+        pending = pending[len(records) :]
         try:
             positions = target.append(_batches(records))
         except ConcurrencyConflict as exc:
