@@ -24,7 +24,7 @@ from dautu_adapters.audit import generate_key, make_checkpoint, write_checkpoint
 from dautu_adapters.audit.keys import load_private_key
 from dautu_adapters.cli.main import main
 from dautu_adapters.copying import check_prefix
-from dautu_adapters.stores import open_store
+from dautu_adapters.stores import Store, open_store
 
 DAUTU = str(Path(sys.executable).with_name("dautu"))
 Run = Callable[..., tuple[int, str]]
@@ -113,6 +113,30 @@ def test_sqlite_to_sqlite_verifies_and_a_second_run_copies_nothing(
     assert '"copied": 0' in out and '"skipped": 424' in out and '"prefix_check": "sample"' in out
 
 
+def interrupt_copy(
+    source: str, target_url: str, target: Store, batch: int, signum: int
+) -> subprocess.CompletedProcess[str]:
+    """Run ``dautu copy`` in a process and send it ``signum`` once ten batches are in."""
+    copying = subprocess.Popen(
+        [DAUTU, "copy", "--from", source, "--to", target_url, "--batch-size", str(batch)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while target.max_position() < 10 * batch:
+            assert copying.poll() is None, "the copy ended before it could be interrupted"
+            assert time.monotonic() < deadline, "the copy did not start within 60 s"
+            time.sleep(0.005)
+        copying.send_signal(signum)
+        out, err = copying.communicate(timeout=60)
+    finally:
+        copying.kill()
+        copying.wait(timeout=30)
+    return subprocess.CompletedProcess(copying.args, copying.returncode, out, err)
+
+
 def test_a_copy_killed_in_the_middle_resumes_and_verifies(
     run: Run, tmp_path: Path, target_url: str
 ) -> None:
@@ -129,21 +153,7 @@ def test_a_copy_killed_in_the_middle_resumes_and_verifies(
     store.close()
     target = open_store(target_url)  # tables exist before the copy begins: we poll them
     batch = 20
-    copying = subprocess.Popen(
-        [DAUTU, "copy", "--from", source, "--to", target_url, "--batch-size", str(batch)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while target.max_position() < 10 * batch:
-            assert copying.poll() is None, "the copy ended before it could be killed"
-            assert time.monotonic() < deadline, "the copy did not start within 60 s"
-            time.sleep(0.005)
-        copying.send_signal(signal.SIGKILL)
-    finally:
-        copying.kill()
-        copying.communicate(timeout=30)
+    copying = interrupt_copy(source, target_url, target, batch, signal.SIGKILL)
     assert copying.returncode == -signal.SIGKILL
     held = target.max_position()
     source_store = open_store(source)
@@ -159,6 +169,26 @@ def test_a_copy_killed_in_the_middle_resumes_and_verifies(
     assert f"Đã chép {20_000 - held} bản ghi, bỏ qua {held} bản ghi" in out
     assert log(target_url) == log(source)
     verified(run, target_url, str(tmp_path / "cp.json"), str(key) + ".pub")
+
+
+def test_ctrl_c_leaves_a_prefix_and_says_how_to_go_on(run: Run, tmp_path: Path) -> None:
+    source, target_url = f"sqlite:///{tmp_path / 'large.db'}", f"sqlite:///{tmp_path / 't.db'}"
+    store = open_store(source)
+    append_in_order(store, large_log(20_000))
+    store.close()
+    target = open_store(target_url)
+    try:
+        stopped = interrupt_copy(source, target_url, target, 20, signal.SIGINT)
+        held = target.max_position()
+    finally:
+        target.close()
+    assert stopped.returncode == 130
+    assert "Traceback" not in stopped.stderr
+    assert f"kho đích giữ đúng {held} bản ghi đầu tiên" in stopped.stderr
+    assert "chạy lại cùng lệnh" in stopped.stderr
+    code, out = run("copy", "--from", source, "--to", target_url)
+    assert code == 0 and f"bỏ qua {held} bản ghi" in out
+    assert log(target_url) == log(source)
 
 
 def _dump(path: Path) -> list[str]:
