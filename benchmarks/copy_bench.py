@@ -24,7 +24,9 @@ What is measured, on the same source and the same PostgreSQL database:
 - baseline ``executemany``: the same with ``cursor.executemany(INSERT ...)``.
 
 It prints records/s of each and the ratio of the copy's time to each baseline's (wall time;
-the CPU time of this process is printed too, the server's is not in it). After the copy the
+the CPU time of this process is printed too, the server's is not in it), and the machine's
+one-minute load average at the end of each phase. The ``COPY`` baseline runs first and again
+last, so that a change of load on a shared machine during the run shows. After the copy the
 target is checked to hold the source's log (``check_prefix``: full comparison, not timed).
 Not a test: the figures depend on the machine; the ratios are what to compare.
 """
@@ -177,48 +179,62 @@ def main(argv: Sequence[str] | None = None) -> int:
         projects = len({r.project_code for r in records})
         del records
         prepared = time.perf_counter() - began
+        # The baseline COPY runs before and after the copy: on a machine shared with other
+        # work, the load can change during a long run, and the two bracket it.
+        phases: dict[str, tuple[float, float, float]] = {}
+
+        def phase(name: str, run: Callable[[], tuple[float, float]]) -> None:
+            wall, cpu = run()
+            phases[name] = (wall, cpu, os.getloadavg()[0])
+
+        phase("copy_before", lambda: bench_baseline(source, server, args.batch_size, "COPY"))
+        phase("executemany", lambda: bench_baseline(source, server, args.batch_size, "executemany"))
         schema = f"bench_copy_{uuid.uuid4().hex[:8]}"
         try:
-            copied = bench_copy(source, f"{server}?schema={schema}", args.batch_size)
+            phase("dautu_copy", lambda: bench_copy(source, f"{server}?schema={schema}",
+                                                   args.batch_size))  # fmt: skip
         finally:
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
                     sql.Identifier(schema)))  # fmt: skip
-        baselines = {
-            how: bench_baseline(source, server, args.batch_size, how)
-            for how in ("COPY", "executemany")
-        }
+        phase("copy_after", lambda: bench_baseline(source, server, args.batch_size, "COPY"))
     n = args.records
+    mine = phases["dautu_copy"][0]
     summary: dict[str, object] = {
         "records": n,
         "projects": projects,
         "batch_size": args.batch_size,
         "source_prepared_s": round(prepared, 2),
-        "dautu_copy_wall_s": round(copied[0], 2),
-        "dautu_copy_cpu_s": round(copied[1], 2),
-        "dautu_copy_records_per_s": round(n / copied[0]),
     }
-    for how, (wall, cpu) in baselines.items():
+    for name, (wall, cpu, load) in phases.items():
         summary |= {
-            f"{how}_wall_s": round(wall, 2),
-            f"{how}_cpu_s": round(cpu, 2),
-            f"{how}_records_per_s": round(n / wall),
-            f"ratio_dautu_copy_to_{how}": round(copied[0] / wall, 2),
+            f"{name}_wall_s": round(wall, 2),
+            f"{name}_cpu_s": round(cpu, 2),
+            f"{name}_records_per_s": round(n / wall),
+            f"{name}_load_average": round(load, 2),
         }
+        if name != "dautu_copy":
+            summary[f"ratio_dautu_copy_to_{name}"] = round(mine / wall, 2)
     if args.json:
         print(json.dumps(summary))
         return 0
     print(
         f"records: {n:,} ({projects:,} projects), SQLite source prepared in {prepared:.1f} s; "
-        f"batches of {args.batch_size:,} records, one transaction each"
+        f"batches of {args.batch_size:,} records, one transaction each; {os.cpu_count()} cores"
     )
-    print(f"{'':46}{'wall s':>8}{'cpu s':>8}{'records/s':>12}")
-    rows = [("dautu copy (SQLite store -> PostgreSQL store)", copied)]
-    rows += [(f"baseline: sqlite3 + psycopg {how}", t) for how, t in baselines.items()]
-    for label, (wall, cpu) in rows:
-        print(f"{label:46}{wall:8.2f}{cpu:8.2f}{round(n / wall):>12,}")
-    for how, (wall, _) in baselines.items():
-        print(f"ratio dautu copy / {how}: {copied[0] / wall:.2f}x (wall time)")
+    labels = {
+        "copy_before": "baseline: sqlite3 + psycopg COPY (before)",
+        "executemany": "baseline: sqlite3 + psycopg executemany",
+        "dautu_copy": "dautu copy (SQLite store -> PostgreSQL store)",
+        "copy_after": "baseline: sqlite3 + psycopg COPY (after)",
+    }
+    print(f"{'':46}{'wall s':>8}{'cpu s':>8}{'records/s':>12}{'load 1 min':>12}")
+    for name, (wall, cpu, load) in phases.items():
+        print(f"{labels[name]:46}{wall:8.2f}{cpu:8.2f}{round(n / wall):>12,}{load:>12.1f}")
+    for name, (wall, _, _) in phases.items():
+        if name != "dautu_copy":
+            print(f"ratio dautu copy / {labels[name].removeprefix('baseline: ')}: "
+                  f"{mine / wall:.2f}x (wall time)")  # fmt: skip
     print("target checked after the copy: it holds the source's log, record for record")
     return 0
 
