@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from dautu_adapters.copying import CopyRefused, check_prefix, copy_store
 from dautu_adapters.stores import Store, generate_cipher_key, open_store
+from dautu_core.errors import InvalidValue
 from dautu_core.ports import AppendBatch, NewRecord
 from dautu_core.record import make_record
 
@@ -176,11 +177,11 @@ def test_a_new_record_in_the_source_is_copied_by_the_next_run() -> None:
 
 def test_bad_options_are_refused_before_anything_is_read() -> None:
     source, target = open_store("memory://"), open_store("memory://")
-    with pytest.raises(Exception, match="batch_size"):
+    with pytest.raises(InvalidValue, match="batch_size"):
         copy_store(source, target, batch_records=0)
     append_in_order(target, large_log(3))
     append_in_order(source, large_log(3))
-    with pytest.raises(Exception, match="rule copy_options"):
+    with pytest.raises(InvalidValue, match="rule copy_options"):
         check_prefix(source, target, mode="quick")
 
 
