@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "dautu_adapters.cli.audit_commands",
     "dautu_adapters.cli.trail_commands",
     "dautu_adapters.cli.import_commands",
+    "dautu_adapters.cli.copy_commands",
 )
 
 
