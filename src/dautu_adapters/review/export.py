@@ -1,20 +1,20 @@
 """The review exporters: ``dautu export review-csv``, ``review-xlsx`` and ``review-json``.
 
 Registered by the builtin ``review`` plugin through ``dautu_register_exporters``. Options:
-``as_of`` (a date or ``YYYY-MM-DD``; default today), ``lang`` (``vi`` or ``en``; default ``vi``),
+``as_of`` (a date, ``21/02/2024`` or ``2024-02-21``; default today in Vietnam), ``lang`` (``vi`` or ``en``; default ``vi``),
 ``review_round`` (which recorded decision to compare with; default the latest).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from dautu_adapters.review.render import review_csv, review_json
 from dautu_adapters.review.reviewing import review_store
-from dautu_core.errors import InvalidValue
+from dautu_core import dates
 from dautu_core.ports import EventStore
 from dautu_core.review import PortfolioReview
 
@@ -22,20 +22,15 @@ __all__ = ["export_review_csv", "export_review_json", "export_review_xlsx", "par
 
 
 def parse_as_of(value: object, field: str = "as_of") -> date:
-    """A review date from a ``date``, ``None`` (today) or ``YYYY-MM-DD`` text."""
+    """A review date from a ``date``, ``None`` (today in Vietnam, whatever the server's time
+    zone) or text as officials type it (:func:`dautu_core.dates.parse_date`)."""
     if value is None:
-        return date.today()
+        return datetime.now(UTC).astimezone(dates.VIETNAM_TIME).date()
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidValue(
-            f"Ngày rà soát phải theo dạng YYYY-MM-DD, nhận được {value!r}",
-            f"the review date must be YYYY-MM-DD, got {value!r}",
-            field=field,
-            rule_id="date_iso",
-        ) from None
+    return dates.parse_date(str(value), field=field)
 
 
 def _review(store: EventStore, options: Mapping[str, Any]) -> tuple[PortfolioReview, str]:
