@@ -34,6 +34,7 @@ from dautu_adapters.audit.verdict import Outcome, Verdict, exit_codes_help, stor
 from dautu_adapters.cli.common import (
     bilingual,
     open_store_for_reading,
+    output_path,
     parse_date,
     print_json,
     quiet_pipe,
@@ -235,6 +236,7 @@ def register(subparsers: Any) -> None:
 
 
 def keygen_command(args: argparse.Namespace) -> int:
+    output_path(args.out)
     pair = generate_key(args.out, passphrase=_passphrase())
     vi = args.lang == "vi"
     print(
@@ -246,6 +248,7 @@ def keygen_command(args: argparse.Namespace) -> int:
 
 
 def checkpoint_command(args: argparse.Namespace) -> int:
+    output_path(args.out)
     key = None
     if not args.unsigned:
         if args.key is None:
@@ -407,6 +410,7 @@ def export_command(args: argparse.Namespace) -> int:
             field="name",
             rule_id="exporter_known",
         )
+    output_path(args.out, directory=None)
     store = open_store_for_reading(args)
     try:
         written = entry.value(store, args.out, _options(args))

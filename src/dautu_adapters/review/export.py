@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from dautu_adapters.hookspecs import requires
 from dautu_adapters.review.render import review_csv, review_json
 from dautu_adapters.review.reviewing import review_store
 from dautu_core import dates
@@ -66,6 +67,7 @@ def export_review_json(store: EventStore, out: Path, options: Mapping[str, Any])
     return [path]
 
 
+@requires("openpyxl", install="dautu[excel]")
 def export_review_xlsx(store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]:
     """The review as an Excel workbook (a counts sheet and a sheet of projects)."""
     from dautu_adapters.review.excel import review_xlsx
