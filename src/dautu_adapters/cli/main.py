@@ -85,6 +85,18 @@ OPTION_HELP: dict[str, str] = {
 """Help lines of options several commands share, for a command that gave none itself."""
 
 
+_EXAMPLE = bilingual("Ví dụ", "example") + ": "
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, except that the example stays on one line, ready to copy."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith(_EXAMPLE):
+            return indent + text
+        return super()._fill_text(text, width, indent)
+
+
 def _complete(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Give every command the global options, its example and a help line for each option."""
     for name, parser in subparsers.choices.items():
@@ -95,7 +107,9 @@ def _complete(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -
                 "--debug", action="store_true", default=argparse.SUPPRESS, help="= dautu --debug"
             )
         if parser.epilog is None and name in EXAMPLES:
-            parser.epilog = bilingual("Ví dụ", "example") + ": " + EXAMPLES[name]
+            parser.epilog = _EXAMPLE + EXAMPLES[name]
+        if parser.formatter_class is argparse.HelpFormatter:
+            parser.formatter_class = _HelpFormatter
         for action in parser._actions:
             if action.help is None:
                 key = action.option_strings[0] if action.option_strings else action.dest
@@ -109,10 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
             "Hồ sơ vòng đời dự án đầu tư theo sự kiện / "
             "event-sourced lifecycle records of investment projects"
         ),
-        epilog=bilingual("Ví dụ", "example")
-        + ": dautu review --as-of 21/02/2024; "
+        epilog=_EXAMPLE
+        + "dautu review --as-of 21/02/2024; "
         + bilingual("mỗi lệnh", "each command")
         + ": dautu COMMAND --help",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"dautu {__version__}")
     add_global_options(parser, defaults=True)
@@ -142,7 +157,10 @@ def check_arguments(argv: Sequence[str]) -> None:
     """
     for position, value in enumerate(argv, start=1):
         if any(_is_surrogate(char) for char in value):
-            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            try:  # the bytes as typed, when they came from the terminal
+                shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            except UnicodeEncodeError:  # a surrogate passed from Python itself
+                shown = value
             shown = shown.encode("ascii", "backslashreplace").decode("ascii")
             raise InvalidValue(
                 f"Tham số thứ {position} ({shown}) không phải văn bản UTF-8 hợp lệ; hãy gõ lại "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -62,6 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
         "months": "tháng",
         "found_behind": "đã ghi nhận chậm tiến độ (chưa đến hạn)",
         "not_approved": "Chưa được chấp thuận",
+        "notes": "Ghi chú về căn cứ pháp lý",
     },
     "en": {
         "title": "REVIEW OF INVESTMENT PROJECTS OUTSIDE INDUSTRIAL ZONES",
@@ -87,6 +89,7 @@ LABELS: dict[str, dict[str, str]] = {
         "months": "months",
         "found_behind": "found behind (not yet due)",
         "not_approved": "Not approved yet",
+        "notes": "Notes on the legal basis",
     },
 }
 
@@ -127,7 +130,20 @@ def _decision(project: ProjectReview, lang: str) -> str:
     return f"{t['differs']}: {decided}"
 
 
-def _project_lines(project: ProjectReview, lang: str) -> list[str]:
+_NOTE = re.compile(r" \[([^\[\]]+)\]")
+
+
+def _footnoted(citation: str, notes: dict[str, int]) -> str:
+    """``citation`` with each bracketed note (``[số khoản theo trí nhớ, chưa xác minh]``)
+    replaced by its number in ``notes``, which collects them in order of first use."""
+
+    def number(match: re.Match[str]) -> str:
+        return f" [{notes.setdefault(match.group(1), len(notes) + 1)}]"
+
+    return _NOTE.sub(number, citation)
+
+
+def _project_lines(project: ProjectReview, lang: str, notes: dict[str, int]) -> list[str]:
     t = LABELS[lang]
     head = (
         f"  {_fit(project.project_code, 10)} {_fit(project.project_name, 46)} "
@@ -139,7 +155,7 @@ def _project_lines(project: ProjectReview, lang: str) -> list[str]:
         detail = reason.detail_vi if lang == "vi" else reason.detail_en
         citation = reason.citation_vi if lang == "vi" else reason.citation
         lines.append(f"{'':13}{detail[:1].upper()}{detail[1:]}")
-        lines.append(f"{'':13}[{reason.rule_id}] {citation}")
+        lines.append(f"{'':13}[{reason.rule_id}] {_footnoted(citation, notes)}")
     others = [track.short(lang) for track in project.tracks if track is not project.primary_track]
     if others:
         lines.append(f"{'':13}{t['also']}: {', '.join(others)}")
@@ -175,13 +191,16 @@ def render_table(review: PortfolioReview, lang: str = "vi") -> str:
         out.append(t["empty"])
         return "\n".join(out)
     out += [render_counts(review, lang), ""]
+    # A citation's note (what was not verified) is the same for dozens of projects: it is
+    # numbered and written once, at the end.
+    notes: dict[str, int] = {}
     for track in review.counts:
         members = [p for p in review.projects if p.primary_track is track]
         if not members:
             continue
         out.append(f"== {track.label(lang)}: {format_count(len(members), lang)} {t['projects']} ==")
         for project in members:
-            out += _project_lines(project, lang)
+            out += _project_lines(project, lang, notes)
         out.append("")
     differ = review.disagreements
     if differ:
@@ -194,6 +213,9 @@ def render_table(review: PortfolioReview, lang: str = "vi") -> str:
             )
     elif any(p.decision is not None for p in review.projects):
         out.append(t["no_disagreement"])
+    if notes:
+        out += ["", f"{t['notes']}:"]
+        out += [f"  [{n}] {note}" for note, n in notes.items()]
     return "\n".join(out).rstrip() + "\n"
 
 
