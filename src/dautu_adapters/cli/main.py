@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -208,6 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         _say(str(err))
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error. Point standard output at the null
+        # device so that the interpreter's last flush does not fail again.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        return 0
     except OSError as err:
         # A file that cannot be read or written (permissions, a full disk, a folder where a
         # file was expected): the system's own words name the file.

@@ -46,6 +46,7 @@ from dautu_core.audit import Finding, FindingKind
 from dautu_core.errors import DautuError, InvalidValue
 from dautu_core.ports import CheckpointStore, EventStore
 from dautu_core.projections import PortfolioProjection
+from dautu_core.text import format_count
 
 __all__ = ["PASSPHRASE_ENV", "register"]
 
@@ -278,8 +279,9 @@ def checkpoint_command(args: argparse.Namespace) -> int:
     vi = args.lang == "vi"
     signer = checkpoint.key_id or ("chưa ký" if vi else "unsigned")
     print(
-        f"{'Điểm kiểm tra' if vi else 'Checkpoint'} {args.out}: {checkpoint.log_size} "
-        f"{'bản ghi' if vi else 'records'}, {checkpoint.heads_size} "
+        f"{'Điểm kiểm tra' if vi else 'Checkpoint'} {args.out}: "
+        f"{format_count(checkpoint.log_size, args.lang)} "
+        f"{'bản ghi' if vi else 'records'}, {format_count(checkpoint.heads_size, args.lang)} "
         f"{'dự án' if vi else 'projects'}, {'gốc' if vi else 'root'} {checkpoint.root_hash}, "
         f"{'khoá' if vi else 'key'} {signer}"
     )
