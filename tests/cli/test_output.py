@@ -160,3 +160,19 @@ def test_plugins_marks_an_exporter_whose_dependency_is_missing(
     shown = capsys.readouterr().out
     after = shown.split("review-xlsx")[1].splitlines()[1]
     assert 'UNAVAILABLE: openpyxl missing; install: pip install "dautu[excel]"' in after
+
+
+def test_an_exporters_date_option_is_typed_as_officials_write_it(
+    demo: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _ = demo
+    written = []
+    for day in ("21/02/2024", "2024-02-21"):
+        out = tmp_path / f"review-{len(written)}.csv"
+        argv = ["--store", url, "export", "review-csv", "--out", str(out), "--option"]
+        assert main([*argv, f"as_of={day}"]) == 0
+        written.append(out.read_bytes())
+    assert written[0] == written[1]
+    assert main(["--store", url, "export", "review-csv", "--out", str(tmp_path / "x.csv"),
+                 "--option", "as_of=20240221"]) == 1  # fmt: skip
+    assert "not in an accepted form" in capsys.readouterr().err
