@@ -65,7 +65,9 @@ EXAMPLES: dict[str, str] = {
     "template": "dautu template --out mau-nhap-lieu.xlsx",
     "import": "dautu import du-an.xlsx --actor 'lan.nt|Nguyễn Thị Lan|Sở Tài chính' --dry-run",
 }
-"""One example per command, shown at the end of ``dautu COMMAND --help``."""
+"""One example per command, shown at the end of ``dautu COMMAND --help`` unless the command's
+module wrote an epilog of its own (``verify`` and ``verify-bundle`` list their exit codes, then
+an example)."""
 
 OPTION_HELP: dict[str, str] = {
     "--format": bilingual("định dạng kết quả", "output format"),
