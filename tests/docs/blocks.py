@@ -8,8 +8,10 @@ Conventions, written in the documents themselves:
 - ``<!-- not run: REASON -->`` on the line just before a block skips it with that reason;
   "... runs `COMMAND` in its place" makes later blocks find what the block would have left
   (``python3 tasks.py demo`` leaves the demo store).
-- ``<!-- output... -->`` after a block, then a ```` ```text ```` block: each line of the text
-  block appears in the output, in this order (``...`` stands for lines left out).
+- ``<!-- output below -->`` after a block, then a ```` ```text ```` block: each line of the text
+  block appears in what the terminal shows, in this order (``...`` stands for lines left out).
+- ``<!-- output: TEXT -->`` after a block (one or more such lines): what the terminal shows
+  contains each TEXT.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ DOCUMENTS: tuple[Path, ...] = (ROOT / "README.md", *sorted((ROOT / "docs").glob(
 
 _NOT_RUN = re.compile(r"<!--\s*not run:\s*(?P<reason>.+?)\s*-->")
 _IN_PLACE = re.compile(r"runs `(?P<command>[^`]+)` in its place")
-_OUTPUT = re.compile(r"<!--\s*output\b.*-->")
+_OUTPUT_BELOW = re.compile(r"<!--\s*output below\s*-->")
+_OUTPUT_TEXT = re.compile(r"<!--\s*output:\s*(?P<text>.+?)\s*-->")
 
 
 @attrs.frozen
@@ -37,6 +40,7 @@ class ShellBlock:
     not_run: str | None = None
     in_place: str | None = None
     claimed_output: tuple[str, ...] | None = None
+    claimed_texts: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -50,18 +54,27 @@ def _fence_end(lines: list[str], start: int) -> int:
     raise AssertionError(f"unclosed code block at line {start + 1}")
 
 
-def _claim(lines: list[str], after: int) -> tuple[str, ...] | None:
-    index = after + 1
+def _next(lines: list[str], index: int) -> int:
     while index < len(lines) and not lines[index].strip():
         index += 1
-    if index >= len(lines) or not _OUTPUT.fullmatch(lines[index].strip()):
-        return None
-    index += 1
-    while index < len(lines) and not lines[index].strip():
+    return index
+
+
+def _claims(lines: list[str], after: int) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """``(lines claimed in order, texts claimed anywhere)`` after the block ending at ``after``."""
+    index = _next(lines, after + 1)
+    texts = []
+    while index < len(lines) and (found := _OUTPUT_TEXT.fullmatch(lines[index].strip())):
+        texts.append(found.group("text"))
         index += 1
+    if texts:
+        return None, tuple(texts)
+    if index >= len(lines) or not _OUTPUT_BELOW.fullmatch(lines[index].strip()):
+        return None, ()
+    index = _next(lines, index + 1)
     assert lines[index].strip() == "```text", f"an output marker needs a text block: {index + 1}"
     end = _fence_end(lines, index)
-    return tuple(line.rstrip() for line in lines[index + 1 : end])
+    return tuple(line.rstrip() for line in lines[index + 1 : end]), ()
 
 
 def shell_blocks(document: Path) -> list[ShellBlock]:
@@ -76,6 +89,7 @@ def shell_blocks(document: Path) -> list[ShellBlock]:
         marker = _NOT_RUN.fullmatch(before)
         reason = marker.group("reason") if marker else None
         in_place = _IN_PLACE.search(reason) if reason else None
+        claimed_output, claimed_texts = _claims(lines, end)
         blocks.append(
             ShellBlock(
                 document=document,
@@ -83,7 +97,8 @@ def shell_blocks(document: Path) -> list[ShellBlock]:
                 script="\n".join(lines[index + 1 : end]) + "\n",
                 not_run=reason,
                 in_place=in_place.group("command") if in_place else None,
-                claimed_output=_claim(lines, end),
+                claimed_output=claimed_output,
+                claimed_texts=claimed_texts,
             )
         )
     return blocks

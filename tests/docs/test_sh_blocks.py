@@ -87,8 +87,11 @@ def test_the_shell_block_runs_as_written(block: ShellBlock, tmp_path: Path) -> N
     done = _bash(block.script, tmp_path)
     assert done.returncode == 0, f"{block.id} exited {done.returncode}:\n{done.stderr}"
     assert "Traceback" not in done.stderr
+    shown = done.stdout + done.stderr  # what the terminal shows
     if block.claimed_output is not None:
-        assert missing_lines(block.claimed_output, done.stdout) == [], done.stdout
+        assert missing_lines(block.claimed_output, shown) == [], shown
+    for text in block.claimed_texts:
+        assert text in shown, (text, shown)
 
 
 def test_a_claim_is_checked_line_by_line_in_order() -> None:
@@ -103,10 +106,12 @@ def test_markers_are_read_from_the_document(tmp_path: Path) -> None:
     doc.write_text(
         "<!-- not run: needs a network; the docs test runs `echo hi` in its place -->\n"
         "```sh\ncurl example.org\n```\n\n"
-        "```sh\necho hi\n```\n\n<!-- output: these lines -->\n```text\nhi\n```\n",
+        "```sh\necho hi\n```\n\n<!-- output below -->\n```text\nhi\n```\n\n"
+        "```sh\necho a b\n```\n\n<!-- output: a b -->\n<!-- output: b -->\n",
         encoding="utf-8",
     )
-    first, second = shell_blocks(doc)
+    first, second, third = shell_blocks(doc)
     assert first.not_run is not None and first.in_place == "echo hi"
     assert second.not_run is None and second.claimed_output == ("hi",)
     assert second.script == "echo hi\n"
+    assert third.claimed_output is None and third.claimed_texts == ("a b", "b")
