@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pluggy
 
@@ -39,8 +39,10 @@ __all__ = [
     "dautu_register_review_rulebooks",
     "dautu_register_rulebooks",
     "dautu_register_stores",
+    "exporter_requires",
     "hookimpl",
     "hookspec",
+    "requires",
 ]
 
 PROJECT_NAME = "dautu"
@@ -82,6 +84,35 @@ class RegisterExporter(Protocol):
         description: str = "",
         options: Sequence[ExporterOption] = (),
     ) -> None: ...
+
+
+_REQUIRES = "dautu_requires"
+
+_E = TypeVar("_E")
+
+
+def requires(*modules: str, install: str | None = None) -> Callable[[_E], _E]:
+    """Declare the Python modules an exporter needs and what to ``pip install`` for them
+    (``@requires("openpyxl", install="dautu[excel]")``), so that ``dautu plugins`` can mark it
+    unavailable when one is missing, before anyone runs it.
+
+    The exporter still raises its own clear error when run without them; this only lets the
+    listing tell the truth. Nothing is imported here, so ``dautu plugins`` stays fast.
+    """
+    hint = install or " ".join(m.partition(".")[0].replace("_", "-") for m in modules)
+
+    def mark(exporter: _E) -> _E:
+        setattr(exporter, _REQUIRES, (tuple(modules), hint))
+        return exporter
+
+    return mark
+
+
+def exporter_requires(exporter: object) -> tuple[tuple[str, ...], str]:
+    """``(modules, what to pip install)`` as ``exporter`` declared them with :func:`requires`
+    (``((), "")`` when it declared none)."""
+    modules, hint = getattr(exporter, _REQUIRES, ((), ""))
+    return tuple(str(m) for m in modules), str(hint)
 
 
 RegisterStore = Callable[[str, StoreFactory, str], None]

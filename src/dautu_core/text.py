@@ -17,6 +17,7 @@ import unicodedata
 from dautu_core.errors import InvalidValue
 
 __all__ = [
+    "format_count",
     "looks_like_legacy_encoding",
     "nfc",
     "optional_text",
@@ -32,6 +33,17 @@ _TCVN3_INSIDE_WORD = re.compile(rf"[^\W\d_][{_TCVN3_SYMBOLS}][^\W\d_]")
 # (grave, hook, dot below) right after a vowel, letters Vietnamese itself never uses.
 _VNI_TONE = re.compile(r"[aeiouyâêôAEIOUYÂÊÔ][øûïØÛÏ]")
 _SUSPECT = re.compile(f"[{re.escape(_TCVN3_SYMBOLS)}øûïØÛÏ]")
+
+
+def format_count(n: int, lang: str = "vi") -> str:
+    """A count with thousands grouped as each language writes it: ``1.234`` in Vietnamese
+    (the dot groups, as in amounts of đồng), ``1,234`` in English.
+
+    One definition, so that a table, a summary and a console line never write the same count
+    two ways.
+    """
+    grouped = f"{n:,}"
+    return grouped.replace(",", ".") if lang == "vi" else grouped
 
 
 def nfc(value: str) -> str:

@@ -108,20 +108,43 @@ def test_summary_and_output_file(
         *(f"huyện {n}" for n in ("Bình Giang", "Cẩm Giàng", "Gia Lộc", "Kim Thành")),
         *(f"huyện {n}" for n in ("Nam Sách", "Ninh Giang", "Thanh Hà", "Thanh Miện", "Tứ Kỳ")),
     }
-    assert all(m > 0 for d in summary["delayed"] for m in d["months_late"].values())
+    assert all(m >= 0 for d in summary["delayed"] for m in d["months_late"].values())
+    # "Delayed" means what the review means: every project it gives a delay reason is listed
+    # (a delay recorded before the milestone was due counts, with 0 months), and no other.
+    delay_rules = {"delayed_within_extension_cap", "delay_beyond_extension_cap"}
+    called_delayed = {
+        p["code"]
+        for p in document["projects"]
+        if p["status"] != "terminated" and delay_rules & {r["rule_id"] for r in p["reasons"]}
+    }
+    assert {d["code"] for d in summary["delayed"]} == called_delayed
+    assert {"DA-HD-072", "DA-HD-077"} <= called_delayed
     assert summary["open_violations"]["investment"] > 0
     assert str(out) in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
-    ("as_of", "expected"),
-    [("21/02/2024", "YYYY-MM-DD"), ("2020-06-30", "no review rulebook is in force")],
+    ("as_of", "code", "expected"),
+    [
+        ("20240221", 2, "not in an accepted form"),
+        ("31/02/2024", 2, "does not exist"),
+        ("2020-06-30", 1, "no review rulebook is in force"),
+    ],
 )
 def test_a_bad_review_date_is_a_clear_error(
-    demo_store: str, as_of: str, expected: str, capsys: pytest.CaptureFixture[str]
+    demo_store: str, as_of: str, code: int, expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--store", demo_store, "review", "--as-of", as_of]) == 1
+    assert main(["--store", demo_store, "review", "--as-of", as_of]) == code
     assert expected in capsys.readouterr().err
+
+
+def test_the_review_date_is_typed_as_officials_write_it(
+    demo_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--store", demo_store, "review", "--as-of", "21/02/2024"]) == 0
+    day_first = capsys.readouterr().out
+    assert main(["--store", demo_store, "review", "--as-of", "2024-02-21"]) == 0
+    assert capsys.readouterr().out == day_first
 
 
 def test_an_empty_store_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from dautu_core.audit import AuditReport, Explanation, Finding
 from dautu_core.codec import event_to_data
 from dautu_core.dates import format_vi_date
 from dautu_core.replay import HistoryEntry
+from dautu_core.review import Track
 from dautu_core.values import LegalBasis, Location
 from dautu_core.vocab import CorrectionAction, MilestoneKind
 
@@ -30,6 +31,7 @@ __all__ = [
     "finding_lines",
     "history_json",
     "history_text",
+    "milestone_text",
     "show_date",
     "show_time",
 ]
@@ -81,13 +83,23 @@ def show_time(moment: datetime, lang: str) -> str:
     return f"{local.date().isoformat()} {local:%H:%M} (ICT, UTC+07:00)"
 
 
-def _milestone(key: str, lang: str) -> str:
+def milestone_text(key: str, lang: str = "vi") -> str:
+    """A milestone key (``construction_start``, ``phase:2``) as its label (``Khởi công xây
+    dựng``, ``Giai đoạn (2)``); an unknown kind stays as written."""
     kind, _, label = key.partition(":")
     try:
         text = MilestoneKind(kind).label(lang)
     except ValueError:
         return key
     return f"{text} ({label})" if label else text
+
+
+def _track(value: str, lang: str) -> str:
+    """A handling track by the article's wording; a track a plugin added keeps its id."""
+    try:
+        return Track(value).label(lang)
+    except ValueError:
+        return value
 
 
 def _yes(value: bool, lang: str) -> str:
@@ -106,9 +118,9 @@ def describe_event(event: ev.ProjectEvent, lang: str = "vi") -> str:
                 f"{event.capital.format_vi()}, {event.regime.label(lang)}, {event.authority.name}"
             )
         case ev.MilestoneMet():
-            detail = _milestone(event.milestone, lang)
+            detail = milestone_text(event.milestone, lang)
         case ev.DelayRecorded():
-            detail = f"{_milestone(event.milestone, lang)}: {event.reason}"
+            detail = f"{milestone_text(event.milestone, lang)}: {event.reason}"
         case ev.ScheduleExtended():
             detail = f"{event.months} {'tháng' if vi else 'months'}"
             if event.ground is not None:
@@ -140,7 +152,7 @@ def describe_event(event: ev.ProjectEvent, lang: str = "vi") -> str:
         case ev.ProjectResumed():
             detail = event.reason or ""
         case ev.ReviewDecided():
-            detail = f"{event.review_round}: {event.track}"
+            detail = f"{event.review_round}: {_track(event.track, lang)}"
         case ev.EventCorrected():
             action = event.action.label(lang)
             detail = (

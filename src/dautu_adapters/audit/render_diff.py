@@ -3,7 +3,9 @@
 Why a separate view: an inspector asking "what did the department learn about this project
 between the February review and the June inspection" wants the records learned in between,
 the facts that appeared, disappeared (retracted) or were amended, and the state's fields that
-moved, each with the version of the record responsible.
+moved, each with the version of the record responsible. Fields are named by their Vietnamese
+(or English) label and values shown as officials write them (places, areas in hectares,
+schedules as milestone and date, tracks by the article's wording), never as Python reprs.
 """
 
 from __future__ import annotations
@@ -15,11 +17,55 @@ from typing import Any
 
 import attrs
 
-from dautu_adapters.audit.render import describe_event, show_date, show_time
+from dautu_adapters.audit.render import describe_event, milestone_text, show_date, show_time
+from dautu_adapters.workbook.places import location_text
 from dautu_core.codec import event_to_data
 from dautu_core.replay import HistoryDiff, Point, Recorded
+from dautu_core.review import Track
+from dautu_core.text import format_count
+from dautu_core.values import Authority, Investor, LandArea, Location, Milestone, Schedule
 
-__all__ = ["diff_json", "diff_text"]
+__all__ = ["STATE_FIELD_LABELS", "diff_json", "diff_text", "field_label"]
+
+STATE_FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "project_code": ("Mã dự án", "Project code"),
+    "version": ("Phiên bản hồ sơ", "Record version"),
+    "status": ("Tình trạng", "Status"),
+    "approved_on": ("Ngày chấp thuận", "Approved on"),
+    "project_name": ("Tên dự án", "Project name"),
+    "objectives": ("Mục tiêu", "Objectives"),
+    "investors": ("Nhà đầu tư", "Investors"),
+    "location": ("Địa điểm", "Location"),
+    "capital": ("Vốn đầu tư", "Investment capital"),
+    "land_area": ("Diện tích đất", "Land area"),
+    "sector": ("Lĩnh vực", "Sector"),
+    "is_mineral_exploitation": ("Khai thác khoáng sản", "Mineral exploitation"),
+    "schedule": ("Tiến độ", "Schedule"),
+    "original_schedule": ("Tiến độ chấp thuận lần đầu", "Schedule first approved"),
+    "duration_years": ("Thời hạn (năm)", "Duration (years)"),
+    "authority": ("Cơ quan chấp thuận", "Approving authority"),
+    "regime": ("Hình thức chấp thuận", "Approval regime"),
+    "milestones_met": ("Mốc đã hoàn thành", "Milestones met"),
+    "delays_recorded": ("Chậm tiến độ đã ghi nhận", "Delays recorded"),
+    "extension_months_used": ("Số tháng đã giãn", "Extension months used"),
+    "extension_months_exempt": ("Số tháng giãn theo ngoại lệ", "Extension months exempt"),
+    "violations": ("Vi phạm", "Violations"),
+    "pending_adjustment": ("Đề nghị điều chỉnh đang chờ", "Pending adjustment"),
+    "adjustments": ("Số lần điều chỉnh", "Adjustments"),
+    "suspended_on": ("Ngừng hoạt động từ", "Suspended on"),
+    "terminated_on": ("Chấm dứt hoạt động ngày", "Terminated on"),
+    "termination_ground": ("Căn cứ chấm dứt", "Termination ground"),
+    "partial_terminations": ("Chấm dứt một phần", "Partial terminations"),
+    "review_decisions": ("Quyết định sau rà soát", "Review decisions"),
+    "corrected_versions": ("Phiên bản đã đính chính", "Corrected versions"),
+}
+"""The label of each field of :class:`dautu_core.state.ProjectState`, Vietnamese and English."""
+
+
+def field_label(name: str, lang: str = "vi") -> str:
+    """A state field's label; an unknown field (a plugin's) keeps its name."""
+    labels = STATE_FIELD_LABELS.get(name)
+    return labels[0 if lang == "vi" else 1] if labels else name
 
 
 def _point(point: Point, lang: str) -> str:
@@ -31,9 +77,50 @@ def _point(point: Point, lang: str) -> str:
     return f"as of {as_of}, as known at {known}"
 
 
-def _value(value: Any, lang: str) -> str:
+def _track(value: str, lang: str) -> str:
+    try:
+        return Track(value).label(lang)
+    except ValueError:
+        return value
+
+
+def _record(value: Any, lang: str) -> str | None:
+    """Values the record holds, as officials write them; ``None`` for other kinds."""
+    vi = lang == "vi"
+    if isinstance(value, Location):
+        return location_text(value)
+    if isinstance(value, LandArea):
+        hectares = f"{value.hectares.normalize():f}"
+        hectares = hectares.replace(".", ",") if vi else hectares
+        square = (
+            format_count(int(value.square_metres), lang)
+            if value.square_metres % 1 == 0
+            else (str(value.square_metres))
+        )
+        return f"{hectares} ha ({square} m²)"
+    if isinstance(value, Milestone):
+        return f"{milestone_text(value.key, lang)} {show_date(value.due, lang)}"
+    if isinstance(value, Schedule):
+        return "; ".join(_record(m, lang) or "" for m in value.milestones)
+    if isinstance(value, Investor | Authority):
+        return value.name
+    violation_id = getattr(value, "violation_id", None)
+    if isinstance(violation_id, str) and hasattr(value, "category"):
+        open_vi, open_en = (
+            ("chưa khắc phục", "open") if value.is_open else ("đã khắc phục", "remedied")
+        )
+        found = show_date(value.found_on, lang)
+        category = value.category.label(lang)
+        state = open_vi if vi else open_en
+        return f"{violation_id} ({category}, {'phát hiện' if vi else 'found'} {found}, {state})"
+    return None
+
+
+def _value(value: Any, lang: str, field: str = "") -> str:
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
         return str(label(lang)) if callable(label) else str(value.value)
@@ -41,16 +128,43 @@ def _value(value: Any, lang: str) -> str:
         return show_time(value, lang)
     if isinstance(value, date):
         return show_date(value, lang)
+    if isinstance(value, int):
+        return format_count(value, lang)
+    if field == "review_decisions" and isinstance(value, tuple | list):
+        return (
+            "; ".join(
+                f"{round_}: {_track(str(track), lang)} ({_value(on, lang)})"
+                for round_, track, on in value
+            )
+            or "—"
+        )
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k}: {_value(v, lang)}" for k, v in value.items()) + "}"
+        if field == "violations":  # keyed by their own id, which the value shows
+            return "; ".join(_value(v, lang) for v in value.values()) or "—"
+        milestones = field in ("milestones_met", "delays_recorded")
+        return (
+            "; ".join(
+                f"{milestone_text(str(k), lang) if milestones else k}: {_value(v, lang)}"
+                for k, v in value.items()
+            )
+            or "—"
+        )
     if isinstance(value, tuple | list | frozenset):
-        return "[" + ", ".join(_value(v, lang) for v in value) + "]"
+        items = sorted(value) if isinstance(value, frozenset) else value
+        return "; ".join(_value(v, lang) for v in items) or "—"
+    shown = _record(value, lang)
+    if shown is not None:
+        return shown
     format_vi = getattr(value, "format_vi", None)
     if callable(format_vi):
         return str(format_vi())
     if attrs.has(type(value)):
-        name = getattr(value, "name", None) or getattr(value, "violation_id", None)
-        return str(name) if name else repr(value)
+        parts = [
+            f"{field_label(f.name, lang)}: {_value(getattr(value, f.name), lang, f.name)}"
+            for f in attrs.fields(type(value))
+            if getattr(value, f.name) not in (None, (), {})
+        ]
+        return "; ".join(parts)
     return str(value)
 
 
@@ -72,7 +186,7 @@ def diff_text(
     def listed(title_vi: str, title_en: str, versions: tuple[int, ...]) -> None:
         if not versions:
             return
-        lines.append(f"{title_vi if vi else title_en} ({len(versions)}):")
+        lines.append(f"{title_vi if vi else title_en} ({format_count(len(versions), lang)}):")
         for version in versions:
             entry = by_version.get(version)
             text = describe_event(entry.event, lang) if entry else "?"
@@ -85,8 +199,9 @@ def diff_text(
     if change.changes:
         lines.append("Trường thay đổi:" if vi else "Fields that changed:")
         for field in change.changes:
-            before, after = _value(field.before, lang), _value(field.after, lang)
-            lines.append(f"  {field.field}: {before} -> {after}")
+            before = _value(field.before, lang, field.field)
+            after = _value(field.after, lang, field.field)
+            lines.append(f"  {field_label(field.field, lang)}: {before} -> {after}")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ The commands that prove the log (keys, checkpoints, verification, exports) are i
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import Any
 
 from dautu_adapters.audit.render import (
@@ -16,6 +17,7 @@ from dautu_adapters.audit.render import (
     explanation_text,
     history_json,
     history_text,
+    show_time,
 )
 from dautu_adapters.audit.render_diff import diff_json, diff_text
 from dautu_adapters.cli.common import (
@@ -30,7 +32,7 @@ from dautu_adapters.cli.common import (
 from dautu_adapters.plugins import get_plugin_manager, rulebook_registry
 from dautu_core.audit import explain
 from dautu_core.codec import NO_UPCASTERS
-from dautu_core.errors import UnknownProject
+from dautu_core.errors import InvalidValue, UnknownProject
 from dautu_core.ports import EventStore
 from dautu_core.replay import Point, Recorded, diff, from_records, history
 from dautu_core.text import nfc
@@ -145,7 +147,24 @@ def history_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_order(known_from: datetime, known_to: datetime | None) -> None:
+    """``--to`` must not be earlier than ``--from``: a reversed range would list what was
+    learned backwards, which reads as if records had been unlearned."""
+    end = known_to if known_to is not None else vietnam_now()
+    if end < known_from:
+        to_text = "--to" if known_to is not None else "now (no --to)"
+        raise InvalidValue(
+            f"--to ({show_time(end, 'vi')}) sớm hơn --from ({show_time(known_from, 'vi')}); "
+            "hãy đổi chỗ hai thời điểm",
+            f"{to_text} ({show_time(end, 'en')}) is earlier than --from "
+            f"({show_time(known_from, 'en')}); swap the two points",
+            field="to",
+            rule_id="diff_range_order",
+        )
+
+
 def diff_command(args: argparse.Namespace) -> int:
+    _check_order(args.known_from, args.known_to)
     store = open_store_for_reading(args)
     try:
         recorded = _project(store, args.code)

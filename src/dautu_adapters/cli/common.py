@@ -1,5 +1,6 @@
-"""What the command-line modules share: bilingual help, dates and times read as officials
-write them, Vietnam time, JSON output, and quiet handling of a closed pipe.
+"""What the command-line modules share: bilingual help, the global options every command
+takes, dates and times read as officials write them, output paths checked alike, Vietnam time,
+JSON output, and quiet handling of a closed pipe.
 
 Why Vietnam time here: the clock is read at the edge, never in the core, and "today" for an
 official in Hải Dương is the date in UTC+07:00 whatever the server's time zone.
@@ -13,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dautu_core import dates
@@ -23,9 +25,12 @@ if TYPE_CHECKING:
     from dautu_adapters.stores import Store
 
 __all__ = [
+    "GLOBAL_OPTIONS",
     "VIETNAM_TIME",
+    "add_global_options",
     "bilingual",
     "open_store_for_reading",
+    "output_path",
     "parse_date",
     "parse_moment",
     "print_json",
@@ -33,9 +38,94 @@ __all__ = [
     "vietnam_now",
 ]
 
+GLOBAL_OPTIONS: tuple[str, ...] = ("--store", "--lang", "--debug")
+"""The options of ``dautu`` itself, also accepted after any command's name."""
+
 
 def bilingual(vi: str, en: str) -> str:
     return f"{vi} / {en}"
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, defaults: bool = False) -> None:
+    """``--store``, ``--lang`` and ``--debug`` on ``parser``.
+
+    On the main parser (``defaults=True``) they carry the defaults; on a command's parser the
+    default is ``SUPPRESS``, so that given after the command they override what was given
+    before it, and otherwise leave it alone. One definition, so that ``dautu --lang en review``
+    and ``dautu review --lang en`` cannot drift apart.
+    """
+    suppress = argparse.SUPPRESS
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=None if defaults else suppress,
+        help=bilingual(
+            "nơi lưu trữ (mặc định: $DAUTU_STORE, nếu không có thì sqlite:///dautu.db)",
+            "storage URL (default: $DAUTU_STORE, else sqlite:///dautu.db)",
+        ),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi" if defaults else suppress,
+        help=bilingual("ngôn ngữ hiển thị (mặc định: vi)", "display language (default: vi)"),
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if defaults else suppress,
+        help=bilingual(
+            "khi có lỗi, in cả traceback (để báo lỗi phần mềm)",
+            "on an error, also print the traceback (for bug reports)",
+        ),
+    )
+
+
+def _shown(path: Path) -> str:
+    return ascii(str(path))[1:-1] if not str(path).isprintable() else str(path)
+
+
+def output_path(path: str | Path, option: str = "--out", *, directory: bool | None = False) -> Path:
+    """``path`` as a place to write to, checked before any work is done, the same way for
+    every command: its folder must exist and be a folder (nothing is created on the way, so a
+    typo does not scatter folders), and a file output must not be an existing folder.
+
+    ``directory=True`` is for outputs that are folders themselves (an audit bundle): the path
+    may exist if it is a folder; ``directory=None`` when the writer decides (an exporter named
+    on the command line). Raises :class:`InvalidValue` naming the option.
+    """
+    target = Path(path)
+    parent = target.parent
+    field = option.lstrip("-")
+    if not parent.exists():
+        raise InvalidValue(
+            f"{option} {_shown(target)}: thư mục {_shown(parent)} không tồn tại",
+            f"{option} {_shown(target)}: the folder {_shown(parent)} does not exist",
+            field=field,
+            rule_id="output_folder_exists",
+        )
+    if not parent.is_dir():
+        raise InvalidValue(
+            f"{option} {_shown(target)}: {_shown(parent)} không phải là thư mục",
+            f"{option} {_shown(target)}: {_shown(parent)} is not a folder",
+            field=field,
+            rule_id="output_folder_exists",
+        )
+    if directory is True and target.exists() and not target.is_dir():
+        raise InvalidValue(
+            f"{option} {_shown(target)}: đã có một tệp trùng tên, cần một thư mục",
+            f"{option} {_shown(target)}: a file of that name exists, a folder is needed",
+            field=field,
+            rule_id="output_is_folder",
+        )
+    if directory is False and target.is_dir():
+        raise InvalidValue(
+            f"{option} {_shown(target)}: đây là một thư mục, cần tên tệp",
+            f"{option} {_shown(target)}: this is a folder, a file name is needed",
+            field=field,
+            rule_id="output_is_file",
+        )
+    return target
 
 
 def parse_date(text: str) -> date:

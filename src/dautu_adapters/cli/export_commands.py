@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from dautu_adapters.audit.trail import read_checkpoint
-from dautu_adapters.cli.common import bilingual, open_store_for_reading, parse_date, vietnam_now
+from dautu_adapters.cli.common import (
+    bilingual,
+    open_store_for_reading,
+    output_path,
+    parse_date,
+    vietnam_now,
+)
 from dautu_adapters.exporters.options import SHARED_FLAGS, resolve_options
 from dautu_adapters.hookspecs import Exporter
 from dautu_adapters.plugins import Registration, Registry, exporter_registry, get_plugin_manager
@@ -184,6 +190,7 @@ def export_command(args: argparse.Namespace) -> int:
             field="out",
             rule_id="export_out",
         )
+    output_path(args.out, directory=None)
     store = open_store_for_reading(args)
     try:
         written = entry.value(store, args.out, {**options, "lang": args.lang, "now": vietnam_now()})

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dautu_adapters.cli.common import bilingual, open_store_for_reading, vietnam_now
+from dautu_adapters.cli.common import bilingual, open_store_for_reading, output_path, vietnam_now
 from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.service import ProjectService
 from dautu_adapters.workbook.importing import ImportReport, import_sheets
@@ -93,7 +93,7 @@ def template_command(args: argparse.Namespace) -> int:
     from dautu_adapters.workbook.examples import template_bytes
     from dautu_adapters.workbook.writing import write_csv
 
-    out: Path = args.out
+    out = output_path(args.out)
     if out.suffix.lower() == ".csv":
         written = write_csv(out, {})
     else:
@@ -158,6 +158,8 @@ def import_command(args: argparse.Namespace) -> int:
     actor = parse_actor(args.actor) if args.actor or not args.dry_run else None
     if actor is None:
         actor = Actor("dry-run", "kiểm tra thử", "dautu import --dry-run")
+    if args.errors is not None:
+        output_path(args.errors, "--errors")
     sheets = open_sources(args.files)
     total = sum(len(s.rows) for s in sheets)
     recorded_at = vietnam_now()

@@ -20,6 +20,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
+from dautu_adapters.cli.common import add_global_options
 from dautu_core.errors import InvalidValue
 
 __all__ = ["DEFAULT_BUDGET_SECONDS", "PARTS", "register", "run_check_adapter"]
@@ -111,6 +112,7 @@ def register(subparsers: Any) -> None:
     )
     later = argparse.ArgumentParser(prog="dautu check-adapter", usage=_USAGE, add_help=False)
     _add_options(later)
+    add_global_options(later)  # `dautu check-adapter URL --lang en` like every command
     parser.set_defaults(func=run_check_adapter, _check_adapter_parser=later)
 
 

@@ -1,9 +1,10 @@
 """``dautu demo`` and ``dautu review``: the provincial review from the command line.
 
 ``dautu demo`` records the fictional 2024 Hải Dương scenario (78 projects, one transaction,
-nothing written twice) and prints its review as of 21 Feb 2024. ``dautu review`` reviews every
-project in the store as of a date, as a terminal table (Vietnamese by default), JSON or CSV.
-Both take ``--store URL`` and ``--lang vi|en`` after the command as well as before it.
+nothing written twice) and ends with the counts of its review as of 21 Feb 2024 (what fits on a
+screen; ``--details`` prints every project first). ``dautu review`` reviews every project in the
+store as of a date, as a terminal table (Vietnamese by default), JSON or CSV. The global options
+(``--store``, ``--lang``) work after the command as well as before it (:mod:`.main`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from dautu_adapters.cli.common import open_store_for_reading
+from dautu_adapters.cli.common import open_store_for_reading, output_path, parse_date
 from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.plugins import rulebook_registry
 from dautu_adapters.review.demo import (
@@ -25,6 +26,7 @@ from dautu_adapters.review.demo import (
 )
 from dautu_adapters.review.export import parse_as_of
 from dautu_adapters.review.render import (
+    render_overview,
     render_summary,
     render_table,
     review_csv,
@@ -34,6 +36,7 @@ from dautu_adapters.review.reviewing import review_store, summarize_store
 from dautu_adapters.review.rulebooks import installed_review_rulebooks
 from dautu_adapters.service import ProjectService
 from dautu_adapters.stores.urls import default_store_url, redact_url
+from dautu_core.text import format_count
 
 __all__ = ["demo_command", "register", "review_command"]
 
@@ -41,12 +44,14 @@ TEXT: dict[str, dict[str, str]] = {
     "vi": {
         "demo_help": "ghi kịch bản minh hoạ rà soát 78 dự án của Hải Dương (2024) rồi in kết quả",
         "review_help": "rà soát mọi dự án trong kho tại một ngày",
-        "as_of": "ngày rà soát YYYY-MM-DD (mặc định: hôm nay)",
+        "as_of": "ngày rà soát, 21/02/2024 hoặc 2024-02-21 (mặc định: hôm nay, giờ Việt Nam)",
         "format": "định dạng: table (bảng), json, csv (UTF-8 có BOM)",
         "round": "đợt rà soát để so với quyết định đã ghi (mặc định: quyết định mới nhất)",
         "output": "ghi ra tệp thay vì màn hình",
         "summary": "in thêm bảng tổng hợp theo tình trạng, địa bàn, lĩnh vực, chậm tiến độ, vi phạm",
         "seed": "hạt giống của kịch bản (mặc định 2024)",
+        "details": "in từng dự án với lý do và căn cứ trước bảng số liệu",
+        "more": "Chi tiết từng dự án: dautu demo --details, hoặc dautu review --as-of 21/02/2024",
         "rebuild": "dựng lại bảng tổng hợp từ nhật ký, bỏ qua dữ liệu đã lưu (và ghi đè nó)",
         "recorded": "Đã ghi {projects} dự án minh hoạ ({events} sự kiện) vào {store} "
         "trong một giao dịch.",
@@ -60,12 +65,14 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "demo_help": "record the fictional 2024 Hải Dương review of 78 projects, then print it",
         "review_help": "review every project in the store as of a date",
-        "as_of": "review date YYYY-MM-DD (default: today)",
+        "as_of": "review date, 21/02/2024 or 2024-02-21 (default: today in Vietnam)",
         "format": "output format: table, json, csv (UTF-8 with BOM)",
         "round": "review round whose recorded decisions to compare with (default: the latest)",
         "output": "write to a file instead of the terminal",
         "summary": "also print counts by status, district, sector, delays and open violations",
         "seed": "scenario seed (default 2024)",
+        "details": "print every project with its reasons and citations before the counts",
+        "more": "Every project: dautu demo --details, or dautu review --as-of 2024-02-21",
         "rebuild": "fold the whole log again, ignoring (and replacing) the stored projection",
         "recorded": "Recorded {projects} fictional projects ({events} events) into {store} in "
         "one transaction.",
@@ -83,26 +90,19 @@ def _help(key: str) -> str:
     return f"{TEXT['vi'][key]} / {TEXT['en'][key]}"
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: given after the command they override the global options, else those stay.
-    parser.add_argument("--store", metavar="URL", default=argparse.SUPPRESS, help="= dautu --store")
-    parser.add_argument(
-        "--lang", choices=("vi", "en"), default=argparse.SUPPRESS, help="= dautu --lang"
-    )
-
-
 def register(subparsers: Any) -> None:
     """Add ``dautu demo`` and ``dautu review`` to the command line."""
     demo = subparsers.add_parser("demo", help=_help("demo_help"), description=_help("demo_help"))
-    _common(demo)
     demo.add_argument("--seed", type=int, default=DEMO_SEED, help=_help("seed"))
+    demo.add_argument("--details", action="store_true", help=_help("details"))
     demo.set_defaults(func=demo_command)
 
     review = subparsers.add_parser(
         "review", help=_help("review_help"), description=_help("review_help")
     )
-    _common(review)
-    review.add_argument("--as-of", metavar="YYYY-MM-DD", default=None, help=_help("as_of"))
+    review.add_argument(
+        "--as-of", metavar="DATE", type=parse_date, default=None, help=_help("as_of")
+    )
     review.add_argument(
         "--format", choices=("table", "json", "csv"), default="table", help=_help("format")
     )
@@ -149,26 +149,25 @@ def demo_command(args: argparse.Namespace) -> int:
         url = redact_url(getattr(args, "store", None) or default_store_url())
     finally:
         store.close()
+    recorded = format_count(outcome.recorded_projects, lang)
+    events = format_count(outcome.recorded_events, lang)
+    skipped = format_count(outcome.skipped_projects, lang)
     if outcome.skipped_projects == 0:
-        line = text["recorded"].format(
-            projects=outcome.recorded_projects, events=outcome.recorded_events, store=url
-        )
+        line = text["recorded"].format(projects=recorded, events=events, store=url)
     elif outcome.recorded_projects == 0:
-        line = text["skipped"].format(projects=outcome.skipped_projects, store=url)
+        line = text["skipped"].format(projects=skipped, store=url)
     else:
-        line = text["partial"].format(
-            recorded=outcome.recorded_projects,
-            events=outcome.recorded_events,
-            skipped=outcome.skipped_projects,
-            store=url,
-        )
-    _emit(f"{line}\n{text['fiction']}\n\n{render_table(review, lang)}".encode())
+        line = text["partial"].format(recorded=recorded, events=events, skipped=skipped, store=url)
+    # The counts come last, so that they are what stays on the screen.
+    details = f"{render_table(review, lang)}\n" if args.details else f"{text['more']}\n\n"
+    _emit(f"{line}\n{text['fiction']}\n\n{details}{render_overview(review, lang)}".encode())
     return 0
 
 
 def review_command(args: argparse.Namespace) -> int:
     lang: str = args.lang
     as_of = parse_as_of(args.as_of, "as-of")
+    output = output_path(args.output, "--output") if args.output else None
     books = installed_review_rulebooks()
     # --rebuild replaces the stored projection (what `dautu verify` advises): the one write
     store = open_store_from_args(args) if args.rebuild else open_store_for_reading(args)
@@ -207,10 +206,9 @@ def review_command(args: argparse.Namespace) -> int:
         if summary is not None:
             text += "\n" + render_summary(summary, lang)
         data = text.encode("utf-8")
-    if args.output:
-        with open(args.output, "wb") as handle:
-            handle.write(data)
-        print(TEXT[lang]["written"].format(path=args.output), file=sys.stderr)
+    if output is not None:
+        output.write_bytes(data)
+        print(TEXT[lang]["written"].format(path=output), file=sys.stderr)
     else:
         _emit(data)
     return 0

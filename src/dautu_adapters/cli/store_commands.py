@@ -2,18 +2,23 @@
 
 ``dautu plugins`` answers "what is installed and where does it come from": every plugin with its
 distribution and version, and the store schemes, exporters and rulebooks it registered, plus
-the plugins that failed to load and why. Vietnamese by default (``--lang en`` for English);
+the plugins that failed to load and why. An exporter whose Python dependency is missing
+(declared with :func:`dautu_adapters.hookspecs.requires`) is marked unavailable, with what to
+install, rather than listed as if it worked. Vietnamese by default (``--lang en`` for English);
 ``--json`` for scripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import warnings
 from typing import Any
 
+from dautu_adapters.cli.common import bilingual
+from dautu_adapters.hookspecs import exporter_requires
 from dautu_adapters.plugins import (
     BUILTIN_CORE,
     DautuPluginManager,
@@ -41,6 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
         "builtin_core": "bộ quy tắc có sẵn của lõi",
         "help": "liệt kê các plugin đã cài và những gì chúng đăng ký",
         "json_help": "xuất JSON",
+        "unavailable": "KHÔNG DÙNG ĐƯỢC: thiếu {modules}; cài: {install}",
     },
     "en": {
         "title": "dautu plugins",
@@ -53,6 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
         "builtin_core": "rulebooks built into the core",
         "help": "list installed plugins and what they registered",
         "json_help": "print JSON",
+        "unavailable": "UNAVAILABLE: {modules} missing; install: {install}",
     },
 }
 
@@ -67,7 +74,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help=f"{LABELS['vi']['json_help']} / {LABELS['en']['json_help']}",
+        help=bilingual(LABELS["vi"]["json_help"], LABELS["en"]["json_help"]),
     )
     parser.set_defaults(func=plugins_command)
 
@@ -95,12 +102,26 @@ def _entry(info: PluginInfo) -> dict[str, Any]:
     }
 
 
+def _missing(modules: tuple[str, ...]) -> list[str]:
+    missing = []
+    for module in modules:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(module)
+    return missing
+
+
 def plugins_report(pm: DautuPluginManager) -> list[dict[str, Any]]:
     """Every plugin (loaded or failed) and what it registered, as JSON-ready dicts.
 
     The core's own rulebooks come first (as ``dautu_core``), then plugins in load order
     (dautu's builtins before third-party ones). ``status`` is ``loaded`` or ``failed``;
-    ``problems`` lists what went wrong (import errors, refused registrations).
+    ``problems`` lists what went wrong (import errors, refused registrations). Each exporter
+    says whether it can run here (``available``) and, if not, which modules are ``missing``
+    and what to ``install``.
     """
     report: dict[str, dict[str, Any]] = {BUILTIN_CORE.name: _entry(BUILTIN_CORE)}
     for info in pm.attempted:
@@ -119,6 +140,12 @@ def plugins_report(pm: DautuPluginManager) -> list[dict[str, Any]]:
             }
             if key == "exporters":
                 item["options"] = [option.as_dict() for option in registration.options]
+                modules, install = exporter_requires(registration.value)
+                missing = _missing(modules)
+                item["available"] = not missing
+                item["missing"] = missing
+                if missing:
+                    item["install"] = f'pip install "{install}"'
             entry[key].append(item)
     for registration in rulebook_registry(pm).registrations:
         entry = report.setdefault(registration.plugin.name, _entry(registration.plugin))
@@ -156,6 +183,10 @@ def _print_text(report: list[dict[str, Any]], lang: str) -> None:
                 name = f"{item['name']}://" if key == "stores" else item["name"]
                 description = f" — {item['description']}" if item["description"] else ""
                 print(f"    {name}{description}")
+                if item.get("missing"):
+                    modules = ", ".join(item["missing"])
+                    line = labels["unavailable"].format(modules=modules, install=item["install"])
+                    print(f"      {line}")
                 for option in item.get("options", ()):
                     print(f"      {option_line(option, lang)}")
 

@@ -36,6 +36,8 @@ from dautu_adapters.cli import export_commands
 from dautu_adapters.cli.common import (
     bilingual,
     open_store_for_reading,
+    output_path,
+    parse_date,
     print_json,
     quiet_pipe,
     vietnam_now,
@@ -45,6 +47,7 @@ from dautu_core.audit import Finding, FindingKind
 from dautu_core.errors import DautuError, InvalidValue
 from dautu_core.ports import CheckpointStore, EventStore
 from dautu_core.projections import PortfolioProjection
+from dautu_core.text import format_count
 
 __all__ = ["PASSPHRASE_ENV", "register"]
 
@@ -220,6 +223,7 @@ def register(subparsers: Any) -> None:
 
 
 def keygen_command(args: argparse.Namespace) -> int:
+    output_path(args.out)
     pair = generate_key(args.out, passphrase=_passphrase())
     vi = args.lang == "vi"
     print(
@@ -231,6 +235,7 @@ def keygen_command(args: argparse.Namespace) -> int:
 
 
 def checkpoint_command(args: argparse.Namespace) -> int:
+    output_path(args.out)
     key = None
     if not args.unsigned:
         if args.key is None:
@@ -260,8 +265,9 @@ def checkpoint_command(args: argparse.Namespace) -> int:
     vi = args.lang == "vi"
     signer = checkpoint.key_id or ("chưa ký" if vi else "unsigned")
     print(
-        f"{'Điểm kiểm tra' if vi else 'Checkpoint'} {args.out}: {checkpoint.log_size} "
-        f"{'bản ghi' if vi else 'records'}, {checkpoint.heads_size} "
+        f"{'Điểm kiểm tra' if vi else 'Checkpoint'} {args.out}: "
+        f"{format_count(checkpoint.log_size, args.lang)} "
+        f"{'bản ghi' if vi else 'records'}, {format_count(checkpoint.heads_size, args.lang)} "
         f"{'dự án' if vi else 'projects'}, {'gốc' if vi else 'root'} {checkpoint.root_hash}, "
         f"{'khoá' if vi else 'key'} {signer}"
     )

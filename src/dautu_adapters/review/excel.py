@@ -10,7 +10,6 @@ article) and one row per project with its reasons and citations. ``openpyxl`` co
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from dautu_adapters.exporters.cells import protect_xlsx_cell
 from dautu_adapters.review.render import CSV_COLUMNS, REVIEW_DATE_INDEX, review_rows
@@ -62,7 +61,7 @@ def review_xlsx(review: PortfolioReview, lang: str = "vi") -> bytes:
         cell.font = bold
     for number, row in enumerate(review_rows(review, lang), start=2):
         cells: list[object] = list(row)
-        cells[REVIEW_DATE_INDEX] = date.fromisoformat(row[REVIEW_DATE_INDEX])
+        cells[REVIEW_DATE_INDEX] = review.as_of
         projects.append(cells)
         for cell in projects[number]:
             protect_xlsx_cell(cell)

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from dautu_adapters.exporters.options import ExporterOption
+from dautu_adapters.hookspecs import requires
 from dautu_adapters.review.render import review_csv, review_json
 from dautu_adapters.review.reviewing import review_store
+from dautu_core import dates
 from dautu_core.dates import VIETNAM_TIME
 from dautu_core.errors import InvalidValue, UnknownProject
 from dautu_core.ports import EventStore
@@ -51,20 +53,15 @@ REVIEW_OPTIONS: tuple[ExporterOption, ...] = (
 
 
 def parse_as_of(value: object, field: str = "as_of") -> date:
-    """A review date from a ``date``, ``None`` (today) or ``YYYY-MM-DD`` text."""
+    """A review date from a ``date``, ``None`` (today in Vietnam, whatever the server's time
+    zone) or text as officials type it (:func:`dautu_core.dates.parse_date`)."""
     if value is None:
-        return date.today()
+        return datetime.now(UTC).astimezone(dates.VIETNAM_TIME).date()
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidValue(
-            f"Ngày rà soát phải theo dạng YYYY-MM-DD, nhận được {value!r}",
-            f"the review date must be YYYY-MM-DD, got {value!r}",
-            field=field,
-            rule_id="date_iso",
-        ) from None
+    return dates.parse_date(str(value), field=field)
 
 
 def _today(options: Mapping[str, Any]) -> date:
@@ -119,6 +116,7 @@ def export_review_json(store: EventStore, out: Path, options: Mapping[str, Any])
     return [path]
 
 
+@requires("openpyxl", install="dautu[excel]")
 def export_review_xlsx(store: EventStore, out: Path, options: Mapping[str, Any]) -> list[Path]:
     """The review as an Excel workbook (a counts sheet and a sheet of projects)."""
     from dautu_adapters.review.excel import review_xlsx

@@ -1,8 +1,9 @@
 """The review as officials read it: a terminal table, CSV for Excel, JSON for scripts.
 
 Vietnamese by default, English with ``lang="en"``. CSV is UTF-8 *with* BOM (Excel on Windows
-reads UTF-8 without a BOM as the system code page and garbles Vietnamese); dates in the
-Vietnamese text are ``dd/mm/yyyy``, ISO 8601 in JSON and in CSV's date columns.
+reads UTF-8 without a BOM as the system code page and garbles Vietnamese); dates in Vietnamese
+text and in the Vietnamese CSV are ``dd/mm/yyyy`` like the workbook, ISO 8601 in English and in
+JSON. Counts group thousands as each language writes them (:func:`dautu_core.text.format_count`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -20,6 +22,7 @@ from dautu_core.dates import format_vi_date
 from dautu_core.projections import NOT_APPROVED, PortfolioSummary
 from dautu_core.review import PortfolioReview, ProjectReview, Track
 from dautu_core.review.rules import milestone_label
+from dautu_core.text import format_count
 from dautu_core.vocab import ProjectStatus
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "LABELS",
     "REVIEW_DATE_INDEX",
     "render_counts",
+    "render_overview",
     "render_summary",
     "render_table",
     "review_csv",
@@ -58,7 +62,9 @@ LABELS: dict[str, dict[str, str]] = {
         "delayed": "Dự án chậm tiến độ (số tháng chậm theo mốc)",
         "violations": "Vi phạm chưa khắc phục theo loại",
         "months": "tháng",
+        "found_behind": "đã ghi nhận chậm tiến độ (chưa đến hạn)",
         "not_approved": "Chưa được chấp thuận",
+        "notes": "Ghi chú về căn cứ pháp lý",
     },
     "en": {
         "title": "REVIEW OF INVESTMENT PROJECTS OUTSIDE INDUSTRIAL ZONES",
@@ -82,7 +88,9 @@ LABELS: dict[str, dict[str, str]] = {
         "delayed": "Projects behind schedule (months late per milestone)",
         "violations": "Open violations by category",
         "months": "months",
+        "found_behind": "found behind (not yet due)",
         "not_approved": "Not approved yet",
+        "notes": "Notes on the legal basis",
     },
 }
 
@@ -104,9 +112,9 @@ def render_counts(review: PortfolioReview, lang: str = "vi") -> str:
     width = max(len(track.label(lang)) for track in review.counts) + 2
     lines = [f"{t['track'].ljust(width)}{t['count']:>9}", "-" * (width + 9)]
     for track, n in review.counts.items():
-        lines.append(f"{track.label(lang).ljust(width)}{n:>9}")
+        lines.append(f"{track.label(lang).ljust(width)}{format_count(n, lang):>9}")
     lines.append("-" * (width + 9))
-    lines.append(f"{t['total'].ljust(width)}{len(review.projects):>9}")
+    lines.append(f"{t['total'].ljust(width)}{format_count(len(review.projects), lang):>9}")
     return "\n".join(lines)
 
 
@@ -123,7 +131,20 @@ def _decision(project: ProjectReview, lang: str) -> str:
     return f"{t['differs']}: {decided}"
 
 
-def _project_lines(project: ProjectReview, lang: str) -> list[str]:
+_NOTE = re.compile(r" \[([^\[\]]+)\]")
+
+
+def _footnoted(citation: str, notes: dict[str, int]) -> str:
+    """``citation`` with each bracketed note (``[số khoản theo trí nhớ, chưa xác minh]``)
+    replaced by its number in ``notes``, which collects them in order of first use."""
+
+    def number(match: re.Match[str]) -> str:
+        return f" [{notes.setdefault(match.group(1), len(notes) + 1)}]"
+
+    return _NOTE.sub(number, citation)
+
+
+def _project_lines(project: ProjectReview, lang: str, notes: dict[str, int]) -> list[str]:
     t = LABELS[lang]
     head = (
         f"  {_fit(project.project_code, 10)} {_fit(project.project_name, 46)} "
@@ -135,39 +156,56 @@ def _project_lines(project: ProjectReview, lang: str) -> list[str]:
         detail = reason.detail_vi if lang == "vi" else reason.detail_en
         citation = reason.citation_vi if lang == "vi" else reason.citation
         lines.append(f"{'':13}{detail[:1].upper()}{detail[1:]}")
-        lines.append(f"{'':13}[{reason.rule_id}] {citation}")
+        lines.append(f"{'':13}[{reason.rule_id}] {_footnoted(citation, notes)}")
     others = [track.short(lang) for track in project.tracks if track is not project.primary_track]
     if others:
         lines.append(f"{'':13}{t['also']}: {', '.join(others)}")
     return lines
 
 
-def render_table(review: PortfolioReview, lang: str = "vi") -> str:
-    """The full review for a terminal: counts, then every project grouped by primary track."""
+def _heading(review: PortfolioReview, lang: str) -> list[str]:
     t = LABELS[lang]
     book = review.rulebook
     title = book.title_vi if lang == "vi" else book.title_en
-    as_of = _day(review.as_of, lang)
-    out = [
-        f"{t['title']} — {t['as_of']} {as_of}",
+    return [
+        f"{t['title']} — {t['as_of']} {_day(review.as_of, lang)}",
         f"{t['rulebook']}: {book.id} ({title})",
         "",
     ]
+
+
+def render_overview(review: PortfolioReview, lang: str = "vi") -> str:
+    """The title and the counts per track only: what fits on a screen (``dautu demo``)."""
+    out = _heading(review, lang)
+    if not review.projects:
+        out.append(LABELS[lang]["empty"])
+    else:
+        out.append(render_counts(review, lang))
+    return "\n".join(out) + "\n"
+
+
+def render_table(review: PortfolioReview, lang: str = "vi") -> str:
+    """The full review for a terminal: counts, then every project grouped by primary track."""
+    t = LABELS[lang]
+    out = _heading(review, lang)
     if not review.projects:
         out.append(t["empty"])
         return "\n".join(out)
     out += [render_counts(review, lang), ""]
+    # A citation's note (what was not verified) is the same for dozens of projects: it is
+    # numbered and written once, at the end.
+    notes: dict[str, int] = {}
     for track in review.counts:
         members = [p for p in review.projects if p.primary_track is track]
         if not members:
             continue
-        out.append(f"== {track.label(lang)}: {len(members)} {t['projects']} ==")
+        out.append(f"== {track.label(lang)}: {format_count(len(members), lang)} {t['projects']} ==")
         for project in members:
-            out += _project_lines(project, lang)
+            out += _project_lines(project, lang, notes)
         out.append("")
     differ = review.disagreements
     if differ:
-        out.append(f"{t['disagreements']} ({len(differ)}):")
+        out.append(f"{t['disagreements']} ({format_count(len(differ), lang)}):")
         for project in differ:
             assert project.decision is not None
             out.append(
@@ -176,6 +214,9 @@ def render_table(review: PortfolioReview, lang: str = "vi") -> str:
             )
     elif any(p.decision is not None for p in review.projects):
         out.append(t["no_disagreement"])
+    if notes:
+        out += ["", f"{t['notes']}:"]
+        out += [f"  [{n}] {note}" for note, n in notes.items()]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -190,14 +231,21 @@ def render_summary(summary: PortfolioSummary, lang: str = "vi") -> str:
         ("sector", summary.by_sector),
     ):
         out.append(f"{t[key]}:")
-        out += [f"  {_fit(name, 40)} {n:>6}" for name, n in counts.items()]
+        out += [f"  {_fit(name, 40)} {format_count(n, lang):>7}" for name, n in counts.items()]
         out.append("")
     out.append(f"{t['violations']}:")
-    out += [f"  {_fit(c.label(lang), 40)} {n:>6}" for c, n in summary.open_violations.items()]
-    out += ["", f"{t['delayed']}: {len(summary.delayed)}"]
+    out += [
+        f"  {_fit(c.label(lang), 40)} {format_count(n, lang):>7}"
+        for c, n in summary.open_violations.items()
+    ]
+    out += ["", f"{t['delayed']}: {format_count(len(summary.delayed), lang)}"]
     for delayed in summary.delayed:
-        late = ", ".join(f"{milestone_label(k, lang)} {m}" for k, m in delayed.months_late.items())
-        out.append(f"  {_fit(delayed.project_code, 10)} {late} {t['months']}")
+        late = ", ".join(
+            f"{milestone_label(k, lang)} "
+            + (f"{format_count(m, lang)} {t['months']}" if m else t["found_behind"])
+            for k, m in delayed.months_late.items()
+        )
+        out.append(f"  {_fit(delayed.project_code, 10)} {late}")
     return "\n".join(out) + "\n"
 
 
@@ -256,7 +304,8 @@ CSV_COLUMNS: dict[str, Sequence[str]] = {
 
 
 REVIEW_DATE_INDEX = CSV_COLUMNS["en"].index("Review date")
-"""Where the review date is in a row of :func:`review_rows` (ISO text; Excel makes it a date)."""
+"""Where the review date is in a row of :func:`review_rows` (``dd/mm/yyyy`` in Vietnamese, ISO
+in English; the workbook puts a real date there, shown the same way)."""
 
 
 def _status(status: str | None, lang: str) -> str:
@@ -270,6 +319,7 @@ def _status(status: str | None, lang: str) -> str:
 def review_rows(review: PortfolioReview, lang: str = "vi") -> list[tuple[str, ...]]:
     """One row per project, in the columns of ``CSV_COLUMNS`` (shared by CSV and Excel)."""
     yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
+    review_day = _day(review.as_of, lang)
     rows: list[tuple[str, ...]] = []
     for p in review.projects:
         agrees = p.agrees_with_decision
@@ -288,7 +338,7 @@ def review_rows(review: PortfolioReview, lang: str = "vi") -> list[tuple[str, ..
                 " | ".join(r.detail_vi if lang == "vi" else r.detail_en for r in p.reasons),
                 "" if p.decision is None else p.decision.track,
                 "" if agrees is None else (yes if agrees else no),
-                review.as_of.isoformat(),
+                review_day,
                 place_now(p.province, p.district, review.as_of) or "",
             )
         )

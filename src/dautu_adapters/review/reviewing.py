@@ -1,7 +1,12 @@
 """Review a whole store as of a date: catch the portfolio projection up, then judge.
 
 This is what ``dautu review``, ``dautu demo`` and the review exporters call. The projection's
-checkpoint makes a second review of a large store read only the records written since.
+checkpoint makes a second review of a large store read only the records written since. Each
+function takes a store or the :class:`~dautu_adapters.service.ProjectService` an application
+already holds, so that embedding code never needs to reach into ``service.store``::
+
+    service = ProjectService.open("sqlite:///dautu.db")
+    review = review_store(service, date(2024, 2, 21))
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from datetime import date, datetime
 from dautu_adapters.plugins import DautuPluginManager
 from dautu_adapters.review.projection import catch_up, collector_paused
 from dautu_adapters.review.rulebooks import installed_review_rulebooks
+from dautu_adapters.service import ProjectService
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.ports import EventStore
 from dautu_core.projections import Portfolio, PortfolioProjection, PortfolioSummary, summarize
@@ -25,8 +31,12 @@ from dautu_core.review import (
 __all__ = ["load_portfolio", "review_store", "summarize_store"]
 
 
+def _store(source: EventStore | ProjectService) -> EventStore:
+    return source.store if isinstance(source, ProjectService) else source
+
+
 def load_portfolio(
-    store: EventStore,
+    store: EventStore | ProjectService,
     *,
     save_checkpoint: bool = True,
     from_zero: bool = False,
@@ -35,13 +45,14 @@ def load_portfolio(
 
     ``from_zero`` ignores the stored checkpoint and folds the whole log again.
     """
+    store = _store(store)
     upcasters: Upcasters = getattr(store, "upcasters", NO_UPCASTERS)
     projection = PortfolioProjection(upcasters=upcasters)
     return catch_up(store, projection, save=save_checkpoint, from_zero=from_zero).portfolio
 
 
 def review_store(
-    store: EventStore,
+    store: EventStore | ProjectService,
     as_of: date,
     *,
     rulebooks: ReviewRulebooks | None = None,
@@ -52,7 +63,8 @@ def review_store(
     save_checkpoint: bool = True,
     from_zero: bool = False,
 ) -> PortfolioReview:
-    """Review every project of ``store`` (or only ``project_codes``) as of ``as_of``.
+    """Review every project of ``store`` (a store or a ``ProjectService``; or only
+    ``project_codes``) as of ``as_of``.
 
     ``rulebooks`` default to the installed ones (builtins plus plugins).
     """
@@ -69,7 +81,7 @@ def review_store(
 
 
 def summarize_store(
-    store: EventStore,
+    store: EventStore | ProjectService,
     as_of: date,
     *,
     rulebooks: ReviewRulebooks | None = None,

@@ -30,6 +30,7 @@ from dautu_core.review.builtin import BUILTIN_REVIEW_RULEBOOKS
 from dautu_core.review.engine import PortfolioReview, judge
 from dautu_core.review.facts import facts_as_of
 from dautu_core.review.rulebook import ReviewRulebook, ReviewRulebooks
+from dautu_core.review.rules import behind_schedule
 from dautu_core.review.timeline import (
     EXTRACTION_VERSION,
     ProjectTimeline,
@@ -175,7 +176,8 @@ class PortfolioProjection:
 
 @attrs.frozen(kw_only=True)
 class DelayedProject:
-    """A project with milestones past due and not met, and by how many whole months."""
+    """A project the review calls behind schedule (:func:`~dautu_core.review.rules.behind_schedule`)
+    and by how many whole months per milestone (``0``: a delay recorded before the due date)."""
 
     project_code: str
     project_name: str | None
@@ -232,7 +234,9 @@ def summarize(
     milestone, and open violations by category, as of ``as_of``.
 
     Projects with no approval in effect on ``as_of`` count under :data:`NOT_APPROVED` status and
-    nowhere else; terminated projects are not listed as delayed.
+    nowhere else; terminated projects are not listed as delayed. "Delayed" is the review's own
+    definition (:func:`~dautu_core.review.rules.behind_schedule` with the rulebook's parameters):
+    a milestone late by the rulebook's threshold, or a delay recorded before it was due.
     """
     book = rulebooks if isinstance(rulebooks, ReviewRulebook) else rulebooks.in_force(as_of)
     by_status: dict[str, int] = {}
@@ -252,7 +256,7 @@ def summarize(
         _count(by_sector, facts.sector, "")
         for category, n in facts.open_violations_by_category().items():
             violations[category] = violations.get(category, 0) + n
-        late = facts.unmet_late()
+        late = behind_schedule(facts, book.parameters)
         if late and facts.status is not ProjectStatus.TERMINATED:
             delayed.append(
                 DelayedProject(

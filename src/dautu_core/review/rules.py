@@ -25,6 +25,7 @@ from dautu_core.vocab import (
 __all__ = [
     "adjustment_kind_label",
     "adjustment_procedures_pending",
+    "behind_schedule",
     "blocking_violations",
     "delay_beyond_extension_cap",
     "delayed_within_extension_cap",
@@ -71,8 +72,12 @@ def _delay_versions(f: ProjectFacts, keys: Iterable[str]) -> tuple[int, ...]:
     return tuple(f.delays[k][1] for k in keys if k in f.delays)
 
 
-def _behind(f: ProjectFacts, p: ReviewParameters) -> dict[str, int]:
-    """Milestones behind schedule: unmet and late by the threshold, or found delayed.
+def behind_schedule(f: ProjectFacts, p: ReviewParameters) -> dict[str, int]:
+    """Milestones behind schedule, with whole months late: unmet and late by the threshold, or
+    found delayed (``0`` months: a delay recorded before the due date).
+
+    The one definition of "delayed": the review's delay rules and the portfolio summary's list
+    of delayed projects both use it, so the two never disagree.
 
     A delay recorded before the last schedule change that moved its milestone (an extension or
     an adjustment) was answered by that change: it no longer counts, unless the milestone is
@@ -470,7 +475,7 @@ def delayed_within_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Findin
     Holds whatever else is open: an open violation makes another track primary (by
     precedence) but does not hide the delay from the project's reasons.
     """
-    late = _behind(f, p)
+    late = behind_schedule(f, p)
     if not late:
         return None
     left = _months_left(f, p)

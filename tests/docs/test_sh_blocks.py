@@ -1,0 +1,117 @@
+"""Every ```` ```sh ```` block of README.md and docs/*.md runs as written and prints what the
+document claims (conventions in :mod:`docs.blocks`).
+
+Each block runs in a fresh folder laid out like a checkout after ``python3 tasks.py demo``
+(``.venv``, ``examples``, ``benchmarks``), after the document's earlier blocks, with the
+environment's ``dautu`` first on the PATH and no ``DAUTU_STORE`` inherited. Every run is
+bounded in time.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docs.blocks import DOCUMENTS, ROOT, ShellBlock, missing_lines, shell_blocks
+
+VENV = Path(sys.prefix)
+BLOCK_TIMEOUT = 300
+"""Seconds one block (with the document's earlier blocks) may take."""
+
+BLOCKS = [block for document in DOCUMENTS for block in shell_blocks(document)]
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAUTU_") and k != "VIRTUAL_ENV"}
+    env["PATH"] = f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["DAUTU_STRICT_PLUGINS"] = "1"
+    for name in ("DAUTU_TEST_POSTGRES_URL",):  # the suite's own server, if any
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _checkout(folder: Path) -> None:
+    (folder / ".venv").symlink_to(VENV, target_is_directory=True)
+    for name in ("examples", "benchmarks"):
+        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+
+
+def _bash(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=folder,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=BLOCK_TIMEOUT,
+        check=False,
+    )
+
+
+def _earlier(block: ShellBlock) -> list[str]:
+    scripts = []
+    for other in shell_blocks(block.document):
+        if other.line >= block.line:
+            break
+        if other.not_run is None:
+            scripts.append(other.script)
+        elif other.in_place is not None:
+            scripts.append(other.in_place + "\n")
+    return scripts
+
+
+def test_the_documents_have_shell_blocks_and_every_skip_says_why() -> None:
+    readme = [b for b in BLOCKS if b.document.name == "README.md"]
+    assert len(readme) >= 4
+    assert any(b.not_run is None for b in readme)
+    for block in BLOCKS:
+        if block.not_run is not None:
+            assert len(block.not_run) > 10, block.id
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
+def test_the_shell_block_runs_as_written(block: ShellBlock, tmp_path: Path) -> None:
+    if block.not_run is not None:
+        pytest.skip(f"{block.id}: {block.not_run}")
+    _checkout(tmp_path)
+    for script in _earlier(block):
+        before = _bash(script, tmp_path)
+        assert before.returncode == 0, f"an earlier block of {block.id}:\n{before.stderr}"
+    done = _bash(block.script, tmp_path)
+    assert done.returncode == 0, f"{block.id} exited {done.returncode}:\n{done.stderr}"
+    assert "Traceback" not in done.stderr
+    shown = done.stdout + done.stderr  # what the terminal shows
+    if block.claimed_output is not None:
+        assert missing_lines(block.claimed_output, shown) == [], shown
+    for text in block.claimed_texts:
+        assert text in shown, (text, shown)
+
+
+def test_a_claim_is_checked_line_by_line_in_order() -> None:
+    output = "a\nb  \nc\nd\n"
+    assert missing_lines(("a", "...", "c", "d"), output) == []
+    assert missing_lines(("b", "a"), output) == ["a"]
+    assert missing_lines(("x",), output) == ["x"]
+
+
+def test_markers_are_read_from_the_document(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "<!-- not run: needs a network; the docs test runs `echo hi` in its place -->\n"
+        "```sh\ncurl example.org\n```\n\n"
+        "```sh\necho hi\n```\n\n<!-- output below -->\n```text\nhi\n```\n\n"
+        "```sh\necho a b\n```\n\n<!-- output: a b -->\n<!-- output: b -->\n",
+        encoding="utf-8",
+    )
+    first, second, third = shell_blocks(doc)
+    assert first.not_run is not None and first.in_place == "echo hi"
+    assert second.not_run is None and second.claimed_output == ("hi",)
+    assert second.script == "echo hi\n"
+    assert third.claimed_output is None and third.claimed_texts == ("a b", "b")
