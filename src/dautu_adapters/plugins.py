@@ -62,6 +62,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "stores": "dautu_adapters.stores.plugin",
     "review": "dautu_adapters.review.plugin",
     "audit": "dautu_adapters.audit.plugin",
+    "html": "dautu_adapters.html.plugin",
 }
 """dautu's own plugins, as declared in its ``pyproject.toml``; used when dautu runs from a
 source tree without installed metadata."""
