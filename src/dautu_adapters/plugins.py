@@ -65,6 +65,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "audit": "dautu_adapters.audit.plugin",
     "workbook": "dautu_adapters.workbook.plugin",
     "exporters": "dautu_adapters.exporters.plugin",
+    "html": "dautu_adapters.html.plugin",
 }
 """dautu's own plugins, as declared in its ``pyproject.toml``; used when dautu runs from a
 source tree without installed metadata."""

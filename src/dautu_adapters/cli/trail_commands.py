@@ -37,7 +37,6 @@ from dautu_adapters.cli.common import (
     bilingual,
     open_store_for_reading,
     output_path,
-    parse_date,
     print_json,
     quiet_pipe,
     vietnam_now,

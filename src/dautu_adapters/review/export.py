@@ -20,7 +20,7 @@ from dautu_adapters.review.render import review_csv, review_json
 from dautu_adapters.review.reviewing import review_store
 from dautu_core import dates
 from dautu_core.dates import VIETNAM_TIME
-from dautu_core.errors import InvalidValue, UnknownProject
+from dautu_core.errors import UnknownProject
 from dautu_core.ports import EventStore
 from dautu_core.review import PortfolioReview
 
@@ -56,7 +56,7 @@ def parse_as_of(value: object, field: str = "as_of") -> date:
     """A review date from a ``date``, ``None`` (today in Vietnam, whatever the server's time
     zone) or text as officials type it (:func:`dautu_core.dates.parse_date`)."""
     if value is None:
-        return datetime.now(UTC).astimezone(dates.VIETNAM_TIME).date()
+        return datetime.now(VIETNAM_TIME).date()
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

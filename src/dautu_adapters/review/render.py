@@ -29,6 +29,7 @@ __all__ = [
     "CSV_COLUMNS",
     "LABELS",
     "REVIEW_DATE_INDEX",
+    "decision_text",
     "render_counts",
     "render_overview",
     "render_summary",
@@ -37,6 +38,7 @@ __all__ = [
     "review_document",
     "review_json",
     "review_rows",
+    "status_label",
 ]
 
 LABELS: dict[str, dict[str, str]] = {
@@ -118,7 +120,8 @@ def render_counts(review: PortfolioReview, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def _decision(project: ProjectReview, lang: str) -> str:
+def decision_text(project: ProjectReview, lang: str) -> str:
+    """The department's recorded decision against the proposal: none, agrees, or differs."""
     t = LABELS[lang]
     if project.decision is None:
         return t["none"]
@@ -148,7 +151,7 @@ def _project_lines(project: ProjectReview, lang: str, notes: dict[str, int]) -> 
     t = LABELS[lang]
     head = (
         f"  {_fit(project.project_code, 10)} {_fit(project.project_name, 46)} "
-        f"{_fit(project.district, 17)} {t['decision']}: {_decision(project, lang)}"
+        f"{_fit(project.district, 17)} {t['decision']}: {decision_text(project, lang)}"
     )
     lines = [head]
     primary = [r for r in project.reasons if r.track is project.primary_track]
@@ -210,7 +213,7 @@ def render_table(review: PortfolioReview, lang: str = "vi") -> str:
             assert project.decision is not None
             out.append(
                 f"  {project.project_code}: {project.primary_track.short(lang)} -> "
-                f"{_decision(project, lang)} ({_day(project.decision.on, lang)})"
+                f"{decision_text(project, lang)} ({_day(project.decision.on, lang)})"
             )
     elif any(p.decision is not None for p in review.projects):
         out.append(t["no_disagreement"])
@@ -224,7 +227,7 @@ def render_summary(summary: PortfolioSummary, lang: str = "vi") -> str:
     """Portfolio counts by status, district and sector, delays and open violations."""
     t = LABELS[lang]
     out = [render_counts(summary.review, lang), ""]
-    statuses = {_status(name, lang): n for name, n in summary.by_status.items()}
+    statuses = {status_label(name, lang): n for name, n in summary.by_status.items()}
     for key, counts in (
         ("status", statuses),
         ("district", summary.by_district),
@@ -308,7 +311,8 @@ REVIEW_DATE_INDEX = CSV_COLUMNS["en"].index("Review date")
 in English; the workbook puts a real date there, shown the same way)."""
 
 
-def _status(status: str | None, lang: str) -> str:
+def status_label(status: str | None, lang: str) -> str:
+    """A project status id of the review (or ``not_approved``) in words."""
     if status is None:
         return ""
     if status == NOT_APPROVED:
@@ -328,7 +332,7 @@ def review_rows(review: PortfolioReview, lang: str = "vi") -> list[tuple[str, ..
                 p.project_code,
                 p.project_name or "",
                 p.district or "",
-                _status(p.status, lang),
+                status_label(p.status, lang),
                 p.primary_track.value,
                 p.primary_track.label(lang),
                 "; ".join(t.value for t in p.tracks),
