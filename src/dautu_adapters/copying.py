@@ -44,8 +44,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from dautu_adapters.stores.errors import StorageError
-from dautu_core.errors import ConcurrencyConflict, InvalidValue
+from dautu_core.errors import ConcurrencyConflict, CopyRefused, InvalidValue
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
 from dautu_core.record import StoredRecord
 
@@ -73,19 +72,6 @@ _PAGE = 5_000
 
 Progress = Callable[[int, int], None]
 """Called after each batch with (records now in the target, records to reach)."""
-
-
-class CopyRefused(StorageError):
-    """The copy cannot go on without breaking the target's proof.
-
-    ``rule_id``: ``copy_target_not_prefix`` (the target holds records that are not exactly the
-    source's first records; nothing was written), ``copy_source_gap`` (the source's positions
-    have a hole, which the target cannot reproduce), ``copy_target_moved`` (someone else wrote
-    to the target during the copy). ``target_size`` is the target's ``max_position()`` when
-    the copy stopped.
-    """
-
-    target_size: int = 0
 
 
 @attrs.frozen

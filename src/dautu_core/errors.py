@@ -43,6 +43,7 @@ def visible(text: str) -> str:
 __all__ = [
     "AuditFailed",
     "ConcurrencyConflict",
+    "CopyRefused",
     "DautuError",
     "InvalidValue",
     "MissingDependency",
@@ -203,6 +204,20 @@ class MissingDependency(StorageError):
 class StreamCorrupted(StorageError):
     """A project's stream read back with a hole or a repeated version: the store is damaged
     (it is not a concurrent write, and retrying does not help)."""
+
+
+class CopyRefused(StorageError):
+    """A copy between stores (``dautu copy``, :mod:`dautu_adapters.copying`) cannot go on
+    without breaking the target's proof.
+
+    ``rule_id``: ``copy_target_not_prefix`` (the target holds records that are not exactly the
+    source's first records; nothing was written), ``copy_source_gap`` (the source's positions
+    have a hole, which the target cannot reproduce), ``copy_target_moved`` (someone else wrote
+    to the target during the copy). ``target_size`` is the target's ``max_position()`` when
+    the copy stopped.
+    """
+
+    target_size: int = 0
 
 
 class ProjectionGap(DautuError):

@@ -10,6 +10,7 @@ bounded in time.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ import pytest
 from docs.blocks import DOCUMENTS, ROOT, ShellBlock, missing_lines, shell_blocks
 
 VENV = Path(sys.prefix)
+_EXPORT = re.compile(r"export [A-Z_][A-Z0-9_]*=")
+"""A block's line that sets an environment variable for the blocks after it."""
 BLOCK_TIMEOUT = 300
 """Seconds one block (with the document's earlier blocks) may take."""
 
@@ -81,10 +84,12 @@ def test_the_shell_block_runs_as_written(block: ShellBlock, tmp_path: Path) -> N
     if block.not_run is not None:
         pytest.skip(f"{block.id}: {block.not_run}")
     _checkout(tmp_path)
+    exported = ""  # what `export NAME=...` set in an earlier block stays set, as in a terminal
     for script in _earlier(block):
-        before = _bash(script, tmp_path)
+        before = _bash(exported + script, tmp_path)
         assert before.returncode == 0, f"an earlier block of {block.id}:\n{before.stderr}"
-    done = _bash(block.script, tmp_path)
+        exported += "".join(line + "\n" for line in script.splitlines() if _EXPORT.match(line))
+    done = _bash(exported + block.script, tmp_path)
     assert done.returncode == 0, f"{block.id} exited {done.returncode}:\n{done.stderr}"
     assert "Traceback" not in done.stderr
     shown = done.stdout + done.stderr  # what the terminal shows

@@ -147,9 +147,15 @@ def exporter_help(entry: Registration[Exporter], lang: str = "vi") -> str:
 
 def _general_help(args: argparse.Namespace, registry: Registry[Exporter]) -> str:
     parser: argparse.ArgumentParser = args.export_parser
-    lines = [parser.format_help().rstrip(), "", "Trình xuất đã cài / installed exporters:"]
+    example, parser.epilog = parser.epilog, None  # the example goes last, after the list
+    try:
+        lines = [parser.format_help().rstrip(), "", "Trình xuất đã cài / installed exporters:"]
+    finally:
+        parser.epilog = example
     for entry in registry:
         lines.append(f"  {entry.name} — {entry.description}" if entry.description else entry.name)
+    if example:
+        lines += ["", example]
     return "\n".join(lines) + "\n"
 
 

@@ -65,6 +65,7 @@ EXAMPLES: dict[str, str] = {
     "verify-bundle": "dautu verify-bundle bo-ho-so --public-key khoa.pem.pub",
     "template": "dautu template --out mau-nhap-lieu.xlsx",
     "import": "dautu import du-an.xlsx --actor 'lan.nt|Nguyễn Thị Lan|Sở Tài chính' --dry-run",
+    "copy": "dautu copy --from sqlite:///dautu.db --to postgresql://dautu@db.example/dautu",
 }
 """One example per command, shown at the end of ``dautu COMMAND --help`` unless the command's
 module wrote an epilog of its own (``verify`` and ``verify-bundle`` list their exit codes, then
