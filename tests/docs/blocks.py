@@ -3,7 +3,7 @@
 Conventions, written in the documents themselves:
 
 - ```` ```sh ```` blocks are run, in order, by ``tests/docs/test_sh_blocks.py``; each block
-  runs after the document's earlier blocks, in a fresh folder that looks like a checkout
+  runs after the document's earlier blocks, in one fresh folder per document that looks like a checkout
   (``.venv``, ``examples``, ``benchmarks``), with the environment's ``dautu`` on the PATH; an
   ``export NAME=VALUE`` line of an earlier block stays in force, as in one terminal session.
 - ``<!-- not run: REASON -->`` on the line just before a block skips it with that reason;

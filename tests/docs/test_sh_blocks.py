@@ -1,10 +1,10 @@
 """Every ```` ```sh ```` block of README.md and docs/*.md runs as written and prints what the
 document claims (conventions in :mod:`docs.blocks`).
 
-Each block runs in a fresh folder laid out like a checkout after ``python3 tasks.py demo``
-(``.venv``, ``examples``, ``benchmarks``), after the document's earlier blocks, with the
-environment's ``dautu`` first on the PATH and no ``DAUTU_STORE`` inherited. Every run is
-bounded in time.
+Each document's blocks run once, in order, in one fresh folder laid out like a checkout after
+``python3 tasks.py demo`` (``.venv``, ``examples``, ``benchmarks``), as a reader would type them
+in one terminal: each block after the document's earlier blocks, with the environment's
+``dautu`` first on the PATH and no ``DAUTU_STORE`` inherited. Every run is bounded in time.
 """
 
 from __future__ import annotations
@@ -57,16 +57,32 @@ def _bash(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _earlier(block: ShellBlock) -> list[str]:
-    scripts = []
-    for other in shell_blocks(block.document):
-        if other.line >= block.line:
+_RUNS: dict[Path, dict[int, subprocess.CompletedProcess[str]]] = {}
+"""Each document's blocks, run once in order in one folder: a block's result, by line."""
+
+
+def _document_runs(
+    document: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[int, subprocess.CompletedProcess[str]]:
+    """Run ``document``'s blocks in order in one fresh folder (a skipped block's stand-in in
+    its place), as a reader would in one terminal; stop at the first that fails."""
+    if document in _RUNS:
+        return _RUNS[document]
+    folder = tmp_path_factory.mktemp(document.stem)
+    _checkout(folder)
+    runs: dict[int, subprocess.CompletedProcess[str]] = {}
+    exported = ""  # what `export NAME=...` set in an earlier block stays set, as in a terminal
+    for block in shell_blocks(document):
+        script = block.script if block.not_run is None else block.in_place
+        if script is None:
+            continue
+        done = _bash(exported + script + "\n", folder)
+        runs[block.line] = done
+        if done.returncode != 0:
             break
-        if other.not_run is None:
-            scripts.append(other.script)
-        elif other.in_place is not None:
-            scripts.append(other.in_place + "\n")
-    return scripts
+        exported += "".join(line + "\n" for line in script.splitlines() if _EXPORT.match(line))
+    _RUNS[document] = runs
+    return runs
 
 
 def test_the_documents_have_shell_blocks_and_every_skip_says_why() -> None:
@@ -80,16 +96,16 @@ def test_the_documents_have_shell_blocks_and_every_skip_says_why() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
-def test_the_shell_block_runs_as_written(block: ShellBlock, tmp_path: Path) -> None:
+def test_the_shell_block_runs_as_written(
+    block: ShellBlock, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     if block.not_run is not None:
         pytest.skip(f"{block.id}: {block.not_run}")
-    _checkout(tmp_path)
-    exported = ""  # what `export NAME=...` set in an earlier block stays set, as in a terminal
-    for script in _earlier(block):
-        before = _bash(exported + script, tmp_path)
-        assert before.returncode == 0, f"an earlier block of {block.id}:\n{before.stderr}"
-        exported += "".join(line + "\n" for line in script.splitlines() if _EXPORT.match(line))
-    done = _bash(exported + block.script, tmp_path)
+    runs = _document_runs(block.document, tmp_path_factory)
+    for line, before in runs.items():
+        if line < block.line:
+            assert before.returncode == 0, f"an earlier block of {block.id}:\n{before.stderr}"
+    done = runs[block.line]
     assert done.returncode == 0, f"{block.id} exited {done.returncode}:\n{done.stderr}"
     assert "Traceback" not in done.stderr
     shown = done.stdout + done.stderr  # what the terminal shows
