@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from dautu_adapters._fenced.openpyxl_inline_text import plain_inline_strings
 from dautu_adapters.exporters.cells import restore
 from dautu_adapters.workbook.schema import (
     COLUMNS,
@@ -298,16 +299,17 @@ def _read_xlsx(path: Path) -> list[Sheet]:
         ) from None
     try:
         sheets = []
-        for title in book.sheetnames:
-            name = _SHEET_NAMES.get(header_key(title))
-            if name is None:
-                continue
-            worksheet = book[title]
-            total = worksheet.max_row or 0
-            rows = worksheet.iter_rows(values_only=True)
-            if texts is not None:
-                rows = _with_formulas(rows, texts[title].iter_rows(values_only=True))
-            sheets.append(_sheet_rows(name, path.name, rows, total))
+        with plain_inline_strings():  # openpyxl-written files: every text cell is inline
+            for title in book.sheetnames:
+                name = _SHEET_NAMES.get(header_key(title))
+                if name is None:
+                    continue
+                worksheet = book[title]
+                total = worksheet.max_row or 0
+                rows = worksheet.iter_rows(values_only=True)
+                if texts is not None:
+                    rows = _with_formulas(rows, texts[title].iter_rows(values_only=True))
+                sheets.append(_sheet_rows(name, path.name, rows, total))
     finally:
         book.close()
         if texts is not None:
