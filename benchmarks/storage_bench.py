@@ -24,8 +24,8 @@
     default (a power cut may lose the last commands).
 
 Targets: (a) the service >= 1.2x eventsourcing's ``Application`` path and the store >= 0.7x
-the eventsourcing recorder, (b) at least as fast as ``repository.get``,
-(c) p50 under 2 ms (reported for the warm and the cold case). Not a test: timings depend on
+the eventsourcing recorder, (b) at least twice as fast as ``repository.get``,
+(c) p50 under 2 ms warm and under 1 ms cold. Not a test: timings depend on
 the machine; ratios are what to compare. ``--json`` ends with one line holding every figure.
 """
 
@@ -70,6 +70,11 @@ PROVINCE = Authority(name="UBND tỉnh Hải Dương", level=AuthorityLevel.PROV
 BASIS = (LegalBasis(instrument="61/2020/QH14", article="41", clause="4"),)
 APPROVED_ON = date(2022, 1, 1)
 T = TypeVar("T")
+REBUILD_TARGET = 2.0
+"""(b): dautu's rebuild speed over ``repository.get``'s."""
+WARM_TARGET_MS = 2.0
+COLD_TARGET_MS = 1.0
+"""(c): p50 of one command, long-lived service and new service per command."""
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -448,6 +453,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="dautu-bench-") as tmp:
         folder = Path(tmp)
+        # The prepared commands and records stay alive for the whole run: set aside from the
+        # collector, so that no writer pays for walking them in its full collections.
+        gc.collect()
+        gc.freeze()
         runs = []
         for i in range(args.repeat):
             sub = folder / f"a{i}"
@@ -481,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"dautu load {b['dautu_s'] * 1000:.0f} ms ({b['events'] / b['dautu_s']:,.0f} ev/s), "
             f"eventsourcing repository.get {b['eventsourcing_s'] * 1000:.0f} ms "
             f"({b['events'] / b['eventsourcing_s']:,.0f} ev/s); dautu speed = {b_ratio:.2f}x "
-            "repository.get (target >= 1.00)",
+            f"repository.get (target >= 2.00x: {_met(b_ratio >= REBUILD_TARGET)})",
             flush=True,
         )
 
@@ -498,8 +507,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"(c) one command on a {args.history}-event project, {label}: p50 "
                 f"{c['warm_p50_ms']:.2f} ms warm (long-lived service; p90 {c['warm_p90_ms']:.2f}), "
                 f"p50 {c['cold_p50_ms']:.2f} ms cold (new service per command; p90 "
-                f"{c['cold_p90_ms']:.2f}); target p50 < 2 ms: warm "
-                f"{_met(c['warm_p50_ms'] < 2.0)}, cold {_met(c['cold_p50_ms'] < 2.0)}; a bare "
+                f"{c['cold_p90_ms']:.2f}); target p50 warm < 2 ms: "
+                f"{_met(c['warm_p50_ms'] < WARM_TARGET_MS)}, cold < 1 ms: "
+                f"{_met(c['cold_p50_ms'] < COLD_TARGET_MS)}; a bare "
                 f"sqlite3 commit takes p50 {c['sqlite3_commit_p50_ms']:.2f} ms on this disk",
                 flush=True,
             )
@@ -524,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "dautu_ms": round(b["dautu_s"] * 1000, 1),
             "eventsourcing_ms": round(b["eventsourcing_s"] * 1000, 1),
             "speed_vs_repository_get": round(b_ratio, 3),
-            "target_met": b_ratio >= 1.0,
+            "target_met": b_ratio >= REBUILD_TARGET,
         },
         "c_latency": _latency_summary(args.history, c_full),
         "c_latency_synchronous_normal_not_default": _latency_summary(args.history, c_normal),
@@ -542,7 +552,10 @@ def _latency_summary(history: int, c: dict[str, float]) -> dict[str, Any]:
     return {
         "history_events": history,
         **{k: round(v, 3) for k, v in c.items()},
-        "target_met": {"warm": c["warm_p50_ms"] < 2.0, "cold": c["cold_p50_ms"] < 2.0},
+        "target_met": {
+            "warm": c["warm_p50_ms"] < WARM_TARGET_MS,
+            "cold": c["cold_p50_ms"] < COLD_TARGET_MS,
+        },
     }
 
 

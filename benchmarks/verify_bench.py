@@ -18,11 +18,12 @@ Each phase is timed twice: wall-clock (``time.perf_counter``) and the CPU time o
 (``time.process_time``). On a machine shared with other work the wall-clock rate understates
 what the code does; the CPU-time rate does not count time spent waiting for a core. Both are
 printed, and the baseline is measured the same way in the same run, so the ratio holds either
-way. The target (200,000 records/s) is judged on the wall-clock time of the in-memory verifier
-(``--on cpu`` judges CPU time instead).
+way. Targets: the in-memory verifier at 200,000 records/s (wall-clock time; ``--on cpu``
+judges CPU time instead) and at >= 0.33x the speed of the baseline (CPU time, same run); the
+SQLite store's log read + verify at >= 250,000 records/s (wall-clock time).
 
 The SQLite store path (``--sqlite N``, default 200,000; 0 skips it) is reported separately, by
-wall-clock time, and is not what the target judges: N records are written to a temporary
+wall-clock time: N records are written to a temporary
 SQLite store and verified as ``dautu verify --checkpoint`` does (the log read once in pages,
 then the in-memory pass), and again with ``--cross-check`` (every project's stream re-read by
 its index, one query per project).
@@ -60,6 +61,10 @@ from dautu_core.vocab import ViolationCategory
 _CODE = "ZZPLACEHOLDERZZ"
 _PREV = "f" * 64
 TARGET = 200_000
+SPEED_TARGET = 0.33
+"""The in-memory verifier's speed over plain SHA-256 of the same bytes (CPU time)."""
+STORE_TARGET = 250_000
+"""Records per second of ``log read + verify`` through a SQLite store (wall time)."""
 PAGE = 10_000
 
 
@@ -213,6 +218,8 @@ def store_figures(records: Sequence[StoredRecord]) -> dict[str, object]:
         "store_backend": "sqlite (temporary file)",
         "store_log_only_wall_s": round(log_only.wall, 3),
         "store_log_only_records_per_s_wall": round(n / log_only.wall),
+        "store_target_records_per_s": STORE_TARGET,
+        "meets_store_target": n / log_only.wall >= STORE_TARGET,
         "store_verify_wall_s": round(quick.wall, 3),
         "store_verify_records_per_s_wall": round(n / quick.wall),
         "store_verify_streams_wall_s": round(full.wall, 3),
@@ -270,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify_records_per_s_wall": rate(plain, "wall"),
         "verify_checkpoint_records_per_s_wall": rate(signed, "wall"),
         "ratio_verify_to_baseline_cpu": round(plain.cpu / base.cpu, 2),
+        "speed_vs_baseline_cpu": round(base.cpu / plain.cpu, 3),
+        "speed_target": SPEED_TARGET,
+        "meets_speed_target": base.cpu / plain.cpu >= SPEED_TARGET,
         "target_records_per_s": TARGET,
         "target_judged_on": args.on,
         "target_measures": "in-memory verifier (records already read)",
@@ -290,13 +300,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         print(f"{label:34}{t.wall:8.2f}{t.cpu:8.2f}{rate(t, 'cpu'):>18,}{rate(t, 'wall'):>18,}")
     print(f"ratio verify / baseline (cpu): {summary['ratio_verify_to_baseline_cpu']}x")
+    print(
+        f"verify speed = {summary['speed_vs_baseline_cpu']:.2f}x raw SHA-256 of the same bytes "
+        f"(cpu; target >= {SPEED_TARGET:.2f}x: "
+        f"{'met' if summary['meets_speed_target'] else 'NOT met'})"
+    )
     if args.sqlite:
         label = f"SQLite store, {summary['store_records']:,} records"
-        print(f"{label} (wall time; not judged by the target):")
+        print(f"{label} (wall time):")
         print(
             f"  log read + verify (no stream compared)        "
             f"{summary['store_log_only_wall_s']:6.2f} s = "
-            f"{summary['store_log_only_records_per_s_wall']:>9,} records/s"
+            f"{summary['store_log_only_records_per_s_wall']:>9,} records/s "
+            f"(target >= {STORE_TARGET:,}: {'met' if summary['meets_store_target'] else 'NOT met'})"
         )
         print(
             f"  dautu verify --checkpoint (+ stream ends)     "

@@ -305,6 +305,7 @@ class ProjectService:
                     field="clock",
                     rule_id="recorded_at_aware",
                 )
+        fresh = self._snapshots_of_unread(commands)
         for command in commands:
             if self._clock is not None:
                 command = attrs.evolve(command, recorded_at=self._clock())
@@ -313,7 +314,8 @@ class ProjectService:
                 recorded_not_in_future(command, now, book, self._tolerance)
             code = command.project_code
             if code not in starts:
-                starts[code] = ends[code] = self.snapshot(code)
+                start = fresh.get(code)
+                starts[code] = ends[code] = start if start is not None else self.snapshot(code)
                 records[code] = []
             events = decide(command, ends[code].state, rulebooks)
             ends[code], made = _chain(ends[code], events)
@@ -321,6 +323,34 @@ class ProjectService:
         return {code: _Decided(starts[code], ends[code], tuple(records[code])) for code in starts}
 
     # --- internals ---------------------------------------------------------------------------
+
+    def _snapshots_of_unread(self, commands: Sequence[cmd.Command]) -> dict[str, ProjectSnapshot]:
+        """The snapshots of the batch's projects that are not cached, read together.
+
+        Why: an import of a thousand new projects otherwise asks the store a thousand times
+        (one query and one transaction each) before deciding anything. Only stores that can
+        read many streams at once (``read_streams``, see
+        :meth:`~dautu_adapters.stores.store.RecorderStore.read_streams`) are asked; the
+        snapshots are the same folds :meth:`snapshot` makes.
+        """
+        read_streams = getattr(self.store, "read_streams", None)
+        if read_streams is None:
+            return {}
+        with self._lock:
+            unread = list(
+                dict.fromkeys(c.project_code for c in commands if c.project_code not in self._cache)
+            )
+        if len(unread) < 2:
+            return {}
+        out: dict[str, ProjectSnapshot] = {}
+        for code, records in read_streams(unread).items():
+            snapshot = (
+                self._fold(ProjectSnapshot(), code, records) if records else ProjectSnapshot()
+            )
+            if records:
+                self._remember(code, snapshot)
+            out[code] = snapshot
+        return out
 
     def _fold(
         self, start: ProjectSnapshot, code: str, records: Sequence[StoredRecord]

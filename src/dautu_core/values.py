@@ -7,6 +7,7 @@ the fold never see a negative amount of money or an empty investor name.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -216,8 +217,10 @@ class Schedule:
                 return milestone
         return None
 
-    @property
+    @functools.cached_property
     def keys(self) -> tuple[str, ...]:
+        """The milestones' keys, in order; computed once (the schedule is frozen), since the
+        rules ask for them at every progress or delay recorded."""
         return tuple(m.key for m in self.milestones)
 
     @property
