@@ -25,6 +25,9 @@ from dautu_adapters.audit.keys import load_private_key
 from dautu_adapters.cli.main import main
 from dautu_adapters.copying import check_prefix
 from dautu_adapters.stores import Store, open_store
+from dautu_core.projections import PortfolioProjection
+
+PORTFOLIO = PortfolioProjection().name
 
 DAUTU = str(Path(sys.executable).with_name("dautu"))
 Run = Callable[..., tuple[int, str]]
@@ -217,12 +220,12 @@ def test_the_review_projection_is_rebuilt_on_the_target_not_copied(
     source, target = f"sqlite:///{tmp_path / 'dautu.db'}", f"sqlite:///{tmp_path / 'copy.db'}"
     demo(run, source)  # the demo saves the review projection and its checkpoint
     stored = open_store(source)
-    saved = stored.load_projection("dautu.portfolio.v1.2")
+    saved = stored.load_projection(PORTFOLIO)
     stored.close()
     assert saved[0] == 424 and saved[1] is not None
     assert run("copy", "--from", source, "--to", target)[0] == 0
     copied = open_store(target)
-    assert copied.load_projection("dautu.portfolio.v1.2") == (0, None), "not copied"
+    assert copied.load_projection(PORTFOLIO) == (0, None), "not copied"
     copied.close()
     as_of = ("review", "--as-of", "2026-06-30", "--format", "json")
     code, theirs = run("--store", source, *as_of)
@@ -230,7 +233,7 @@ def test_the_review_projection_is_rebuilt_on_the_target_not_copied(
     code, mine = run("--store", target, *as_of)
     assert code == 0 and mine == theirs, "rebuilt from the copied log: the same review"
     rebuilt = open_store(target)
-    assert rebuilt.load_projection("dautu.portfolio.v1.2")[0] == 424
+    assert rebuilt.load_projection(PORTFOLIO)[0] == 424
     rebuilt.close()
     cp, public = signed_checkpoint(run, source, tmp_path)
     out = verified(run, target, cp, public)  # also compares the rebuilt projection
