@@ -129,10 +129,25 @@ class ProjectState:
     delays_recorded: Mapping[str, date] = attrs.field(factory=dict)
     extension_months_used: int = 0
     extension_months_exempt: int = 0
+    base_due: Mapping[str, date] = attrs.field(factory=dict)
+    """Per milestone, its due date as last approved or adjusted, before schedule extensions
+    (the land-recovery rule counts its months from it, so an extension counts once)."""
+    extended_months: Mapping[str, int] = attrs.field(factory=dict)
+    """Per milestone, the months recorded extensions moved it by since :attr:`base_due`."""
+    rescheduled: Mapping[str, tuple[date, int]] = attrs.field(factory=dict)
+    """Per milestone, ``(effective date, version)`` of the last schedule change (extension or
+    adjustment) that moved its due date: a delay recorded before it was answered by it."""
+    last_investor_action: tuple[date, int] | None = None
+    """``(effective date, version)`` of the last event only the investor's own action
+    produces (milestone met, violation remedied, adjustment requested, resumption): the
+    record's sign that the investor is reachable."""
     violations: Mapping[str, Violation] = attrs.field(factory=dict)
     pending_adjustment: PendingAdjustment | None = None
     adjustments: int = 0
     suspended_on: date | None = None
+    suspended_until: date | None = None
+    """The remedy deadline the suspension set, if any (read by the review's Art. 48(2) rule
+    on suspension causes not remedied)."""
     terminated_on: date | None = None
     termination_ground: TerminationGround | None = None
     partial_terminations: tuple[tuple[date, TerminationGround, str | None], ...] = ()
@@ -349,6 +364,8 @@ def _approved(
         is_mineral_exploitation=event.is_mineral_exploitation,
         schedule=event.schedule,
         original_schedule=event.schedule,
+        base_due={m.key: m.due for m in event.schedule.milestones},
+        extended_months={},
         duration_years=event.duration_years,
         authority=event.authority,
         regime=event.regime,
@@ -359,7 +376,8 @@ def _milestone_met(
     state: ProjectState, event: ev.MilestoneMet, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
     met = {**state.milestones_met, event.milestone: event.effective_date}
-    return _replace(state, **also, milestones_met=met)
+    acted = (event.effective_date, version)
+    return _replace(state, **also, milestones_met=met, last_investor_action=acted)
 
 
 def _delay_recorded(
@@ -372,17 +390,33 @@ def _delay_recorded(
 def _schedule_extended(
     state: ProjectState, event: ev.ScheduleExtended, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
-    schedule = state.schedule
-    if schedule is not None:
-        schedule = _shift(schedule, event.months, event.milestones, state.milestones_met)
+    before = state.schedule
+    schedule = before
+    extended, rescheduled = state.extended_months, state.rescheduled
+    if before is not None:
+        schedule = _shift(before, event.months, event.milestones, state.milestones_met)
+        moved = _moved(before, schedule)
+        if moved:
+            when = (event.effective_date, version)
+            rescheduled = {**rescheduled, **dict.fromkeys(moved, when)}
+            extended = {**extended, **{k: extended.get(k, 0) + event.months for k in moved}}
     exempt = state.extension_months_exempt + (event.months if event.ground else 0)
     return _replace(
         state,
         **also,
         schedule=schedule,
+        extended_months=extended,
+        rescheduled=rescheduled,
         extension_months_exempt=exempt,
         extension_months_used=_months_used(state.original_schedule, schedule, exempt),
     )
+
+
+def _moved(before: Schedule | None, after: Schedule) -> tuple[str, ...]:
+    """The keys of the milestones of ``after`` whose due date differs from (or is absent in)
+    ``before``."""
+    old = {} if before is None else {m.key: m.due for m in before.milestones}
+    return tuple(m.key for m in after.milestones if old.get(m.key) != m.due)
 
 
 def _violation_found(
@@ -413,32 +447,49 @@ def _violation_sanctioned(
 def _violation_remedied(
     state: ProjectState, event: ev.ViolationRemedied, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
+    acted = (event.effective_date, version)
     found = state.violations.get(event.violation_id)
     if found is None:
-        return _replace(state, **also) if also else state
+        return _replace(state, **also, last_investor_action=acted)
     updated = attrs.evolve(found, remedied_on=event.effective_date)
     violations = {**state.violations, event.violation_id: updated}
-    return _replace(state, **also, violations=violations)
+    return _replace(state, **also, violations=violations, last_investor_action=acted)
 
 
 def _adjustment_requested(
     state: ProjectState, event: ev.AdjustmentRequested, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
-    return _replace(state, **also, pending_adjustment=PendingAdjustment.of(event, version))
+    return _replace(
+        state,
+        **also,
+        pending_adjustment=PendingAdjustment.of(event, version),
+        last_investor_action=(event.effective_date, version),
+    )
 
 
 def _suspended(
     state: ProjectState, event: ev.ProjectSuspended, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
     return _replace(
-        state, **also, status=ProjectStatus.SUSPENDED, suspended_on=event.effective_date
+        state,
+        **also,
+        status=ProjectStatus.SUSPENDED,
+        suspended_on=event.effective_date,
+        suspended_until=event.until,
     )
 
 
 def _resumed(
     state: ProjectState, event: ev.ProjectResumed, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
-    return _replace(state, **also, status=ProjectStatus.APPROVED, suspended_on=None)
+    return _replace(
+        state,
+        **also,
+        status=ProjectStatus.APPROVED,
+        suspended_on=None,
+        suspended_until=None,
+        last_investor_action=(event.effective_date, version),
+    )
 
 
 def _terminated(
@@ -490,7 +541,15 @@ def _adjust(
         used = _months_used(
             state.original_schedule, changes.schedule, state.extension_months_exempt
         )
-        also = {**also, "extension_months_used": used}
+        when = (event.effective_date, version)
+        moved = dict.fromkeys(_moved(state.schedule, changes.schedule), when)
+        also = {
+            **also,
+            "extension_months_used": used,
+            "base_due": {m.key: m.due for m in changes.schedule.milestones},
+            "extended_months": {},
+            "rescheduled": {**state.rescheduled, **moved},
+        }
     return _replace(
         state,
         **also,

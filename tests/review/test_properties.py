@@ -89,6 +89,12 @@ def _same_facts(
         core_pending = attrs.evolve(core_pending, changes=None)
     assert facts.pending_adjustment == core_pending
     assert (facts.suspension.on if facts.suspension else None) == core.suspended_on
+    # What only the termination and delay rules read, kept by the core's fold too.
+    assert (facts.suspension.until if facts.suspension else None) == core.suspended_until
+    assert dict(facts.rescheduled) == dict(core.rescheduled)
+    assert dict(facts.base_due) == dict(core.base_due)
+    assert dict(facts.extended_months) == dict(core.extended_months)
+    assert facts.last_investor_action == core.last_investor_action
     assert (facts.termination.on if facts.termination else None) == core.terminated_on
     assert (facts.termination.ground if facts.termination else None) == core.termination_ground
     assert [(d.review_round, d.track, d.on) for d in facts.decisions] == list(core.review_decisions)
