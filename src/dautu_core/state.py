@@ -12,7 +12,7 @@ states) so that a correction can refold the corrected history without editing an
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -30,9 +30,11 @@ from dautu_core.vocab import (
 )
 
 __all__ = [
+    "HANDLERS",
     "PendingAdjustment",
     "ProjectState",
     "Violation",
+    "adjustment_kinds",
     "effective_history",
     "evolve",
     "extension_months_after",
@@ -64,13 +66,38 @@ class Violation:
 
 @attrs.frozen(kw_only=True)
 class PendingAdjustment:
-    """An adjustment request not yet decided."""
+    """An adjustment request (:class:`~dautu_core.events.AdjustmentRequested`) not yet decided.
+
+    One concept for the decider and the review: ``kinds`` are the ids of what the request
+    changes (:class:`~dautu_core.vocab.AdjustmentKind` values, sorted) and are all the review
+    reads of the changes; ``changes`` are the typed changes themselves, ``None`` when the
+    request was read from a compact timeline entry (:mod:`dautu_core.review.timeline`) rather
+    than from a typed event.
+    """
 
     requested_on: date
     version: int
-    changes: ev.ProjectChanges
     policy_adjustment_required: bool
     triggers: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    changes: ev.ProjectChanges | None = None
+
+    @classmethod
+    def of(cls, event: ev.AdjustmentRequested, version: int) -> PendingAdjustment:
+        """The pending adjustment a request recorded at ``version`` leaves."""
+        return cls(
+            requested_on=event.effective_date,
+            version=version,
+            policy_adjustment_required=event.policy_adjustment_required,
+            triggers=event.triggers,
+            kinds=adjustment_kinds(event.changes),
+            changes=event.changes,
+        )
+
+
+def adjustment_kinds(changes: ev.ProjectChanges) -> tuple[str, ...]:
+    """The sorted :class:`~dautu_core.vocab.AdjustmentKind` ids of what ``changes`` change."""
+    return tuple(sorted(kind.value for kind in changes.kinds))
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -102,10 +129,25 @@ class ProjectState:
     delays_recorded: Mapping[str, date] = attrs.field(factory=dict)
     extension_months_used: int = 0
     extension_months_exempt: int = 0
+    base_due: Mapping[str, date] = attrs.field(factory=dict)
+    """Per milestone, its due date as last approved or adjusted, before schedule extensions
+    (the land-recovery rule counts its months from it, so an extension counts once)."""
+    extended_months: Mapping[str, int] = attrs.field(factory=dict)
+    """Per milestone, the months recorded extensions moved it by since :attr:`base_due`."""
+    rescheduled: Mapping[str, tuple[date, int]] = attrs.field(factory=dict)
+    """Per milestone, ``(effective date, version)`` of the last schedule change (extension or
+    adjustment) that moved its due date: a delay recorded before it was answered by it."""
+    last_investor_action: tuple[date, int] | None = None
+    """``(effective date, version)`` of the last event only the investor's own action
+    produces (milestone met, violation remedied, adjustment requested, resumption): the
+    record's sign that the investor is reachable."""
     violations: Mapping[str, Violation] = attrs.field(factory=dict)
     pending_adjustment: PendingAdjustment | None = None
     adjustments: int = 0
     suspended_on: date | None = None
+    suspended_until: date | None = None
+    """The remedy deadline the suspension set, if any (read by the review's Art. 48(2) rule
+    on suspension causes not remedied)."""
     terminated_on: date | None = None
     termination_ground: TerminationGround | None = None
     partial_terminations: tuple[tuple[date, TerminationGround, str | None], ...] = ()
@@ -300,6 +342,179 @@ def _replace(state: ProjectState, **changes: Any) -> ProjectState:
     return new
 
 
+_Handler = Callable[[ProjectState, Any, int, Mapping[str, Any]], ProjectState]
+
+
+def _approved(
+    state: ProjectState, event: ev.ProjectApproved, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    return _replace(
+        state,
+        **also,
+        project_code=event.project_code,
+        status=ProjectStatus.APPROVED,
+        approved_on=event.effective_date,
+        project_name=event.project_name,
+        objectives=event.objectives,
+        investors=event.investors,
+        location=event.location,
+        capital=event.capital,
+        land_area=event.land_area,
+        sector=event.sector,
+        is_mineral_exploitation=event.is_mineral_exploitation,
+        schedule=event.schedule,
+        original_schedule=event.schedule,
+        base_due={m.key: m.due for m in event.schedule.milestones},
+        extended_months={},
+        duration_years=event.duration_years,
+        authority=event.authority,
+        regime=event.regime,
+    )
+
+
+def _milestone_met(
+    state: ProjectState, event: ev.MilestoneMet, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    met = {**state.milestones_met, event.milestone: event.effective_date}
+    acted = (event.effective_date, version)
+    return _replace(state, **also, milestones_met=met, last_investor_action=acted)
+
+
+def _delay_recorded(
+    state: ProjectState, event: ev.DelayRecorded, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    delays = {**state.delays_recorded, event.milestone: event.effective_date}
+    return _replace(state, **also, delays_recorded=delays)
+
+
+def _schedule_extended(
+    state: ProjectState, event: ev.ScheduleExtended, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    before = state.schedule
+    schedule = before
+    extended, rescheduled = state.extended_months, state.rescheduled
+    if before is not None:
+        schedule = _shift(before, event.months, event.milestones, state.milestones_met)
+        moved = _moved(before, schedule)
+        if moved:
+            when = (event.effective_date, version)
+            rescheduled = {**rescheduled, **dict.fromkeys(moved, when)}
+            extended = {**extended, **{k: extended.get(k, 0) + event.months for k in moved}}
+    exempt = state.extension_months_exempt + (event.months if event.ground else 0)
+    return _replace(
+        state,
+        **also,
+        schedule=schedule,
+        extended_months=extended,
+        rescheduled=rescheduled,
+        extension_months_exempt=exempt,
+        extension_months_used=_months_used(state.original_schedule, schedule, exempt),
+    )
+
+
+def _moved(before: Schedule | None, after: Schedule) -> tuple[str, ...]:
+    """The keys of the milestones of ``after`` whose due date differs from (or is absent in)
+    ``before``."""
+    old = {} if before is None else {m.key: m.due for m in before.milestones}
+    return tuple(m.key for m in after.milestones if old.get(m.key) != m.due)
+
+
+def _violation_found(
+    state: ProjectState, event: ev.ViolationFound, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    violation = Violation(
+        violation_id=event.violation_id,
+        category=event.category,
+        description=event.description,
+        found_on=event.effective_date,
+        found_version=version,
+    )
+    violations = {**state.violations, event.violation_id: violation}
+    return _replace(state, **also, violations=violations)
+
+
+def _violation_sanctioned(
+    state: ProjectState, event: ev.ViolationSanctioned, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    found = state.violations.get(event.violation_id)
+    if found is None:
+        return _replace(state, **also) if also else state
+    updated = attrs.evolve(found, sanctioned_on=event.effective_date, fine=event.fine)
+    violations = {**state.violations, event.violation_id: updated}
+    return _replace(state, **also, violations=violations)
+
+
+def _violation_remedied(
+    state: ProjectState, event: ev.ViolationRemedied, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    acted = (event.effective_date, version)
+    found = state.violations.get(event.violation_id)
+    if found is None:
+        return _replace(state, **also, last_investor_action=acted)
+    updated = attrs.evolve(found, remedied_on=event.effective_date)
+    violations = {**state.violations, event.violation_id: updated}
+    return _replace(state, **also, violations=violations, last_investor_action=acted)
+
+
+def _adjustment_requested(
+    state: ProjectState, event: ev.AdjustmentRequested, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    return _replace(
+        state,
+        **also,
+        pending_adjustment=PendingAdjustment.of(event, version),
+        last_investor_action=(event.effective_date, version),
+    )
+
+
+def _suspended(
+    state: ProjectState, event: ev.ProjectSuspended, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    return _replace(
+        state,
+        **also,
+        status=ProjectStatus.SUSPENDED,
+        suspended_on=event.effective_date,
+        suspended_until=event.until,
+    )
+
+
+def _resumed(
+    state: ProjectState, event: ev.ProjectResumed, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    return _replace(
+        state,
+        **also,
+        status=ProjectStatus.APPROVED,
+        suspended_on=None,
+        suspended_until=None,
+        last_investor_action=(event.effective_date, version),
+    )
+
+
+def _terminated(
+    state: ProjectState, event: ev.ProjectTerminated, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    day = event.effective_date
+    if event.partial:
+        part = (day, event.ground, event.scope)
+        return _replace(state, **also, partial_terminations=(*state.partial_terminations, part))
+    return _replace(
+        state,
+        **also,
+        status=ProjectStatus.TERMINATED,
+        terminated_on=day,
+        termination_ground=event.ground,
+    )
+
+
+def _review_decided(
+    state: ProjectState, event: ev.ReviewDecided, version: int, also: Mapping[str, Any]
+) -> ProjectState:
+    decision = (event.review_round, event.track, event.effective_date)
+    return _replace(state, **also, review_decisions=(*state.review_decisions, decision))
+
+
 def _apply(
     state: ProjectState,
     event: ev.ProjectEvent,
@@ -307,120 +522,34 @@ def _apply(
     also: Mapping[str, Any] = _NOTHING,
 ) -> ProjectState:
     """Fold ``event`` (stored at ``version``) into ``state``; ``also`` are further field
-    changes made in the same step (the fold passes the new ``version`` and ``history``)."""
-    day = event.effective_date
-    match event:
-        case ev.ProjectApproved():
-            return _replace(
-                state,
-                **also,
-                project_code=event.project_code,
-                status=ProjectStatus.APPROVED,
-                approved_on=day,
-                project_name=event.project_name,
-                objectives=event.objectives,
-                investors=event.investors,
-                location=event.location,
-                capital=event.capital,
-                land_area=event.land_area,
-                sector=event.sector,
-                is_mineral_exploitation=event.is_mineral_exploitation,
-                schedule=event.schedule,
-                original_schedule=event.schedule,
-                duration_years=event.duration_years,
-                authority=event.authority,
-                regime=event.regime,
-            )
-        case ev.MilestoneMet():
-            return _replace(
-                state, **also, milestones_met={**state.milestones_met, event.milestone: day}
-            )
-        case ev.DelayRecorded():
-            return _replace(
-                state, **also, delays_recorded={**state.delays_recorded, event.milestone: day}
-            )
-        case ev.ScheduleExtended():
-            schedule = state.schedule
-            if schedule is not None:
-                schedule = _shift(schedule, event.months, event.milestones, state.milestones_met)
-            exempt = state.extension_months_exempt + (event.months if event.ground else 0)
-            return _replace(
-                state,
-                **also,
-                schedule=schedule,
-                extension_months_exempt=exempt,
-                extension_months_used=_months_used(state.original_schedule, schedule, exempt),
-            )
-        case ev.ViolationFound():
-            violation = Violation(
-                violation_id=event.violation_id,
-                category=event.category,
-                description=event.description,
-                found_on=day,
-                found_version=version,
-            )
-            return _replace(
-                state, **also, violations={**state.violations, event.violation_id: violation}
-            )
-        case ev.ViolationSanctioned():
-            found = state.violations.get(event.violation_id)
-            if found is None:
-                return _replace(state, **also) if also else state
-            updated = attrs.evolve(found, sanctioned_on=day, fine=event.fine)
-            return _replace(
-                state, **also, violations={**state.violations, event.violation_id: updated}
-            )
-        case ev.ViolationRemedied():
-            found = state.violations.get(event.violation_id)
-            if found is None:
-                return _replace(state, **also) if also else state
-            updated = attrs.evolve(found, remedied_on=day)
-            return _replace(
-                state, **also, violations={**state.violations, event.violation_id: updated}
-            )
-        case ev.AdjustmentRequested():
-            pending = PendingAdjustment(
-                requested_on=day,
-                version=version,
-                changes=event.changes,
-                policy_adjustment_required=event.policy_adjustment_required,
-                triggers=event.triggers,
-            )
-            return _replace(state, **also, pending_adjustment=pending)
-        case ev.ProjectAdjusted():
-            return _adjust(state, event, also)
-        case ev.ProjectSuspended():
-            return _replace(state, **also, status=ProjectStatus.SUSPENDED, suspended_on=day)
-        case ev.ProjectResumed():
-            return _replace(state, **also, status=ProjectStatus.APPROVED, suspended_on=None)
-        case ev.ProjectTerminated():
-            if event.partial:
-                part = (day, event.ground, event.scope)
-                return _replace(
-                    state, **also, partial_terminations=(*state.partial_terminations, part)
-                )
-            return _replace(
-                state,
-                **also,
-                status=ProjectStatus.TERMINATED,
-                terminated_on=day,
-                termination_ground=event.ground,
-            )
-        case ev.ReviewDecided():
-            decision = (event.review_round, event.track, day)
-            return _replace(state, **also, review_decisions=(*state.review_decisions, decision))
-    return _replace(state, **also) if also else state
+    changes made in the same step (the fold passes the new ``version`` and ``history``).
+
+    Dispatch is one dictionary look-up by class (:data:`HANDLERS`), not a chain of
+    ``isinstance`` tests: the fold runs this once per event of every project reviewed.
+    """
+    handler = _HANDLERS_BY_CLASS.get(type(event))
+    if handler is None:
+        return _replace(state, **also) if also else state
+    return handler(state, event, version, also)
 
 
 def _adjust(
-    state: ProjectState, event: ev.ProjectAdjusted, also: Mapping[str, Any] = _NOTHING
+    state: ProjectState, event: ev.ProjectAdjusted, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
     changes = event.changes
     if changes.schedule is not None:
         used = _months_used(
             state.original_schedule, changes.schedule, state.extension_months_exempt
         )
-        also = {**also, "extension_months_used": used}
+        when = (event.effective_date, version)
+        moved = dict.fromkeys(_moved(state.schedule, changes.schedule), when)
+        also = {
+            **also,
+            "extension_months_used": used,
+            "base_due": {m.key: m.due for m in changes.schedule.milestones},
+            "extended_months": {},
+            "rescheduled": {**state.rescheduled, **moved},
+        }
     return _replace(
         state,
         **also,
@@ -436,3 +565,28 @@ def _adjust(
         pending_adjustment=None,
         adjustments=state.adjustments + 1,
     )
+
+
+HANDLERS: Mapping[str, _Handler] = {
+    ev.ProjectApproved.TYPE_NAME: _approved,
+    ev.MilestoneMet.TYPE_NAME: _milestone_met,
+    ev.DelayRecorded.TYPE_NAME: _delay_recorded,
+    ev.ScheduleExtended.TYPE_NAME: _schedule_extended,
+    ev.ViolationFound.TYPE_NAME: _violation_found,
+    ev.ViolationSanctioned.TYPE_NAME: _violation_sanctioned,
+    ev.ViolationRemedied.TYPE_NAME: _violation_remedied,
+    ev.AdjustmentRequested.TYPE_NAME: _adjustment_requested,
+    ev.ProjectAdjusted.TYPE_NAME: _adjust,
+    ev.ProjectSuspended.TYPE_NAME: _suspended,
+    ev.ProjectResumed.TYPE_NAME: _resumed,
+    ev.ProjectTerminated.TYPE_NAME: _terminated,
+    ev.ReviewDecided.TYPE_NAME: _review_decided,
+}
+"""What each event type does to a project's state, by stable type name: the one place an
+event's effect is written. :class:`~dautu_core.events.EventCorrected` is absent on purpose:
+:func:`evolve` answers it by refolding the corrected history through these same handlers.
+A test fails when a type of :data:`~dautu_core.events.EVENT_TYPES` has no entry here."""
+
+_HANDLERS_BY_CLASS: dict[type, _Handler] = {
+    ev.EVENT_TYPES[name]: handler for name, handler in HANDLERS.items()
+}

@@ -26,6 +26,9 @@ from dautu_adapters.cli.main import main
 from dautu_adapters.copying import check_prefix
 from dautu_adapters.review.projection import catch_up
 from dautu_adapters.stores import Store, open_store
+from dautu_core.projections import PortfolioProjection
+
+PORTFOLIO = PortfolioProjection().name
 
 DAUTU = str(Path(sys.executable).with_name("dautu"))
 Run = Callable[..., tuple[int, str]]
@@ -220,13 +223,13 @@ def test_the_review_projection_is_rebuilt_on_the_target_not_copied(
     stored = open_store(source)
     try:
         catch_up(stored)  # the review's read model and its checkpoint, stored beside the log
-        saved = stored.load_projection("dautu.portfolio.v1.2")
+        saved = stored.load_projection(PORTFOLIO)
     finally:
         stored.close()
     assert saved[0] == 424 and saved[1] is not None
     assert run("copy", "--from", source, "--to", target)[0] == 0
     copied = open_store(target)
-    assert copied.load_projection("dautu.portfolio.v1.2") == (0, None), "not copied"
+    assert copied.load_projection(PORTFOLIO) == (0, None), "not copied"
     copied.close()
     as_of = ("review", "--as-of", "2026-06-30", "--format", "json")
     code, theirs = run("--store", source, *as_of)
@@ -235,7 +238,7 @@ def test_the_review_projection_is_rebuilt_on_the_target_not_copied(
     assert code == 0 and mine == theirs, "rebuilt from the copied log: the same review"
     assert run("--store", target, "review", "--rebuild", "--as-of", "2026-06-30")[0] == 0
     rebuilt = open_store(target)
-    assert rebuilt.load_projection("dautu.portfolio.v1.2")[0] == 424
+    assert rebuilt.load_projection(PORTFOLIO)[0] == 424
     rebuilt.close()
     cp, public = signed_checkpoint(run, source, tmp_path)
     out = verified(run, target, cp, public)  # also compares the rebuilt projection

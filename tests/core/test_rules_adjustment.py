@@ -29,7 +29,7 @@ from dautu_core import (
 from dautu_core.dates import add_months
 from dautu_core.decider import event_from_command
 from dautu_core.rulebook import BUILTIN_RULEBOOKS, LAW_61_2020
-from dautu_core.state import PendingAdjustment
+from dautu_core.state import PendingAdjustment, adjustment_kinds
 from dautu_core.testing import DeciderSpec, sample_approval, sample_envelope, sample_schedule
 
 from .rule_helpers import (
@@ -104,6 +104,7 @@ def _pending(
         requested_on=date(2023, 1, 1),
         version=2,
         changes=changes,
+        kinds=adjustment_kinds(changes),
         policy_adjustment_required=required,
         triggers=triggers,
     )

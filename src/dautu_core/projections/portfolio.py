@@ -55,8 +55,9 @@ LAYOUT = 1
 
 FORMAT = f"{LAYOUT}.{EXTRACTION_VERSION}"
 """Version of the serialised form: the layout and the timeline extraction
-(:data:`~dautu_core.review.timeline.EXTRACTION_VERSION`). A checkpoint in another format,
-including one folded by an older extraction, is rebuilt, not misread."""
+(:data:`~dautu_core.review.timeline.EXTRACTION_VERSION`, a digest of the extraction code
+computed at import, never bumped by hand). A checkpoint in another format, including one folded
+by an older extraction, is rebuilt, not misread."""
 
 NOT_APPROVED = "not_approved"
 """The status key of projects with no approval in effect on the summary's date."""

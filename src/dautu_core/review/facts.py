@@ -4,14 +4,22 @@
 project on ``as_of``, as known at ``known_at``": entries recorded after ``known_at`` are left
 out, corrections are applied (the latest correction of a version wins, as in
 :func:`dautu_core.state.effective_history`), then entries whose effective date is after
-``as_of`` are left out, in stream order. The fold mirrors :func:`dautu_core.state.evolve` for the
-fields the review needs and keeps, for each fact, the version of the event that established it,
-so every reason can name its events.
+``as_of`` are left out, in stream order. The fold mirrors :func:`dautu_core.state.evolve`
+handler for handler (:data:`FACT_HANDLERS` against :data:`dautu_core.state.HANDLERS`, one
+function per event type in each) for the fields the review needs, and keeps, for each fact, the
+version of the event that established it, so every reason can name its events.
+
+Why it still reads compact timeline entries instead of folding typed events through the core:
+decoding typed events costs tens of microseconds each, and a provincial review reads 200,000 of
+them. Every field a review rule reads (``rescheduled``, ``base_due``, ``extended_months``,
+``last_investor_action``, ``suspension.until`` included) is also kept by the core's state, and a
+property test checks, for generated histories and any point in the two times, that these facts
+are the view of :func:`dautu_core.replay.state_at`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +28,7 @@ import attrs
 
 from dautu_core.dates import add_months, full_months_between, months_started_between
 from dautu_core.review.timeline import ProjectTimeline, TimelineEntry
+from dautu_core.state import PendingAdjustment
 from dautu_core.vocab import (
     AuthorityLevel,
     ExtensionGround,
@@ -31,9 +40,9 @@ from dautu_core.vocab import (
 )
 
 __all__ = [
+    "FACT_HANDLERS",
     "Decision",
     "Extension",
-    "PendingRequest",
     "ProjectFacts",
     "ScheduledMilestone",
     "Suspension",
@@ -77,15 +86,6 @@ class ViolationFacts:
     def is_open(self) -> bool:
         """Open until remedied: a sanction alone does not close a violation."""
         return self.remedied is None
-
-
-@attrs.frozen(kw_only=True)
-class PendingRequest:
-    requested_on: date
-    version: int
-    policy_adjustment_required: bool
-    triggers: tuple[str, ...]
-    kinds: tuple[str, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -154,7 +154,7 @@ class ProjectFacts:
     extension_months_used: int = 0
     extension_months_exempt: int = 0
     violations: tuple[ViolationFacts, ...] = ()
-    pending_adjustment: PendingRequest | None = None
+    pending_adjustment: PendingAdjustment | None = None
     adjustments: tuple[Dated, ...] = ()
     suspension: Suspension | None = None
     termination: Termination | None = None
@@ -274,15 +274,223 @@ def _level(value: str | None) -> AuthorityLevel | None:
     return None if value is None else AuthorityLevel(value)
 
 
-_INVESTOR_ACTIONS = frozenset(
-    {
-        "dautu.MilestoneMet",
-        "dautu.ViolationRemedied",
-        "dautu.AdjustmentRequested",
-        "dautu.ProjectResumed",
-    }
-)
-"""Events that only happen when the investor acts: the record's sign that they are reachable."""
+class _Fold:
+    """The facts being folded: mutable while one timeline is folded, then frozen into
+    :class:`ProjectFacts`. One handler per event type (:data:`FACT_HANDLERS`)."""
+
+    __slots__ = (
+        "adjustments",
+        "base_due",
+        "decisions",
+        "delays",
+        "exempt",
+        "extended_months",
+        "extensions",
+        "f",
+        "met",
+        "original",
+        "rescheduled",
+        "schedule",
+        "used",
+        "violations",
+    )
+
+    def __init__(self) -> None:
+        self.f: dict[str, Any] = {}
+        self.met: dict[str, Dated] = {}
+        self.delays: dict[str, Dated] = {}
+        self.rescheduled: dict[str, Dated] = {}
+        self.base_due: dict[str, date] = {}
+        self.extended_months: dict[str, int] = {}
+        self.violations: dict[str, ViolationFacts] = {}
+        self.extensions: list[Extension] = []
+        self.adjustments: list[Dated] = []
+        self.decisions: list[Decision] = []
+        self.schedule: tuple[ScheduledMilestone, ...] = ()
+        self.original: tuple[ScheduledMilestone, ...] = ()
+        self.used = 0
+        self.exempt = 0
+
+
+_FactHandler = Callable[[_Fold, Mapping[str, Any], date, int], None]
+
+
+def _approved(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    s.schedule = s.original = _schedule(d["schedule"])
+    s.base_due = {m.key: m.due for m in s.schedule}
+    s.extended_months = {}
+    s.f.update(
+        status=ProjectStatus.APPROVED,
+        approved=(day, version),
+        project_name=d["name"],
+        objectives=d["objectives"],
+        duration_years=d["duration"],
+        investors=tuple(d["investors"]),
+        has_foreign_investor=d["foreign"],
+        province=d["province"],
+        district=d["district"],
+        inside_industrial_zone=d["iz"],
+        sector=d["sector"],
+        is_mineral_exploitation=d["mineral"],
+        land_square_metres=None if d["land"] is None else Decimal(d["land"]),
+        capital_dong=d["capital"],
+        authority=d["authority"],
+        authority_level=_level(d["level"]),
+        regime=Regime(d["regime"]),
+        original_last_due=max((m.due for m in s.schedule), default=None),
+    )
+
+
+def _investor_acted(s: _Fold, day: date, version: int) -> None:
+    """An event only the investor's own action produces: the record's sign that they are
+    reachable (read by :func:`~dautu_core.review.rules.terminate_investor_unreachable`)."""
+    s.f["last_investor_action"] = (day, version)
+
+
+def _milestone_met(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    _investor_acted(s, day, version)
+    s.met[d["m"]] = (day, version)
+
+
+def _delay_recorded(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    s.delays[d["m"]] = (day, version)
+
+
+def _schedule_extended(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    months, keys, met = int(d["months"]), d["ms"], s.met
+    before = s.schedule
+    s.schedule = tuple(
+        ScheduledMilestone(m.key, add_months(m.due, months))
+        if (m.key in keys if keys else m.key not in met)
+        else m
+        for m in before
+    )
+    _moved(before, s.schedule, (day, version), s.rescheduled)
+    for old, new in zip(before, s.schedule, strict=True):
+        if old.due != new.due:
+            s.extended_months[new.key] = s.extended_months.get(new.key, 0) + months
+    ground = None if d["ground"] is None else ExtensionGround(d["ground"])
+    s.extensions.append(Extension(day, version, months, ground))
+    if ground is not None:
+        s.exempt += months
+    s.used = _months_used(s.original, s.schedule, s.exempt)
+
+
+def _violation_found(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    s.violations[d["id"]] = ViolationFacts(
+        violation_id=d["id"],
+        category=ViolationCategory(d["cat"]),
+        found_on=day,
+        found_version=version,
+        found_by=d["by"],
+        found_by_level=_level(d["level"]),
+    )
+
+
+def _violation_sanctioned(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    found = s.violations.get(d["id"])
+    if found is not None:
+        s.violations[d["id"]] = attrs.evolve(found, sanctioned=(day, version), fine_dong=d["fine"])
+
+
+def _violation_remedied(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    _investor_acted(s, day, version)
+    found = s.violations.get(d["id"])
+    if found is not None:
+        s.violations[d["id"]] = attrs.evolve(found, remedied=(day, version))
+
+
+def _adjustment_requested(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    _investor_acted(s, day, version)
+    s.f["pending_adjustment"] = PendingAdjustment(
+        requested_on=day,
+        version=version,
+        policy_adjustment_required=d["policy"],
+        triggers=tuple(d["triggers"]),
+        kinds=tuple(d["kinds"]),
+    )
+
+
+def _adjusted(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    f = s.f
+    if "schedule" in d:
+        before = s.schedule
+        s.schedule = _schedule(d["schedule"])
+        _moved(before, s.schedule, (day, version), s.rescheduled)
+        s.base_due = {m.key: m.due for m in s.schedule}
+        s.extended_months = {}
+        s.used = _months_used(s.original, s.schedule, s.exempt)
+    if "location" in d:
+        loc = d["location"]
+        f.update(
+            province=loc["province"], district=loc["district"], inside_industrial_zone=loc["iz"]
+        )
+    if "land" in d:
+        f["land_square_metres"] = Decimal(d["land"])
+    if "capital" in d:
+        f["capital_dong"] = d["capital"]
+    if "investors" in d:
+        f.update(investors=tuple(d["investors"]), has_foreign_investor=d["foreign"])
+    if "objectives" in d:
+        f["objectives"] = d["objectives"]
+    if "duration" in d:
+        f["duration_years"] = d["duration"]
+    f["pending_adjustment"] = None
+    s.adjustments.append((day, version))
+
+
+def _suspended(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    s.f["status"] = ProjectStatus.SUSPENDED
+    s.f["suspension"] = Suspension(
+        on=day,
+        version=version,
+        ground=SuspensionGround(d["ground"]),
+        until=None if d["until"] is None else date.fromisoformat(d["until"]),
+        authority_level=_level(d["level"]),
+    )
+
+
+def _resumed(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    _investor_acted(s, day, version)
+    s.f["status"] = ProjectStatus.APPROVED
+    s.f["suspension"] = None
+
+
+def _terminated(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    if not d["partial"]:
+        s.f["status"] = ProjectStatus.TERMINATED
+        s.f["termination"] = Termination(
+            on=day, version=version, ground=TerminationGround(d["ground"])
+        )
+
+
+def _review_decided(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
+    s.decisions.append(
+        Decision(
+            on=day, version=version, track=d["track"], review_round=d["round"], authority=d["by"]
+        )
+    )
+
+
+FACT_HANDLERS: Mapping[str, _FactHandler] = {
+    "dautu.ProjectApproved": _approved,
+    "dautu.MilestoneMet": _milestone_met,
+    "dautu.DelayRecorded": _delay_recorded,
+    "dautu.ScheduleExtended": _schedule_extended,
+    "dautu.ViolationFound": _violation_found,
+    "dautu.ViolationSanctioned": _violation_sanctioned,
+    "dautu.ViolationRemedied": _violation_remedied,
+    "dautu.AdjustmentRequested": _adjustment_requested,
+    "dautu.ProjectAdjusted": _adjusted,
+    "dautu.ProjectSuspended": _suspended,
+    "dautu.ProjectResumed": _resumed,
+    "dautu.ProjectTerminated": _terminated,
+    "dautu.ReviewDecided": _review_decided,
+}
+"""What each event type does to the review's facts, by stable type name, mirroring
+:data:`dautu_core.state.HANDLERS` (a property test checks they agree; a test fails when a type
+of :data:`~dautu_core.events.EVENT_TYPES` has no entry in either). ``dautu.EventCorrected`` is
+absent on purpose: :func:`effective_entries` applies corrections before the fold."""
 
 
 def facts_as_of(
@@ -290,159 +498,19 @@ def facts_as_of(
 ) -> ProjectFacts:
     """Fold ``timeline`` into :class:`ProjectFacts` as of ``as_of`` (see the module docstring)."""
     cutoff = as_of.isoformat()
-    f: dict[str, Any] = {}
-    met: dict[str, Dated] = {}
-    delays: dict[str, Dated] = {}
-    rescheduled: dict[str, Dated] = {}
-    base_due: dict[str, date] = {}
-    extended_months: dict[str, int] = {}
-    violations: dict[str, ViolationFacts] = {}
-    extensions: list[Extension] = []
-    adjustments: list[Dated] = []
-    decisions: list[Decision] = []
-    schedule: tuple[ScheduledMilestone, ...] = ()
-    original: tuple[ScheduledMilestone, ...] = ()
-    used = exempt = version = 0
+    s = _Fold()
+    version = 0
+    handlers = FACT_HANDLERS
     for entry in effective_entries(timeline, known_at):
         if entry.effective > cutoff:
             continue
         version = max(version, entry.version)
-        day = date.fromisoformat(entry.effective)
-        d = entry.data
-        kind = entry.type_name
-        if kind in _INVESTOR_ACTIONS:
-            f["last_investor_action"] = (day, entry.version)
-        if kind == "dautu.ProjectApproved":
-            schedule = original = _schedule(d["schedule"])
-            base_due = {m.key: m.due for m in schedule}
-            extended_months = {}
-            f.update(
-                status=ProjectStatus.APPROVED,
-                approved=(day, entry.version),
-                project_name=d["name"],
-                objectives=d["objectives"],
-                duration_years=d["duration"],
-                investors=tuple(d["investors"]),
-                has_foreign_investor=d["foreign"],
-                province=d["province"],
-                district=d["district"],
-                inside_industrial_zone=d["iz"],
-                sector=d["sector"],
-                is_mineral_exploitation=d["mineral"],
-                land_square_metres=None if d["land"] is None else Decimal(d["land"]),
-                capital_dong=d["capital"],
-                authority=d["authority"],
-                authority_level=_level(d["level"]),
-                regime=Regime(d["regime"]),
-                original_last_due=max((m.due for m in schedule), default=None),
-            )
-        elif kind == "dautu.MilestoneMet":
-            met[d["m"]] = (day, entry.version)
-        elif kind == "dautu.DelayRecorded":
-            delays[d["m"]] = (day, entry.version)
-        elif kind == "dautu.ScheduleExtended":
-            months, keys = int(d["months"]), d["ms"]
-            before = schedule
-            schedule = tuple(
-                ScheduledMilestone(m.key, add_months(m.due, months))
-                if (m.key in keys if keys else m.key not in met)
-                else m
-                for m in schedule
-            )
-            _moved(before, schedule, (day, entry.version), rescheduled)
-            for old, new in zip(before, schedule, strict=True):
-                if old.due != new.due:
-                    extended_months[new.key] = extended_months.get(new.key, 0) + months
-            ground = None if d["ground"] is None else ExtensionGround(d["ground"])
-            extensions.append(Extension(day, entry.version, months, ground))
-            if ground is not None:
-                exempt += months
-            used = _months_used(original, schedule, exempt)
-        elif kind == "dautu.ViolationFound":
-            violations[d["id"]] = ViolationFacts(
-                violation_id=d["id"],
-                category=ViolationCategory(d["cat"]),
-                found_on=day,
-                found_version=entry.version,
-                found_by=d["by"],
-                found_by_level=_level(d["level"]),
-            )
-        elif kind == "dautu.ViolationSanctioned":
-            found = violations.get(d["id"])
-            if found is not None:
-                violations[d["id"]] = attrs.evolve(
-                    found, sanctioned=(day, entry.version), fine_dong=d["fine"]
-                )
-        elif kind == "dautu.ViolationRemedied":
-            found = violations.get(d["id"])
-            if found is not None:
-                violations[d["id"]] = attrs.evolve(found, remedied=(day, entry.version))
-        elif kind == "dautu.AdjustmentRequested":
-            f["pending_adjustment"] = PendingRequest(
-                requested_on=day,
-                version=entry.version,
-                policy_adjustment_required=d["policy"],
-                triggers=tuple(d["triggers"]),
-                kinds=tuple(d["kinds"]),
-            )
-        elif kind == "dautu.ProjectAdjusted":
-            if "schedule" in d:
-                before = schedule
-                schedule = _schedule(d["schedule"])
-                _moved(before, schedule, (day, entry.version), rescheduled)
-                base_due = {m.key: m.due for m in schedule}
-                extended_months = {}
-                used = _months_used(original, schedule, exempt)
-            if "location" in d:
-                loc = d["location"]
-                f.update(
-                    province=loc["province"],
-                    district=loc["district"],
-                    inside_industrial_zone=loc["iz"],
-                )
-            if "land" in d:
-                f["land_square_metres"] = Decimal(d["land"])
-            if "capital" in d:
-                f["capital_dong"] = d["capital"]
-            if "investors" in d:
-                f.update(investors=tuple(d["investors"]), has_foreign_investor=d["foreign"])
-            if "objectives" in d:
-                f["objectives"] = d["objectives"]
-            if "duration" in d:
-                f["duration_years"] = d["duration"]
-            f["pending_adjustment"] = None
-            adjustments.append((day, entry.version))
-        elif kind == "dautu.ProjectSuspended":
-            f["status"] = ProjectStatus.SUSPENDED
-            f["suspension"] = Suspension(
-                on=day,
-                version=entry.version,
-                ground=SuspensionGround(d["ground"]),
-                until=None if d["until"] is None else date.fromisoformat(d["until"]),
-                authority_level=_level(d["level"]),
-            )
-        elif kind == "dautu.ProjectResumed":
-            f["status"] = ProjectStatus.APPROVED
-            f["suspension"] = None
-        elif kind == "dautu.ProjectTerminated":
-            if not d["partial"]:
-                f["status"] = ProjectStatus.TERMINATED
-                f["termination"] = Termination(
-                    on=day, version=entry.version, ground=TerminationGround(d["ground"])
-                )
-        elif kind == "dautu.ReviewDecided":
-            decisions.append(
-                Decision(
-                    on=day,
-                    version=entry.version,
-                    track=d["track"],
-                    review_round=d["round"],
-                    authority=d["by"],
-                )
-            )
+        handler = handlers.get(entry.type_name)
+        if handler is not None:
+            handler(s, entry.data, date.fromisoformat(entry.effective), entry.version)
     late = {}
-    for milestone in schedule:
-        if milestone.key not in met and milestone.due < as_of:
+    for milestone in s.schedule:
+        if milestone.key not in s.met and milestone.due < as_of:
             months = full_months_between(milestone.due, as_of)
             if months > 0:
                 late[milestone.key] = months
@@ -451,17 +519,17 @@ def facts_as_of(
         as_of=as_of,
         late=late,
         version=version,
-        schedule=schedule,
-        milestones_met=met,
-        delays=delays,
-        rescheduled=rescheduled,
-        extensions=tuple(extensions),
-        base_due=base_due,
-        extended_months=extended_months,
-        extension_months_used=used,
-        extension_months_exempt=exempt,
-        violations=tuple(violations.values()),
-        adjustments=tuple(adjustments),
-        decisions=tuple(decisions),
-        **f,
+        schedule=s.schedule,
+        milestones_met=s.met,
+        delays=s.delays,
+        rescheduled=s.rescheduled,
+        extensions=tuple(s.extensions),
+        base_due=s.base_due,
+        extended_months=s.extended_months,
+        extension_months_used=s.used,
+        extension_months_exempt=s.exempt,
+        violations=tuple(s.violations.values()),
+        adjustments=tuple(s.adjustments),
+        decisions=tuple(s.decisions),
+        **s.f,
     )

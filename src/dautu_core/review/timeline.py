@@ -15,8 +15,10 @@ at any time* can be recomputed from it without reading the store again.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -29,19 +31,15 @@ from dautu_core.vocab import AdjustmentKind
 
 __all__ = [
     "EXTRACTION_VERSION",
+    "EXTRACTORS",
     "ProjectTimeline",
     "TimelineEntry",
     "entry_from_data",
     "entry_from_event",
     "entry_from_record",
+    "extraction_digest",
     "timeline_from_events",
 ]
-
-
-EXTRACTION_VERSION = 2
-"""Version of what an entry keeps of each event (the ``_EXTRACT`` table below). Raise it with
-any change there: the portfolio projection's format is derived from it, so stored projections
-folded by another extraction are rebuilt rather than read with missing or stale fields."""
 
 
 @attrs.frozen
@@ -191,7 +189,7 @@ def _requested(d: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-_EXTRACT: dict[str, Any] = {
+EXTRACTORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "dautu.ProjectApproved": _approved,
     "dautu.MilestoneMet": lambda d: {"m": d["milestone"]},
     "dautu.DelayRecorded": lambda d: {"m": d["milestone"]},
@@ -230,6 +228,82 @@ _EXTRACT: dict[str, Any] = {
         "by": _name(d.get("authority")),
     },
 }
+"""What an entry keeps of each event type's stored JSON, by stable type name (every type of
+:data:`~dautu_core.events.EVENT_TYPES` but ``dautu.EventCorrected``, which
+``_entry_of_correction`` compacts). A test fails when a type has no entry here."""
+
+
+def _stable_repr(value: object) -> str:
+    """``repr`` that is the same in every process: a set's order depends on string hashing,
+    which is randomised per process, so sets are written sorted."""
+    if isinstance(value, frozenset | set):
+        return "{" + ",".join(sorted(_stable_repr(v) for v in value)) + "}"
+    if isinstance(value, tuple):
+        return "(" + ",".join(_stable_repr(v) for v in value) + ")"
+    return repr(value)
+
+
+def _fingerprint(code: types.CodeType, namespace: Mapping[str, Any], seen: set[str]) -> bytes:
+    """The bytes that say what ``code`` does: its bytecode, constants (nested code included) and
+    names, followed by the fingerprints of this module's functions it calls by name."""
+    parts = [code.co_code, repr(code.co_names).encode()]
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            parts.append(_fingerprint(const, namespace, seen))
+        else:
+            parts.append(_stable_repr(const).encode())
+    for name in code.co_names:
+        called = namespace.get(name)
+        own = isinstance(called, types.FunctionType) and called.__module__ == __name__
+        if own and name not in seen and isinstance(called, types.FunctionType):
+            seen.add(name)
+            parts.append(name.encode() + _fingerprint(called.__code__, namespace, seen))
+    return b"\0".join(parts)
+
+
+def extraction_digest(
+    extract: Mapping[str, Any] | None = None, namespace: Mapping[str, Any] | None = None
+) -> str:
+    """A short digest of what a timeline entry keeps of each event type, computed from the code.
+
+    Why computed and not a hand-bumped number: the stored portfolio projection is made of
+    entries, so its format must change whenever what an entry keeps changes, and a number raised
+    by hand is forgotten. The digest covers the type names, the extraction function of each
+    (bytecode, constants, names, and the helpers of this module it calls) and the shape of an
+    entry. A new Python version may compile the same source differently; the projection is
+    then rebuilt once, which is slower but never wrong.
+    """
+    table = EXTRACTORS if extract is None else extract
+    scope = globals() if namespace is None else namespace
+    digest = hashlib.sha256()
+    digest.update(repr([a.name for a in attrs.fields(TimelineEntry)]).encode())
+    seen: set[str] = set()
+    for function in (entry_from_data, _entry_of_correction):
+        digest.update(_fingerprint(function.__code__, scope, seen))
+    for type_name in sorted(table):
+        digest.update(type_name.encode())
+        digest.update(_fingerprint(table[type_name].__code__, scope, seen))
+    return digest.hexdigest()[:12]
+
+
+def _entry_of_correction(data: Mapping[str, Any], upcasters: Upcasters) -> dict[str, Any]:
+    """What an entry keeps of an :class:`~dautu_core.events.EventCorrected`: the target, the
+    action and the replacement as an entry of its own."""
+    replacement = data.get("replacement")
+    compact: dict[str, Any] = {
+        "target": data["corrects_version"],
+        "action": data["action"],
+        "replacement": None,
+    }
+    if replacement is not None:
+        compact["replacement"] = entry_from_data(
+            data["corrects_version"],
+            replacement["type"],
+            replacement["schema_version"],
+            replacement["data"],
+            upcasters,
+        ).to_json()
+    return compact
 
 
 def entry_from_data(
@@ -252,22 +326,9 @@ def entry_from_data(
     if schema_version != cls.SCHEMA_VERSION:
         data = upcasters.upcast(type_name, schema_version, dict(data), cls.SCHEMA_VERSION)
     if type_name == "dautu.EventCorrected":
-        replacement = data.get("replacement")
-        compact: dict[str, Any] = {
-            "target": data["corrects_version"],
-            "action": data["action"],
-            "replacement": None,
-        }
-        if replacement is not None:
-            compact["replacement"] = entry_from_data(
-                data["corrects_version"],
-                replacement["type"],
-                replacement["schema_version"],
-                replacement["data"],
-                upcasters,
-            ).to_json()
+        compact = _entry_of_correction(data, upcasters)
     else:
-        compact = _EXTRACT[type_name](data)
+        compact = EXTRACTORS[type_name](data)
     return TimelineEntry(
         version, type_name, str(data["effective_date"]), str(data["recorded_at"]), compact
     )
@@ -300,3 +361,9 @@ def timeline_from_events(
     items = list(recorded)
     code = project_code if project_code is not None else (items[0][1].project_code if items else "")
     return ProjectTimeline(code).extended(entry_from_event(v, e) for v, e in items)
+
+
+EXTRACTION_VERSION = extraction_digest()
+"""Version of what an entry keeps of each event, :func:`extraction_digest` of the code at
+import: the portfolio projection's format is derived from it, so stored projections folded by
+another extraction are rebuilt rather than read with missing or stale fields."""
