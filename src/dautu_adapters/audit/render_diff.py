@@ -70,6 +70,14 @@ STATE_FIELD_LABELS: dict[str, tuple[str, str]] = {
 """The label of each field of :class:`dautu_core.state.ProjectState`, Vietnamese and English."""
 
 
+_BY_MILESTONE = frozenset(
+    {"milestones_met", "delays_recorded", "base_due", "extended_months", "rescheduled"}
+)
+"""State fields keyed by milestone (shown by the milestone's name)."""
+_DATED_VERSION = frozenset({"last_investor_action", "rescheduled"})
+"""State fields whose values are ``(effective date, version)`` pairs."""
+
+
 def field_label(name: str, lang: str = "vi") -> str:
     """A state field's label; an unknown field (a plugin's) keeps its name."""
     labels = STATE_FIELD_LABELS.get(name)
@@ -138,6 +146,9 @@ def _value(value: Any, lang: str, field: str = "") -> str:
         return show_date(value, lang)
     if isinstance(value, int):
         return format_count(value, lang)
+    if field in _DATED_VERSION and isinstance(value, tuple) and len(value) == 2:
+        on, version = value  # (effective date, the record's version)
+        return f"{_value(on, lang)} ({'phiên bản' if lang == 'vi' else 'version'} {version})"
     if field == "review_decisions" and isinstance(value, tuple | list):
         return (
             "; ".join(
@@ -149,10 +160,11 @@ def _value(value: Any, lang: str, field: str = "") -> str:
     if isinstance(value, Mapping):
         if field == "violations":  # keyed by their own id, which the value shows
             return "; ".join(_value(v, lang) for v in value.values()) or "—"
-        milestones = field in ("milestones_met", "delays_recorded")
+        milestones = field in _BY_MILESTONE
+        inner = field if field in _DATED_VERSION else ""
         return (
             "; ".join(
-                f"{milestone_text(str(k), lang) if milestones else k}: {_value(v, lang)}"
+                f"{milestone_text(str(k), lang) if milestones else k}: {_value(v, lang, inner)}"
                 for k, v in value.items()
             )
             or "—"
