@@ -19,4 +19,4 @@ def test_the_former_name_is_the_same_class_with_a_deprecation_warning(module: ob
 
 def test_other_unknown_names_are_still_attribute_errors() -> None:
     with pytest.raises(AttributeError, match="Nothing"):
-        _ = review.Nothing  # type: ignore[attr-defined]
+        _ = review.Nothing
