@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,6 +57,7 @@ from dautu_adapters.stores import open_store, stream_id
 from dautu_core import commands as cmd
 from dautu_core import events as ev
 from dautu_core.codec import event_to_data
+from dautu_core.dates import VIETNAM_TIME
 from dautu_core.decider import run
 from dautu_core.ports import AppendBatch, NewRecord
 from dautu_core.record import GENESIS, make_record, record_hash
@@ -64,7 +65,6 @@ from dautu_core.testing.samples import sample_approval, sample_envelope
 from dautu_core.values import Authority, DocumentRef, LegalBasis, Money
 from dautu_core.vocab import AuthorityLevel, ViolationCategory
 
-ICT = timezone(timedelta(hours=7))
 DEPARTMENT = Authority(name="Sở Kế hoạch và Đầu tư tỉnh Hải Dương", level=AuthorityLevel.PROVINCIAL)
 PROVINCE = Authority(name="UBND tỉnh Hải Dương", level=AuthorityLevel.PROVINCIAL)
 BASIS = (LegalBasis(instrument="61/2020/QH14", article="41", clause="4"),)
@@ -84,7 +84,7 @@ def envelope(code: str, n: int) -> dict[str, Any]:
     return sample_envelope(
         code,
         APPROVED_ON + timedelta(days=n // 10),
-        recorded_at=datetime(2024, 2, 21, 9, 0, tzinfo=ICT) + timedelta(seconds=n),
+        recorded_at=datetime(2024, 2, 21, 9, 0, tzinfo=VIETNAM_TIME) + timedelta(seconds=n),
         legal_basis=BASIS,
     )
 

@@ -12,7 +12,7 @@ script prints what an inspector asks first. Output is Vietnamese with English in
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import attrs
@@ -62,11 +62,10 @@ from dautu_core import (
     make_record,
     record_hash,
 )
-from dautu_core.dates import format_vi_date
+from dautu_core.dates import VIETNAM_TIME, format_vi_date
 from dautu_core.rulebook import LAW_143_2025
 from dautu_core.rules import policy_adjustment_triggers
 
-ICT = timezone(timedelta(hours=7))
 CODE = "DA-VIDU-0001"
 """A fictional project code (real ones are assigned by the National Investment Information
 System; dautu stores them as opaque text)."""
@@ -107,7 +106,7 @@ def envelope(
     return {
         "project_code": CODE,
         "effective_date": day,
-        "recorded_at": datetime.combine(day + timedelta(days=2), time(9, 30), tzinfo=ICT),
+        "recorded_at": datetime.combine(day + timedelta(days=2), time(9, 30), tzinfo=VIETNAM_TIME),
         "actor": CLERK,
         "legal_basis": bases,
         "documents": documents,

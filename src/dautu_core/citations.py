@@ -30,6 +30,7 @@ from dautu_core.legal_dates import (
     LAW_143_2025_IN_FORCE,
     MINERALS_LAW_2024_IN_FORCE,
 )
+from dautu_core.text import bilingual
 from dautu_core.values import LegalBasis
 from dautu_core.vocab import ViolationCategory
 
@@ -53,25 +54,17 @@ __all__ = [
     "law_61_2020",
     "law_143_2025",
     "minerals_law",
-    "note",
     "record_rule",
     "sanctions_decree",
     "violation_basis",
 ]
 
 
-def note(vi: str, en: str) -> str:
-    """Notes are read in both languages: "Vietnamese / English"."""
-    return f"{vi} / {en}"
-
-
-_bilingual = note
-
-
 def record_rule(vi: str, en: str) -> LegalBasis:
     """A rule of dautu's record (how facts are kept), cited as that: not a legal provision."""
     return LegalBasis(
-        instrument="dautu", note=note(f"{vi}; không phải quy định pháp luật", f"{en}; not a law")
+        instrument="dautu",
+        note=bilingual(f"{vi}; không phải quy định pháp luật", f"{en}; not a law"),
     )
 
 
@@ -100,7 +93,7 @@ def law_143_2025(
     where_vi = f"khoản {clause} Điều {article}" if clause else f"Điều {article}"
     return LegalBasis(
         instrument="143/2025/QH15",
-        note=_bilingual(
+        note=bilingual(
             f"chưa xác minh điều; giả định giữ quy định {where_vi} Luật 61/2020",
             f"article not verified; Law 61/2020 {where} assumed to continue",
         ),
@@ -109,7 +102,7 @@ def law_143_2025(
 
 LAW_67_2014 = LegalBasis(
     instrument="67/2014/QH13",
-    note=note(
+    note=bilingual(
         "Luật Đầu tư 2014; chưa xác minh số hiệu và điều",
         "Law on Investment 2014; number and article not verified",
     ),
@@ -130,7 +123,7 @@ def investment_law(on: date, article: str, clause: str | None = None) -> LegalBa
 
 DECREE_122_2021 = LegalBasis(
     instrument="122/2021/NĐ-CP",
-    note=note(
+    note=bilingual(
         "xử phạt vi phạm hành chính về đầu tư; chưa xác minh điều",
         "investment sanctions; article not verified",
     ),
@@ -138,11 +131,11 @@ DECREE_122_2021 = LegalBasis(
 """Administrative sanctions in planning and investment, from 1 Jan 2022 [V]."""
 
 SANCTIONS_BEFORE_2022 = LegalBasis(
-    instrument=note(
+    instrument=bilingual(
         "nghị định xử phạt vi phạm hành chính về đầu tư có hiệu lực trước 01/01/2022",
         "investment sanctions decree in force before 1 Jan 2022",
     ),
-    note=note(
+    note=bilingual(
         "tham số: chưa xác minh số hiệu và điều", "parameter: number and article not verified"
     ),
 )
@@ -156,7 +149,7 @@ def sanctions_decree(on: date) -> LegalBasis:
 
 VIOLATION_HANDLING_LAW = LegalBasis(
     instrument="15/2012/QH13",
-    note=note(
+    note=bilingual(
         "Luật Xử lý vi phạm hành chính; chưa xác minh số hiệu và điều",
         "Law on Handling Administrative Violations; number and article not verified",
     ),
@@ -169,14 +162,14 @@ cited here (Art. 3(1)) was a recollection and is no longer given."""
 
 LAND_LAW_2013 = LegalBasis(
     instrument="45/2013/QH13",
-    note=note(
+    note=bilingual(
         "Luật Đất đai 2013; chưa xác minh số hiệu và điều",
         "Land Law 2013; number and article not verified",
     ),
 )
 LAND_LAW_2024 = LegalBasis(
     instrument="31/2024/QH15",
-    note=note(
+    note=bilingual(
         "Luật Đất đai 2024; chưa xác minh số hiệu và điều",
         "Land Law 2024; number and article not verified",
     ),
@@ -186,7 +179,7 @@ LAND_RECOVERY_2013 = LegalBasis(
     article="64",
     clause="1",
     point="i",
-    note=note(
+    note=bilingual(
         "Luật Đất đai 2013, điều đã xác minh; chưa xác minh số hiệu",
         "Land Law 2013, article verified; number not verified",
     ),
@@ -195,7 +188,7 @@ LAND_RECOVERY_2024 = LegalBasis(
     instrument="31/2024/QH15",
     article="81",
     clause="8",
-    note=note(
+    note=bilingual(
         "Luật Đất đai 2024, điều đã xác minh; chưa xác minh số hiệu",
         "Land Law 2024, article verified; number not verified",
     ),
@@ -213,7 +206,7 @@ def land_recovery(on: date) -> LegalBasis:
 
 ENVIRONMENT_LAW = LegalBasis(
     instrument="72/2020/QH14",
-    note=note(
+    note=bilingual(
         "Luật Bảo vệ môi trường; chưa xác minh số hiệu và điều",
         "Law on Environmental Protection; number and article not verified",
     ),
@@ -222,11 +215,13 @@ ENVIRONMENT_LAW = LegalBasis(
 MINERALS_2010 = (
     LegalBasis(
         instrument="60/2010/QH12",
-        note=note("Luật Khoáng sản; chưa xác minh điều", "Law on Minerals; article not verified"),
+        note=bilingual(
+            "Luật Khoáng sản; chưa xác minh điều", "Law on Minerals; article not verified"
+        ),
     ),
     LegalBasis(
         instrument="22/2012/NĐ-CP",
-        note=note(
+        note=bilingual(
             "đấu giá quyền khai thác khoáng sản; chưa xác minh điều",
             "auction of mineral exploitation rights; article not verified",
         ),
@@ -235,7 +230,7 @@ MINERALS_2010 = (
 MINERALS_2024 = (
     LegalBasis(
         instrument="54/2024/QH15",
-        note=note(
+        note=bilingual(
             "Luật Địa chất và Khoáng sản; chưa xác minh điều",
             "Law on Geology and Minerals; article not verified",
         ),
@@ -248,8 +243,8 @@ def minerals_law(on: date) -> tuple[LegalBasis, ...]:
 
 
 CONSTRUCTION_LAW = LegalBasis(
-    instrument=note("Luật Xây dựng", "Construction Law"),
-    note=note("chưa xác minh số hiệu và điều", "number and article not verified"),
+    instrument=bilingual("Luật Xây dựng", "Construction Law"),
+    note=bilingual("chưa xác minh số hiệu và điều", "number and article not verified"),
 )
 
 

@@ -43,7 +43,7 @@ class Command(ev.Envelope):
     - ``effective_date`` (``date``, the day the fact takes effect; the law in force that day
       judges it): ``date(2024, 3, 1)``.
     - ``recorded_at`` (time-zone aware ``datetime``, stored in UTC; when the record learns it):
-      ``datetime(2024, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=7)))``.
+      ``datetime(2024, 3, 1, 9, 30, tzinfo=VIETNAM_TIME)``.
     - ``actor`` (:class:`~dautu_core.values.Actor`: user id, name, unit):
       ``Actor(user_id="cv01", name="Nguyễn Văn A", unit="Phòng Đầu tư")``.
     - ``legal_basis`` (tuple of :class:`~dautu_core.values.LegalBasis`; required for decisions

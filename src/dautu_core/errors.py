@@ -142,6 +142,18 @@ class RuleViolation(DautuError):
 class UnknownProject(DautuError, LookupError):
     """A command or query for a project code that has no recorded history."""
 
+    @classmethod
+    def not_in_store(cls, project_code: str) -> UnknownProject:
+        """The error for a ``project`` option naming a project the store does not hold: one
+        wording wherever an export or a listing is asked for one project."""
+        return cls(
+            f"Không có dự án {project_code} trong kho",
+            f"there is no project {project_code} in the store",
+            project_code=project_code,
+            field="project",
+            rule_id="project_known",
+        )
+
 
 class ConcurrencyConflict(DautuError):
     """Someone else appended to the project's stream between our read and our write.

@@ -26,7 +26,6 @@ from dautu_core.citations import (
     RECORD_RULE,
     VIOLATION_HANDLING_LAW,
     law_61_2020,
-    note,
     record_rule,
 )
 from dautu_core.errors import RuleViolation
@@ -39,6 +38,7 @@ from dautu_core.legal_dates import (
     LAW_143_2025_IN_FORCE,
     day_before,
 )
+from dautu_core.text import bilingual
 from dautu_core.values import LegalBasis
 
 __all__ = [
@@ -165,7 +165,7 @@ class Rulebooks:
 
 
 _RECORD = RECORD_RULE
-_APPROVAL_NOTE = note("chấp thuận chủ trương và GCN đăng ký đầu tư", "policy approval and IRC")
+_APPROVAL_NOTE = bilingual("chấp thuận chủ trương và GCN đăng ký đầu tư", "policy approval and IRC")
 
 _BASIS_REQUIRED = record_rule(
     "mỗi quyết định, mỗi kết luận ghi rõ căn cứ pháp lý (phương án xử lý phải căn cứ, đối "
@@ -175,11 +175,11 @@ _BASIS_REQUIRED = record_rule(
 )
 
 _NO_DISTRICTS = LegalBasis(
-    instrument=note(
+    instrument=bilingual(
         "văn bản bãi bỏ chính quyền cấp huyện từ 01/07/2025",
         "instrument abolishing district-level government from 1 Jul 2025",
     ),
-    note=note("chưa xác minh số hiệu và điều", "number and article not verified"),
+    note=bilingual("chưa xác minh số hiệu và điều", "number and article not verified"),
 )
 
 LAW_61_2020 = Rulebook(
@@ -203,13 +203,13 @@ LAW_61_2020 = Rulebook(
         "resume_only_when_suspended": law_61_2020("47"),
         "milestone_known": law_61_2020(
             "40",
-            note=note(
+            note=bilingual(
                 "nội dung GCN đăng ký đầu tư gồm tiến độ",
                 "contents of the IRC include the schedule",
             ),
         ),
         "policy_adjustment_triggers": law_61_2020(
-            "41", "3", note=note("số khoản theo trí nhớ", "clause number is a recollection")
+            "41", "3", note=bilingual("số khoản theo trí nhớ", "clause number is a recollection")
         ),
         "correction_target_exists": _RECORD,
         "recorded_in_order": _RECORD,
@@ -242,7 +242,7 @@ LAW_67_2014 = Rulebook(
     citations={
         rule_id: LegalBasis(
             instrument="67/2014/QH13",
-            note=note(
+            note=bilingual(
                 "chưa xác minh số hiệu và điều; tham số giả định như Luật 61/2020",
                 "number and article not verified; parameters assumed equal to Law 61/2020",
             ),
@@ -262,7 +262,7 @@ LAW_67_2014 = Rulebook(
 def _l143() -> LegalBasis:
     return LegalBasis(
         instrument="143/2025/QH15",
-        note=note(
+        note=bilingual(
             "chưa xác minh điều: tham số của bộ quy tắc",
             "article not verified: parameter of this rulebook",
         ),

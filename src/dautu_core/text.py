@@ -17,6 +17,7 @@ import unicodedata
 from dautu_core.errors import InvalidValue
 
 __all__ = [
+    "bilingual",
     "format_count",
     "looks_like_legacy_encoding",
     "nfc",
@@ -33,6 +34,15 @@ _TCVN3_INSIDE_WORD = re.compile(rf"[^\W\d_][{_TCVN3_SYMBOLS}][^\W\d_]")
 # (grave, hook, dot below) right after a vowel, letters Vietnamese itself never uses.
 _VNI_TONE = re.compile(r"[aeiouyâêôAEIOUYÂÊÔ][øûïØÛÏ]")
 _SUSPECT = re.compile(f"[{re.escape(_TCVN3_SYMBOLS)}øûïØÛÏ]")
+
+
+def bilingual(vi: str, en: str) -> str:
+    """``"Vietnamese / English"``: how a text meant for both readers is written in one line.
+
+    Why one helper: officials read the Vietnamese, foreign investors and reviewers the
+    English; help texts, citation notes and headers put both side by side the same way.
+    """
+    return f"{vi} / {en}"
 
 
 def format_count(n: int, lang: str = "vi") -> str:

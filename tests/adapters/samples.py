@@ -6,11 +6,12 @@ builtin rulebooks so that they go through the real decider.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dautu_core import commands as cmd
 from dautu_core.citations import DECREE_122_2021
+from dautu_core.dates import VIETNAM_TIME
 from dautu_core.values import (
     Actor,
     Authority,
@@ -23,7 +24,6 @@ from dautu_core.values import (
 )
 from dautu_core.vocab import AuthorityLevel, MilestoneKind, Regime, ViolationCategory
 
-ICT = timezone(timedelta(hours=7))
 CLERK = Actor(user_id="u-001", name="Nguyễn Thị Hoa", unit="Phòng Đầu tư, Sở KH&ĐT Hải Dương")
 PROVINCE = Authority(name="UBND tỉnh Hải Dương", level=AuthorityLevel.PROVINCIAL)
 DEPARTMENT = Authority(name="Sở Kế hoạch và Đầu tư tỉnh Hải Dương", level=AuthorityLevel.PROVINCIAL)
@@ -31,7 +31,7 @@ LAW_61 = LegalBasis(instrument="61/2020/QH14", article="32")
 
 
 def recorded(n: int = 0) -> datetime:
-    return datetime(2024, 2, 21, 9, 0, tzinfo=ICT) + timedelta(seconds=n)
+    return datetime(2024, 2, 21, 9, 0, tzinfo=VIETNAM_TIME) + timedelta(seconds=n)
 
 
 def envelope(code: str, n: int, on: date = date(2024, 2, 21)) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
@@ -30,10 +30,9 @@ from dautu_adapters.audit import (
 from dautu_adapters.service import ProjectService
 from dautu_adapters.stores import open_store
 from dautu_core.audit import CHECKPOINT_FORMAT, Checkpoint, FindingKind, Head
+from dautu_core.dates import VIETNAM_TIME
 from dautu_core.errors import InvalidValue
 from dautu_core.record import StoredRecord
-
-ICT = timezone(timedelta(hours=7))
 
 
 def sample_checkpoint() -> Checkpoint:
@@ -44,7 +43,7 @@ def sample_checkpoint() -> Checkpoint:
         root_hash="ab" * 32,
         heads_size=1,
         heads_root="cd" * 32,
-        issued_at=datetime(2024, 2, 21, 17, 30, tzinfo=ICT),
+        issued_at=datetime(2024, 2, 21, 17, 30, tzinfo=VIETNAM_TIME),
     )
 
 
@@ -70,7 +69,7 @@ def test_signing_binds_every_field_and_the_key() -> None:
         {"last_position": 5},
         {"root_hash": "ac" * 32},
         {"heads_root": "ce" * 32},
-        {"issued_at": datetime(2024, 2, 22, tzinfo=ICT)},
+        {"issued_at": datetime(2024, 2, 22, tzinfo=VIETNAM_TIME)},
         {"origin": "Sở Tài chính tỉnh Hải Phòng"},
     ):
         finding = signature_finding(attrs.evolve(signed, **change), key.public_key())

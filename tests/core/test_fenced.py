@@ -33,9 +33,19 @@ json_values = st.recursive(
     platform.python_implementation() != "CPython", reason="the C encoder is CPython's"
 )
 def test_the_c_encoder_is_still_there_with_the_signature_we_call() -> None:
-    # If this fails after a Python upgrade, json.encoder.c_make_encoder changed: update
-    # dautu_core/_fenced/json_c_encoder.py (the write path has fallen back to the slow encoder).
-    assert uses_c_encoder(codec._CANONICAL)
+    assert uses_c_encoder(codec._CANONICAL), (
+        f"Python {platform.python_version()}: json.encoder.c_make_encoder is missing or no "
+        "longer takes the 9 positional arguments of JSONEncoder.iterencode; update "
+        "dautu_core/_fenced/json_c_encoder.py (the write path fell back to JSONEncoder.encode)"
+    )
+
+
+def test_the_c_encoder_gives_the_public_text_on_a_tiny_sample() -> None:
+    sample = {"b": [1, 2.5, None, True], "a": "Hải Dương \u2028", "c": {}}
+    assert acyclic_encoder(codec._CANONICAL)(sample) == codec._CANONICAL.encode(sample), (
+        f"Python {platform.python_version()}: json.encoder.c_make_encoder, called as "
+        "dautu_core/_fenced/json_c_encoder.py calls it, no longer gives JSONEncoder's text"
+    )
 
 
 @given(json_values)

@@ -14,8 +14,8 @@ from typing import Any
 from dautu_adapters.audit.bundle import write_bundle
 from dautu_adapters.audit.keys import load_public_key
 from dautu_adapters.audit.trail import DEFAULT_ORIGIN, read_checkpoint
+from dautu_adapters.exporters.options import required_project
 from dautu_adapters.hookspecs import ExporterOption, RegisterExporter, hookimpl
-from dautu_core.errors import InvalidValue
 from dautu_core.ports import EventStore
 
 __all__ = ["AUDIT_BUNDLE_OPTIONS", "dautu_register_exporters", "export_audit_bundle"]
@@ -48,14 +48,7 @@ def export_audit_bundle(store: EventStore, out: Path, options: Mapping[str, Any]
     """Exporter ``audit-bundle``: options ``project`` (required), ``checkpoint`` (a checkpoint
     file; default a fresh unsigned one), ``public_key`` (PEM file, copied into the bundle and
     used to check the checkpoint's signature), ``origin``, ``now`` (aware datetime), ``allow_gaps`` (``true``: positions may have holes)."""
-    project = options.get("project")
-    if not project:
-        raise InvalidValue(
-            "Cần chọn dự án: --project MÃ_DỰ_ÁN",
-            "choose a project: --project CODE",
-            field="project",
-            rule_id="export_option",
-        )
+    project = required_project(options)
     checkpoint_path = options.get("checkpoint")
     key_path = options.get("public_key")
     now = options.get("now") or datetime.now(UTC).astimezone()

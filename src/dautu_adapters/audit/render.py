@@ -8,7 +8,7 @@ ISO 8601 in English text and in JSON; money as ``1.234.567.890 ₫``. JSON keeps
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from dautu_adapters.audit.verdict import Outcome, Verdict
@@ -16,7 +16,7 @@ from dautu_adapters.workbook.places import location_now, location_text
 from dautu_core import events as ev
 from dautu_core.audit import AuditReport, Explanation, Finding
 from dautu_core.codec import event_to_data
-from dautu_core.dates import format_vi_date
+from dautu_core.dates import VIETNAM_TIME, format_vi_date
 from dautu_core.replay import HistoryEntry
 from dautu_core.review import Track
 from dautu_core.values import LegalBasis, Location
@@ -56,10 +56,6 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 
 def show_date(day: date, lang: str) -> str:
     return format_vi_date(day) if lang == "vi" else day.isoformat()
-
-
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
-"""Vietnam time: fixed UTC+07:00 all year (no daylight saving)."""
 
 
 def show_time(moment: datetime, lang: str) -> str:

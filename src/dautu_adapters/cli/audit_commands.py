@@ -29,13 +29,11 @@ from dautu_adapters.cli.common import (
     quiet_pipe,
     vietnam_now,
 )
+from dautu_adapters.html.timeline import read_project
 from dautu_adapters.plugins import get_plugin_manager, rulebook_registry
 from dautu_core.audit import explain
-from dautu_core.codec import NO_UPCASTERS
-from dautu_core.errors import InvalidValue, UnknownProject
-from dautu_core.ports import EventStore
-from dautu_core.replay import Point, Recorded, diff, from_records, history
-from dautu_core.text import nfc
+from dautu_core.errors import InvalidValue
+from dautu_core.replay import Point, diff, history
 
 __all__ = ["parse_date", "parse_moment", "register"]
 
@@ -120,22 +118,10 @@ def _add_point(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _project(store: EventStore, code: str) -> list[Recorded]:
-    code = nfc(code).strip()
-    records = store.read_stream(code)
-    if not records:
-        raise UnknownProject(
-            f"Không có dự án {code} trong kho",
-            f"there is no project {code} in the store",
-            project_code=code,
-        )
-    return from_records(records, getattr(store, "upcasters", NO_UPCASTERS))
-
-
 def history_command(args: argparse.Namespace) -> int:
     store = open_store_for_reading(args)
     try:
-        recorded = _project(store, args.code)
+        recorded = read_project(store, args.code)
     finally:
         store.close()
     entries = history(recorded, as_of=args.as_of, known_at=args.known_at)
@@ -167,7 +153,7 @@ def diff_command(args: argparse.Namespace) -> int:
     _check_order(args.known_from, args.known_to)
     store = open_store_for_reading(args)
     try:
-        recorded = _project(store, args.code)
+        recorded = read_project(store, args.code)
     finally:
         store.close()
     before = Point(as_of=args.as_of, known_at=args.known_from)
@@ -184,7 +170,7 @@ def diff_command(args: argparse.Namespace) -> int:
 def explain_command(args: argparse.Namespace) -> int:
     store = open_store_for_reading(args)
     try:
-        recorded = _project(store, args.code)
+        recorded = read_project(store, args.code)
     finally:
         store.close()
     as_of = args.as_of or vietnam_now().date()

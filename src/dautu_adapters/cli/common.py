@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from dautu_core import dates
 from dautu_core.dates import VIETNAM_TIME
 from dautu_core.errors import InvalidValue
+from dautu_core.text import bilingual
 
 if TYPE_CHECKING:
     from dautu_adapters.stores import Store
@@ -40,10 +41,6 @@ __all__ = [
 
 GLOBAL_OPTIONS: tuple[str, ...] = ("--store", "--lang", "--debug")
 """The options of ``dautu`` itself, also accepted after any command's name."""
-
-
-def bilingual(vi: str, en: str) -> str:
-    return f"{vi} / {en}"
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, defaults: bool = False) -> None:
@@ -133,7 +130,7 @@ def parse_date(text: str) -> date:
     try:
         return dates.parse_date(text)
     except InvalidValue as exc:
-        raise argparse.ArgumentTypeError(f"{exc.message_vi} / {exc.message_en}") from None
+        raise argparse.ArgumentTypeError(bilingual(exc.message_vi, exc.message_en)) from None
 
 
 def parse_moment(text: str) -> datetime:
@@ -142,7 +139,7 @@ def parse_moment(text: str) -> datetime:
     try:
         return dates.parse_moment(text)
     except InvalidValue as exc:
-        raise argparse.ArgumentTypeError(f"{exc.message_vi} / {exc.message_en}") from None
+        raise argparse.ArgumentTypeError(bilingual(exc.message_vi, exc.message_en)) from None
 
 
 def vietnam_now() -> datetime:

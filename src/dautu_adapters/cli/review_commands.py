@@ -36,7 +36,7 @@ from dautu_adapters.review.reviewing import review_store, summarize_store
 from dautu_adapters.review.rulebooks import installed_review_rulebooks
 from dautu_adapters.service import ProjectService
 from dautu_adapters.stores.urls import default_store_url, redact_url
-from dautu_core.text import format_count
+from dautu_core.text import bilingual, format_count
 
 __all__ = ["demo_command", "register", "review_command"]
 
@@ -87,7 +87,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def _help(key: str) -> str:
-    return f"{TEXT['vi'][key]} / {TEXT['en'][key]}"
+    return bilingual(TEXT["vi"][key], TEXT["en"][key])
 
 
 def register(subparsers: Any) -> None:

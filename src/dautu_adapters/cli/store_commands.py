@@ -68,8 +68,8 @@ def register(subparsers: Any) -> None:
     """Add ``dautu plugins`` to the command line."""
     parser = subparsers.add_parser(
         "plugins",
-        help=f"{LABELS['vi']['help']} / {LABELS['en']['help']}",
-        description=f"{LABELS['vi']['help']} / {LABELS['en']['help']}",
+        help=bilingual(LABELS["vi"]["help"], LABELS["en"]["help"]),
+        description=bilingual(LABELS["vi"]["help"], LABELS["en"]["help"]),
     )
     parser.add_argument(
         "--json",

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 from dautu_core import events as ev
 from dautu_core.codec import canonical_bytes
+from dautu_core.dates import VIETNAM_TIME
 from dautu_core.ports import NewRecord
 from dautu_core.record import GENESIS, StoredRecord, make_record, record_hash
 from dautu_core.values import (
@@ -32,7 +33,6 @@ from dautu_core.values import (
 from dautu_core.vocab import AuthorityLevel, MilestoneKind, Regime, ViolationCategory
 
 __all__ = [
-    "ICT",
     "UNUSUAL_PROJECT_CODES",
     "approval",
     "chain",
@@ -41,9 +41,6 @@ __all__ = [
     "unique_code",
     "violation",
 ]
-
-ICT = timezone(timedelta(hours=7), "ICT")
-"""Indochina Time (UTC+07:00), the offset Vietnamese records are made in."""
 
 UNUSUAL_PROJECT_CODES: tuple[str, ...] = (
     "2165432100",
@@ -70,7 +67,7 @@ def approval(code: str, *, day: date = date(2021, 3, 15)) -> ev.ProjectApproved:
     return ev.ProjectApproved(
         project_code=code,
         effective_date=day,
-        recorded_at=datetime(2021, 3, 16, 9, 30, 15, 123456, tzinfo=ICT),
+        recorded_at=datetime(2021, 3, 16, 9, 30, 15, 123456, tzinfo=VIETNAM_TIME),
         actor=_ACTOR,
         legal_basis=(LegalBasis(instrument="61/2020/QH14", article="32"),),
         documents=(DocumentRef(number="1234/QĐ-UBND", issued_on=day, issuer="UBND tỉnh"),),
@@ -100,7 +97,7 @@ def violation(code: str, violation_id: str, *, day: date = date(2024, 2, 21)) ->
     return ev.ViolationFound(
         project_code=code,
         effective_date=day,
-        recorded_at=datetime(2024, 2, 21, 16, 5, tzinfo=ICT),
+        recorded_at=datetime(2024, 2, 21, 16, 5, tzinfo=VIETNAM_TIME),
         actor=_ACTOR,
         legal_basis=_BASIS,
         violation_id=violation_id,

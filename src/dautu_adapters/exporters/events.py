@@ -47,13 +47,7 @@ def stored_records(store: EventStore, project: str | None = None) -> Iterator[St
         return _log(store)
     records = store.read_stream(project)
     if not records:
-        raise UnknownProject(
-            f"Không có dự án {project} trong kho",
-            f"there is no project {project} in the store",
-            project_code=project,
-            field="project",
-            rule_id="project_known",
-        )
+        raise UnknownProject.not_in_store(project)
     return iter(records)
 
 

@@ -286,13 +286,7 @@ def oc4ids_package(
     codes = store.project_codes()
     if project is not None:
         if project not in codes:
-            raise UnknownProject(
-                f"Không có dự án {project} trong kho",
-                f"there is no project {project} in the store",
-                project_code=project,
-                field="project",
-                rule_id="project_known",
-            )
+            raise UnknownProject.not_in_store(project)
         codes = [project]
     projects: list[dict[str, Any]] = []
     authorities: set[str] = set()

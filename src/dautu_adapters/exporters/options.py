@@ -38,6 +38,7 @@ __all__ = [
     "check_declared",
     "option_key",
     "parse_bool",
+    "required_project",
     "resolve_options",
 ]
 
@@ -76,6 +77,20 @@ def option_key(text: str) -> str:
     """The key of an option as typed (``as-of``, `` as_of ``, ``AS_OF``): NFC, stripped, lower
     case, hyphens as underscores."""
     return unicodedata.normalize("NFC", text).strip().lower().replace("-", "_")
+
+
+def required_project(options: Mapping[str, Any]) -> str:
+    """The ``project`` option of an exporter that writes one project, refused when empty
+    with the flag to give (``--project``), in the same words for every such exporter."""
+    project = options.get("project")
+    if not project:
+        raise InvalidValue(
+            "Cần chọn dự án: --project MÃ_DỰ_ÁN",
+            "choose a project: --project CODE",
+            field="project",
+            rule_id="export_option",
+        )
+    return str(project)
 
 
 def parse_bool(text: str) -> bool:

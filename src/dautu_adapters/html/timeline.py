@@ -31,7 +31,7 @@ from dautu_adapters.audit.keys import load_public_key
 from dautu_adapters.audit.render import EVENT_LABELS, audit_text, describe_event
 from dautu_adapters.audit.trail import audit_store, read_checkpoint
 from dautu_adapters.audit.verdict import Verdict, store_checks
-from dautu_adapters.exporters.options import ExporterOption
+from dautu_adapters.exporters.options import ExporterOption, required_project
 from dautu_adapters.html.chart import DateScale, Tick
 from dautu_adapters.html.page import bilingual_date, bilingual_time, both, render_page, write_page
 from dautu_adapters.plugins import get_plugin_manager, rulebook_registry
@@ -40,7 +40,7 @@ from dautu_core import events as ev
 from dautu_core.audit import Checkpoint, explain
 from dautu_core.codec import NO_UPCASTERS
 from dautu_core.dates import VIETNAM_TIME
-from dautu_core.errors import InvalidValue, UnknownProject
+from dautu_core.errors import UnknownProject
 from dautu_core.ports import EventStore
 from dautu_core.replay import EntryStatus, HistoryEntry, Recorded, effective_events, from_records
 from dautu_core.replay import history as replay_history
@@ -693,14 +693,7 @@ def export_timeline(store: EventStore, out: Path, options: Mapping[str, Any]) ->
     ``as_of`` (default today in Vietnam), ``checkpoint`` (a checkpoint file to verify
     against), ``public_key`` (PEM file checking the checkpoint's signature); ``lang`` is the
     language shown first (both are in the page)."""
-    project = options.get("project")
-    if not project:
-        raise InvalidValue(
-            "Cần chọn dự án: --project MÃ_DỰ_ÁN",
-            "choose a project: --project CODE",
-            field="project",
-            rule_id="export_option",
-        )
+    project = required_project(options)
     checkpoint_path = options.get("checkpoint")
     key_path = options.get("public_key")
     now = options.get("now")

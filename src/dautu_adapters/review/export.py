@@ -83,13 +83,7 @@ def _review(store: EventStore, options: Mapping[str, Any]) -> tuple[PortfolioRev
         project_codes=codes,
     )
     if project is not None and not review.projects:
-        raise UnknownProject(
-            f"Không có dự án {project} trong kho",
-            f"there is no project {project} in the store",
-            project_code=str(project),
-            field="project",
-            rule_id="project_known",
-        )
+        raise UnknownProject.not_in_store(str(project))
     return review, lang
 
 

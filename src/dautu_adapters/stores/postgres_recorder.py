@@ -52,10 +52,11 @@
    :class:`~dautu_adapters.stores.errors.StorageError` that says what the database holds
    (it checks: should the deadline strike during the commit itself, the write may be there).
 
-Private eventsourcing API used here (``_insert_events``, ``_lock_table``,
-``_insert_stored_events``, ``_fetch_ids_after_insert_events``, the statement attributes, and
-the undecorated ``insert_events``): this module is its only user, and
-``tests/adapters/test_postgres_private_api.py`` fails loudly when an upgrade changes it.
+eventsourcing's private insert steps (``_insert_events``, ``_lock_table``,
+``_insert_stored_events``, ``_fetch_ids_after_insert_events``, the undecorated
+``insert_events``) are reached only through
+:class:`~dautu_adapters.stores._eventsourcing_private.postgres.PostgresRecorderHooks`;
+``tests/adapters/test_eventsourcing_private.py`` fails loudly when an upgrade changes them.
 
 Imported only when a ``postgresql://`` store is opened (needs the ``dautu[postgres]`` extra).
 """
@@ -63,22 +64,21 @@ Imported only when a ``postgresql://`` store is opened (needs the ``dautu[postgr
 from __future__ import annotations
 
 import contextlib
-import inspect
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Connection, Cursor
 from psycopg.rows import DictRow, TupleRow, tuple_row
 from psycopg.sql import SQL, Identifier, Literal
 
+from dautu_adapters.stores._eventsourcing_private.postgres import PostgresRecorderHooks
 from dautu_adapters.stores.recorders import (
     LogRow,
     PositionedStreamReads,
@@ -89,8 +89,6 @@ from dautu_adapters.stores.recorders import (
 )
 
 __all__ = ["CLIENT_GRACE", "DEFAULT_WRITE_TIMEOUT", "PositionedPostgresRecorder"]
-
-_insert_once = inspect.unwrap(PostgresApplicationRecorder.insert_events)
 
 DEFAULT_WRITE_TIMEOUT = 60.0
 """Seconds one insert transaction may take (each statement, server side; see the module
@@ -153,7 +151,7 @@ class _WriteDeadline:
             self._conn.close()
 
 
-class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecorder):
+class PositionedPostgresRecorder(PositionedStreamReads, PostgresRecorderHooks):
     """eventsourcing's PostgreSQL recorder; positions on stream reads, gap-free positions, no
     blind insert retry, expected versions checked under the table lock."""
 
@@ -184,13 +182,10 @@ class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecor
         ).format(schema=Identifier(schema), table=Identifier(table))
         self._log_columns: tuple[int, int, int, int, int] | None = None
 
-    def _insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
+    def check_before_insert(self, curs: Cursor[DictRow], kwargs: Mapping[str, Any]) -> None:
         """Runs first in eventsourcing's insert transaction: lock, rewind the sequence, check
         the expected versions."""
-        super()._insert_events(curs, stored_events, **kwargs)
-        self._lock_table(curs)
+        self.lock_table(curs)
         curs.execute(self._rewind_sequence, prepare=True)
         expected = expected_versions(kwargs)
         if expected:
@@ -212,8 +207,7 @@ class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecor
         eventsourcing's database-function path has no pipeline and is used as it is.
         """
         if self.datastore.enable_db_functions:
-            result: Sequence[int] | None = _insert_once(self, stored_events, **kwargs)
-            return result
+            return self.insert_once_through_db_functions(stored_events, **kwargs)
         seconds = self.write_timeout
         grace = min(CLIENT_GRACE, seconds)
         with self.datastore.get_connection() as conn:
@@ -226,11 +220,7 @@ class PositionedPostgresRecorder(PositionedStreamReads, PostgresApplicationRecor
                             "SET LOCAL idle_in_transaction_session_timeout = {0}"
                         ).format(Literal(max(1, round(seconds * 1000))))
                     )
-                    self._insert_events(curs, stored_events, **kwargs)
-                    if not stored_events:
-                        return None
-                    self._insert_stored_events(curs, stored_events, **kwargs)
-                    return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+                    return self.insert_on_cursor(curs, stored_events, **kwargs)
             except psycopg.Error as exc:
                 if deadline.expired:
                     raise psycopg.OperationalError(

@@ -27,16 +27,15 @@ from typing import Any, cast
 from uuid import UUID
 
 import attrs
-from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
-from eventsourcing.popo import POPOApplicationRecorder
-from eventsourcing.sqlite import (
-    SQLiteApplicationRecorder,
-    SQLiteConnection,
-    SQLiteConnectionPool,
-    SQLiteCursor,
-    SQLiteDatastore,
-)
+from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.sqlite import SQLiteConnection, SQLiteCursor, SQLiteDatastore
 from eventsourcing.utils import reversed_keys
+
+from dautu_adapters.stores._eventsourcing_private import (
+    POPORecorderHooks,
+    SQLitePoolHooks,
+    SQLiteRecorderHooks,
+)
 
 __all__ = [
     "EXPECTED_VERSIONS",
@@ -154,24 +153,23 @@ class PositionedStreamReads:
         raise NotImplementedError
 
 
-class PositionedPOPORecorder(PositionedStreamReads, POPOApplicationRecorder):
+class PositionedPOPORecorder(PositionedStreamReads, POPORecorderHooks):
     """eventsourcing's in-memory recorder; stream reads carry notification ids, expected
     versions are checked under the recorder's lock."""
 
     checks_expected_versions = True
 
-    def _assert_uniqueness(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+    def check_before_insert(self, kwargs: Mapping[str, Any]) -> None:
         for sid, expected in expected_versions(kwargs).items():
-            index = self._stored_events_index.get(str(sid))
-            actual = next(reversed(index), 0) if index else 0
+            index = self.stream_index(str(sid))
+            actual = next(reversed(index), 0)
             if actual != expected:
                 raise StreamHeadMoved(sid, expected, actual)
-        super()._assert_uniqueness(stored_events, **kwargs)
 
     def _stream_rows(self, query: StreamQuery) -> list[StreamRow]:
-        with self._database_lock:
+        with self.database_lock:
             rows: list[StreamRow] = []
-            index = self._stored_events_index[str(query.originator_id)]
+            index = self.stream_index(str(query.originator_id))
             versions: Iterable[int] = reversed_keys(index) if query.desc else index.keys()
             for version in versions:
                 if query.gt is not None and version <= query.gt:
@@ -179,14 +177,14 @@ class PositionedPOPORecorder(PositionedStreamReads, POPOApplicationRecorder):
                 if query.lte is not None and version > query.lte:
                     continue
                 offset = index[version]
-                stored = self._stored_events[offset]
+                stored = self.stored_event(offset)
                 rows.append((version, stored.topic, stored.state, offset + 1))
                 if len(rows) == query.limit:
                     break
             return rows
 
 
-class PositionedSQLiteRecorder(PositionedStreamReads, SQLiteApplicationRecorder):
+class PositionedSQLiteRecorder(PositionedStreamReads, SQLiteRecorderHooks):
     """eventsourcing's SQLite recorder; stream reads also select the row id (= position),
     expected versions are checked in the insert's transaction."""
 
@@ -209,19 +207,16 @@ class PositionedSQLiteRecorder(PositionedStreamReads, SQLiteApplicationRecorder)
             f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?"
         )
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        """Check the expected versions under the write lock, then eventsourcing's inserts."""
+    def check_before_insert(self, cursor: SQLiteCursor, kwargs: Mapping[str, Any]) -> None:
+        """Check the expected versions under the write lock, before eventsourcing's inserts."""
         expected = expected_versions(kwargs)
         if expected:
-            c.execute(self._take_write_lock_statement)
+            cursor.execute(self._take_write_lock_statement)
             for sid, version in expected.items():
-                c.execute(self._head_statement, (sid.hex,))
-                actual = c.fetchone()[0] or 0
+                cursor.execute(self._head_statement, (sid.hex,))
+                actual = cursor.fetchone()[0] or 0
                 if actual != version:
                     raise StreamHeadMoved(sid, version, actual)
-        return super()._insert_events(c, stored_events, **kwargs)
 
     def _stream_rows(self, query: StreamQuery) -> list[StreamRow]:
         sid = query.originator_id
@@ -265,19 +260,17 @@ class PositionedSQLiteRecorder(PositionedStreamReads, SQLiteApplicationRecorder)
             return rows
 
 
-class _PragmaSQLiteConnectionPool(SQLiteConnectionPool):
+class _PragmaSQLiteConnectionPool(SQLitePoolHooks):
     """eventsourcing's SQLite pool that runs PRAGMA statements on every new connection."""
 
     def __init__(self, *, pragmas: Sequence[str], **kwargs: Any) -> None:
         self._pragmas = tuple(pragmas)
         super().__init__(**kwargs)
 
-    def _create_connection(self) -> SQLiteConnection:
-        connection = super()._create_connection()
+    def setup_connection(self, connection: SQLiteConnection) -> None:
         cursor = connection.cursor()
         for pragma in self._pragmas:
             cursor.execute(pragma)
-        return connection
 
 
 def use_sqlite_pragmas(datastore: SQLiteDatastore, pragmas: Sequence[str]) -> None:

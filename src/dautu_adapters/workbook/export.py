@@ -40,13 +40,7 @@ def store_rows(store: EventStore, project: str | None = None) -> dict[str, list[
     codes = list(store.project_codes())
     if project is not None:
         if project not in codes:
-            raise UnknownProject(
-                f"Không có dự án {project} trong kho",
-                f"there is no project {project} in the store",
-                project_code=project,
-                field="project",
-                rule_id="project_known",
-            )
+            raise UnknownProject.not_in_store(project)
         codes = [project]
     for code in codes:
         for record in store.read_stream(code):

@@ -21,7 +21,7 @@ from dautu_core import commands as cmd
 from dautu_core.events import EVENT_TYPES
 from dautu_core.review.tracks import Track
 from dautu_core.rules import BASIS_NOT_REQUIRED
-from dautu_core.text import nfc
+from dautu_core.text import bilingual, nfc
 from dautu_core.vocab import (
     AuthorityLevel,
     CorrectionAction,
@@ -72,7 +72,7 @@ class Column:
 
     @property
     def header(self) -> str:
-        return f"{self.vi} / {self.en}"
+        return bilingual(self.vi, self.en)
 
 
 _C = Column

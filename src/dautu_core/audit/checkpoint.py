@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 import attrs
 
 from dautu_core.audit.merkle import MerkleTree, leaf_hash
 from dautu_core.codec import canonical_bytes
+from dautu_core.dates import VIETNAM_TIME
 from dautu_core.errors import InvalidValue
 
 __all__ = [
@@ -38,9 +39,6 @@ __all__ = [
     "heads_tree",
     "sorted_heads",
 ]
-
-_VIETNAM_TIME = timezone(timedelta(hours=7))
-"""Labels show the issue time in Vietnam time (UTC+07:00); the signed bytes keep their own."""
 
 CHECKPOINT_FORMAT = "dautu-checkpoint/1"
 """Format id, part of the signed bytes so a signature cannot be replayed on another format."""
@@ -164,7 +162,8 @@ class Checkpoint:
     @property
     def label(self) -> str:
         """How findings name this checkpoint: size, root prefix and time."""
-        shown = self.issued_at.astimezone(_VIETNAM_TIME).isoformat(timespec="seconds")
+        # in Vietnam time; the signed bytes keep the offset it was issued with
+        shown = self.issued_at.astimezone(VIETNAM_TIME).isoformat(timespec="seconds")
         return f"{self.log_size}@{self.root_hash[:12]} ({shown})"
 
     def signed_data(self) -> dict[str, Any]:

@@ -28,12 +28,13 @@ from dautu_core.review.engine import (
 )
 from dautu_core.review.facts import Decision, ProjectFacts, facts_as_of
 from dautu_core.review.rulebook import (
-    Finding,
     ReviewParameters,
     ReviewRule,
     ReviewRulebook,
     ReviewRulebooks,
     RuleCheck,
+    RuleMatch,
+    _deprecated_name,
 )
 from dautu_core.review.timeline import (
     ProjectTimeline,
@@ -57,7 +58,6 @@ __all__ = [
     "REVIEW_LAW_143_2025",
     "Decision",
     "EventRef",
-    "Finding",
     "PortfolioReview",
     "ProjectFacts",
     "ProjectReview",
@@ -69,6 +69,7 @@ __all__ = [
     "ReviewRulebooks",
     "ReviewSubject",
     "RuleCheck",
+    "RuleMatch",
     "TimelineEntry",
     "Track",
     "entry_from_data",
@@ -80,3 +81,8 @@ __all__ = [
     "review_project",
     "timeline_from_events",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``Finding``, the former name of :class:`RuleMatch`, still imports (with a warning)."""
+    return _deprecated_name(__name__, name)

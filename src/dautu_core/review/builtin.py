@@ -45,6 +45,7 @@ from dautu_core.review.rulebook import (
     ReviewRulebooks,
 )
 from dautu_core.review.tracks import Track
+from dautu_core.text import bilingual
 from dautu_core.values import LegalBasis
 from dautu_core.vocab import ViolationCategory
 
@@ -59,8 +60,6 @@ __all__ = [
 ]
 
 InvestmentLaw = Callable[..., LegalBasis]
-
-_note = table.note
 
 _DAUTU_SCOPE = table.record_rule(
     "phạm vi rà soát: dự án ngoài khu công nghiệp",
@@ -77,7 +76,7 @@ def _district_competence(on: date) -> LegalBasis:
     decree = table.sanctions_decree(on)
     return LegalBasis(
         instrument=decree.instrument,
-        note=_note(
+        note=bilingual(
             "giả định: thẩm quyền xử phạt của Chủ tịch UBND cấp huyện; chưa xác minh số hiệu và "
             "điều"
             if on < DECREE_122_2021_IN_FORCE
@@ -90,7 +89,7 @@ def _district_competence(on: date) -> LegalBasis:
     )
 
 
-_ART_41_3_NOTE = _note(
+_ART_41_3_NOTE = bilingual(
     "Điều 41 đã xác minh; số khoản theo trí nhớ, chưa xác minh",
     "Art. 41 verified; the clause number is a recollection",
 )

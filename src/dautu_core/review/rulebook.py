@@ -15,6 +15,7 @@ so in ``assumptions``: nothing here is a guessed article, fine or deadline.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -27,12 +28,12 @@ from dautu_core.values import LegalBasis
 from dautu_core.vocab import ViolationCategory
 
 __all__ = [
-    "Finding",
     "ReviewParameters",
     "ReviewRule",
     "ReviewRulebook",
     "ReviewRulebooks",
     "RuleCheck",
+    "RuleMatch",
 ]
 
 
@@ -89,16 +90,21 @@ class ReviewParameters:
 
 
 @attrs.frozen
-class Finding:
-    """Why a rule holds: the versions of the triggering events and a sentence in each language."""
+class RuleMatch:
+    """Why a rule holds: the versions of the triggering events and a sentence in each language.
+
+    Named ``Finding`` before; renamed because an audit finding
+    (:class:`dautu_core.audit.Finding`) is another concept. The old name still imports, with a
+    ``DeprecationWarning``.
+    """
 
     versions: tuple[int, ...]
     detail_vi: str
     detail_en: str
 
 
-RuleCheck = Callable[[ProjectFacts, ReviewParameters], Finding | None]
-"""A rule's test: ``None`` when it does not hold, else the :class:`Finding`."""
+RuleCheck = Callable[[ProjectFacts, ReviewParameters], RuleMatch | None]
+"""A rule's test: ``None`` when it does not hold, else the :class:`RuleMatch`."""
 
 
 @attrs.frozen(kw_only=True)
@@ -218,3 +224,19 @@ class ReviewRulebooks:
         for book in books:
             by_id[book.id] = book
         return ReviewRulebooks(tuple(by_id.values()))
+
+
+def __getattr__(name: str) -> object:
+    """``Finding``, the former name of :class:`RuleMatch`, still imports (with a warning)."""
+    return _deprecated_name(__name__, name)
+
+
+def _deprecated_name(module: str, name: str) -> object:
+    if name == "Finding":
+        warnings.warn(
+            "dautu_core.review.Finding is now RuleMatch (an audit finding is another concept)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return RuleMatch
+    raise AttributeError(f"module {module!r} has no attribute {name!r}")

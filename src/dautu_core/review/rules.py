@@ -1,7 +1,7 @@
 """The review rules: small pure functions of a project's facts and the rulebook's parameters.
 
 Each function answers one question a reviewer asks of the record ("is there an open land or
-environment violation?") and returns a :class:`~dautu_core.review.rulebook.Finding` naming the
+environment violation?") and returns a :class:`~dautu_core.review.rulebook.RuleMatch` naming the
 versions of the events it rests on, or ``None``. Which rules apply on a date, with which
 citations, is the business of the dated rulebooks in :mod:`dautu_core.review.builtin`.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from dautu_core.dates import add_months, format_vi_date, full_months_between
 from dautu_core.review.facts import ProjectFacts, ViolationFacts
-from dautu_core.review.rulebook import Finding, ReviewParameters
+from dautu_core.review.rulebook import ReviewParameters, RuleMatch
 from dautu_core.vocab import (
     AdjustmentKind,
     AuthorityLevel,
@@ -173,11 +173,11 @@ def _late_text(late: dict[str, int]) -> tuple[str, str]:
 # --- scope -------------------------------------------------------------------------------------
 
 
-def not_approved(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def not_approved(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """Nothing to review before an approval takes effect."""
     if f.is_approved:
         return None
-    return Finding(
+    return RuleMatch(
         (),
         f"Chưa có quyết định chấp thuận hoặc GCN đăng ký đầu tư có hiệu lực đến ngày "
         f"{format_vi_date(f.as_of)}",
@@ -185,11 +185,11 @@ def not_approved(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
     )
 
 
-def inside_industrial_zone(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def inside_industrial_zone(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """The review covers projects outside industrial zones (the zones' boards manage those)."""
     if not f.inside_industrial_zone:
         return None
-    return Finding(
+    return RuleMatch(
         _versions(_approval(f), (v for _, v in f.adjustments)),
         "Dự án nằm trong khu công nghiệp",
         "the project is inside an industrial zone",
@@ -199,19 +199,19 @@ def inside_industrial_zone(f: ProjectFacts, p: ReviewParameters) -> Finding | No
 # --- terminate (Law 61/2020 Art. 48) ----------------------------------------------------------
 
 
-def terminate_recorded(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def terminate_recorded(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """A full termination is in the record: what is left is to carry it out."""
     t = f.termination
     if t is None:
         return None
-    return Finding(
+    return RuleMatch(
         (t.version,),
         f"Đã chấm dứt hoạt động ngày {format_vi_date(t.on)} ({t.ground.label_vi})",
         f"terminated on {t.on.isoformat()} ({t.ground.label_en})",
     )
 
 
-def terminate_suspension_not_remedied(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def terminate_suspension_not_remedied(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """Suspended by an authority, and the causes not remedied by the deadline the suspension set
     (or, without one, within ``suspension_remedy_months``: an assumption)."""
     s = f.suspension
@@ -230,14 +230,14 @@ def terminate_suspension_not_remedied(f: ProjectFacts, p: ReviewParameters) -> F
             return None
         vi_when = f"{months} tháng sau khi ngừng, chưa khắc phục"
         en_when = f"{months} months after the suspension, not remedied"
-    return Finding(
+    return RuleMatch(
         (s.version,),
         f"Ngừng hoạt động từ {format_vi_date(s.on)} ({s.ground.label_vi}), {vi_when}",
         f"suspended since {s.on.isoformat()} ({s.ground.label_en}), {en_when}",
     )
 
 
-def terminate_investor_unreachable(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def terminate_investor_unreachable(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """Suspended for ``unreachable_months`` and the investor has done nothing the record shows
     since (no milestone, remedy, request or resumption): read as unreachable."""
     s = f.suspension
@@ -249,7 +249,7 @@ def terminate_investor_unreachable(f: ProjectFacts, p: ReviewParameters) -> Find
     action = f.last_investor_action
     if action is not None and action[1] > s.version:
         return None
-    return Finding(
+    return RuleMatch(
         (s.version,),
         f"Ngừng hoạt động từ {format_vi_date(s.on)}, {months} tháng không có hoạt động nào "
         "của nhà đầu tư được ghi nhận",
@@ -258,7 +258,7 @@ def terminate_investor_unreachable(f: ProjectFacts, p: ReviewParameters) -> Find
     )
 
 
-def terminate_land_not_used(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def terminate_land_not_used(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """Land not put into use ``land_use_delay_months`` behind schedule: the land is to be
     recovered, a termination ground, unless the one land-use extension was granted; then the
     extension's months (recorded schedule extensions that moved the milestone, at most
@@ -288,7 +288,7 @@ def terminate_land_not_used(f: ProjectFacts, p: ReviewParameters) -> Finding | N
     else:
         vi_limit = f"quá {p.land_use_delay_months} tháng, không có gia hạn được ghi nhận"
         en_limit = f"beyond {p.land_use_delay_months} months, no extension recorded"
-    return Finding(
+    return RuleMatch(
         _versions(
             _approval(f),
             _delay_versions(f, [key]),
@@ -299,12 +299,12 @@ def terminate_land_not_used(f: ProjectFacts, p: ReviewParameters) -> Finding | N
     )
 
 
-def terminate_deposit_not_paid(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def terminate_deposit_not_paid(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """An open deposit violation: the deposit was not paid (Art. 43), a termination ground."""
     open_ = f.open_violations(p.deposit_categories)
     if not open_:
         return None
-    return Finding(
+    return RuleMatch(
         tuple(v.found_version for v in open_),
         f"Không thực hiện ký quỹ (vi phạm {_ids(open_)} chưa khắc phục)",
         f"deposit not paid (violation {_ids(open_)} not remedied)",
@@ -314,21 +314,21 @@ def terminate_deposit_not_paid(f: ProjectFacts, p: ReviewParameters) -> Finding 
 # --- minerals, district, land and environment -------------------------------------------------
 
 
-def mineral_rights_not_auctioned(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def mineral_rights_not_auctioned(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """A mineral-exploitation project whose exploitation rights were not auctioned."""
     if not f.is_mineral_exploitation:
         return None
     open_ = f.open_violations(p.mineral_categories)
     if not open_:
         return None
-    return Finding(
+    return RuleMatch(
         _versions(_approval(f), (v.found_version for v in open_)),
         f"Dự án khai thác khoáng sản, quyền khai thác chưa qua đấu giá ({_ids(open_)})",
         f"mineral-exploitation project whose rights were not auctioned ({_ids(open_)})",
     )
 
 
-def district_handles_investment_violation(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def district_handles_investment_violation(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """The article's fifth track: investment violations "thuộc thẩm quyền UBND cấp huyện xử lý
     ... trước khi tham mưu, trình UBND tỉnh xem xét chấp thuận điều chỉnh chủ trương đầu tư".
 
@@ -347,7 +347,7 @@ def district_handles_investment_violation(f: ProjectFacts, p: ReviewParameters) 
     if need is None:
         return None
     who = by_district[0].found_by or "UBND cấp huyện"
-    return Finding(
+    return RuleMatch(
         _versions((v.found_version for v in by_district), need.versions),
         f"Vi phạm về đầu tư ({_ids(by_district)}) thuộc thẩm quyền xử lý của {who} trước khi "
         f"tham mưu, trình UBND tỉnh xem xét chấp thuận điều chỉnh chủ trương; {need.detail_vi}",
@@ -356,13 +356,13 @@ def district_handles_investment_violation(f: ProjectFacts, p: ReviewParameters) 
     )
 
 
-def land_environment_violation_open(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def land_environment_violation_open(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     open_ = f.open_violations(p.land_environment_categories)
     if not open_:
         return None
     cats_vi = ", ".join(sorted({v.category.label_vi.lower() for v in open_}))
     cats_en = ", ".join(sorted({v.category.label_en.lower() for v in open_}))
-    return Finding(
+    return RuleMatch(
         tuple(v.found_version for v in open_),
         f"Vi phạm về {cats_vi} chưa khắc phục ({_ids(open_)})",
         f"open {cats_en} violations ({_ids(open_)})",
@@ -372,7 +372,7 @@ def land_environment_violation_open(f: ProjectFacts, p: ReviewParameters) -> Fin
 # --- investment violations and adjustments (Law 61/2020 Art. 41) -----------------------------
 
 
-def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """Whether a policy adjustment is pending or required, and why (not a rule on its own).
 
     Pending: the investor's request needs one (decided by the invariant rulebook when it was
@@ -384,7 +384,7 @@ def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | No
     if pending is not None and pending.policy_adjustment_required:
         triggers_vi = ", ".join(trigger_label(t) for t in pending.triggers)
         triggers_en = ", ".join(trigger_label(t, "en") for t in pending.triggers)
-        return Finding(
+        return RuleMatch(
             (pending.version,),
             f"đề nghị điều chỉnh ngày {format_vi_date(pending.requested_on)} phải điều chỉnh "
             f"chủ trương đầu tư ({triggers_vi})",
@@ -397,14 +397,14 @@ def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | No
     left = _months_left(f, p)
     if late and left is not None and max(late.values()) > left:
         vi, en = _late_text(late)
-        return Finding(
+        return RuleMatch(
             _versions(_approval(f), (e.version for e in f.extensions), _delay_versions(f, late)),
             f"{vi[:1].lower()}{vi[1:]}, quá thời gian còn được giãn tiến độ ({left} tháng)",
             f"{en}, beyond the extension months left ({left})",
         )
     limit = add_months(f.original_last_due, p.policy_schedule_months)
     if late and f.as_of > limit:
-        return Finding(
+        return RuleMatch(
             _versions(_approval(f), _delay_versions(f, late)),
             "tiến độ mới sẽ vượt quá "
             f"{p.policy_schedule_months} tháng so với tiến độ chấp thuận lần đầu "
@@ -417,7 +417,7 @@ def policy_adjustment_need(f: ProjectFacts, p: ReviewParameters) -> Finding | No
 
 def investment_violation_before_policy_adjustment(
     f: ProjectFacts, p: ReviewParameters
-) -> Finding | None:
+) -> RuleMatch | None:
     """Open investment violations while a policy adjustment is pending or required: they are
     handled before the province considers the adjustment."""
     open_ = f.open_violations(p.investment_categories)
@@ -426,14 +426,14 @@ def investment_violation_before_policy_adjustment(
     need = policy_adjustment_need(f, p)
     if need is None:
         return None
-    return Finding(
+    return RuleMatch(
         _versions((v.found_version for v in open_), need.versions),
         f"Vi phạm về đầu tư chưa khắc phục ({_ids(open_)}); {need.detail_vi}",
         f"open investment violations ({_ids(open_)}); {need.detail_en}",
     )
 
 
-def delay_beyond_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def delay_beyond_extension_cap(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """Behind schedule by more than the extension months the cap still allows: no extension can
     cover it, so the schedule breach is handled before the policy is adjusted."""
     left = _months_left(f, p)
@@ -443,7 +443,7 @@ def delay_beyond_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Finding 
     if not late:
         return None
     vi, en = _late_text(late)
-    return Finding(
+    return RuleMatch(
         _versions(_approval(f), (e.version for e in f.extensions), _delay_versions(f, late)),
         f"{vi}; đã giãn {f.extension_months_used}/{p.extension_cap_months} tháng, "
         f"chỉ còn được giãn {left} tháng",
@@ -454,13 +454,13 @@ def delay_beyond_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Finding 
 
 def investment_violation_remedied_by_procedures(
     f: ProjectFacts, p: ReviewParameters
-) -> Finding | None:
+) -> RuleMatch | None:
     """Open investment violations that need no policy adjustment: they are sanctioned and the
     investor remedies them by completing the procedure (report, certificate adjustment)."""
     open_ = f.open_violations(p.investment_categories)
     if not open_ or policy_adjustment_need(f, p) is not None:
         return None
-    return Finding(
+    return RuleMatch(
         tuple(v.found_version for v in open_),
         f"Vi phạm về đầu tư ({_ids(open_)}) không cần điều chỉnh chủ trương; "
         "nhà đầu tư khắc phục bằng việc hoàn thiện thủ tục",
@@ -469,7 +469,7 @@ def investment_violation_remedied_by_procedures(
     )
 
 
-def delayed_within_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def delayed_within_extension_cap(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """Behind schedule, and an extension within the cap still covers it.
 
     Holds whatever else is open: an open violation makes another track primary (by
@@ -484,14 +484,14 @@ def delayed_within_extension_cap(f: ProjectFacts, p: ReviewParameters) -> Findin
     vi, en = _late_text(late)
     cap_vi = "" if left is None else f"; còn được giãn {left} tháng"
     cap_en = "" if left is None else f"; {left} months of extension left"
-    return Finding(
+    return RuleMatch(
         _versions(_approval(f), _delay_versions(f, late)),
         f"Chậm tiến độ ({vi}){cap_vi}",
         f"behind schedule ({en}){cap_en}",
     )
 
 
-def adjustment_procedures_pending(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def adjustment_procedures_pending(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """An adjustment request awaits its procedure (an open violation makes another track
     primary, by precedence, without hiding the request)."""
     pending = f.pending_adjustment
@@ -499,7 +499,7 @@ def adjustment_procedures_pending(f: ProjectFacts, p: ReviewParameters) -> Findi
         return None
     kinds_vi = ", ".join(adjustment_kind_label(k) for k in pending.kinds)
     kinds_en = ", ".join(adjustment_kind_label(k, "en") for k in pending.kinds)
-    return Finding(
+    return RuleMatch(
         (pending.version,),
         f"Đề nghị điều chỉnh ngày {format_vi_date(pending.requested_on)} ({kinds_vi}) đang chờ "
         "hoàn thiện thủ tục",
@@ -508,11 +508,11 @@ def adjustment_procedures_pending(f: ProjectFacts, p: ReviewParameters) -> Findi
     )
 
 
-def irc_missing(f: ProjectFacts, p: ReviewParameters) -> Finding | None:
+def irc_missing(f: ProjectFacts, p: ReviewParameters) -> RuleMatch | None:
     """A foreign investor's project holds a policy approval but no registration certificate."""
     if not f.has_foreign_investor or f.regime is not Regime.POLICY_APPROVAL:
         return None
-    return Finding(
+    return RuleMatch(
         _approval(f),
         "Nhà đầu tư nước ngoài chưa được cấp Giấy chứng nhận đăng ký đầu tư",
         "a foreign investor's project has no investment registration certificate",

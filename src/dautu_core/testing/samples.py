@@ -11,11 +11,11 @@ project under the provincial committee of Hải Dương; tests override only wha
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import Any
 
 from dautu_core.commands import ApproveProject
-from dautu_core.dates import add_months
+from dautu_core.dates import VIETNAM_TIME, add_months
 from dautu_core.values import (
     Actor,
     Authority,
@@ -41,8 +41,6 @@ __all__ = [
     "sample_schedule",
 ]
 
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
-"""Indochina Time, UTC+07:00."""
 SAMPLE_PROJECT_CODE = "DA-0001"
 SAMPLE_LEGAL_BASIS = LegalBasis(
     instrument="61/2020/QH14",
