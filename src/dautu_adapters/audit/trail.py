@@ -18,7 +18,7 @@ import attrs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from dautu_adapters.audit.keys import sign_checkpoint, signature_finding
-from dautu_adapters.audit.verdict import Authentication, authenticate
+from dautu_adapters.audit.verdict import Authentication, Verdict, authenticate, store_checks
 from dautu_core.audit import (
     AuditReport,
     Checkpoint,
@@ -118,6 +118,38 @@ class Audited:
     streams_checked: str = "full"
     """How each project's stream as the store indexes it was compared with the log:
     ``"full"`` record by record, ``"heads"`` its last record only, ``"none"``."""
+
+    def verdict(
+        self,
+        report: AuditReport | None = None,
+        *,
+        checkpoint: bool,
+        strict: bool = False,
+        allow_gaps: bool = False,
+        projection: bool = False,
+        accept_unsigned: bool = False,
+    ) -> Verdict:
+        """The one verdict of this verification, with what was and was not checked, as
+        ``dautu verify`` gives it (``report`` when findings were added to :attr:`report`,
+        a stored projection's say)."""
+        report = self.report if report is None else report
+        checked, not_checked = store_checks(
+            projects=report.projects,
+            checkpoint=checkpoint,
+            strict=strict,
+            allow_gaps=allow_gaps,
+            streams=self.streams_checked,
+            authentication=self.authentication,
+            projection=projection,
+        )
+        return Verdict.of(
+            findings=len(report.findings),
+            empty=report.size == 0,
+            authentication=self.authentication,
+            checked=checked,
+            not_checked=not_checked,
+            accept_unsigned=accept_unsigned,
+        )
 
 
 def audit_store(

@@ -12,10 +12,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dautu_core import dates
 from dautu_core.dates import VIETNAM_TIME
@@ -36,6 +37,7 @@ __all__ = [
     "parse_moment",
     "print_json",
     "quiet_pipe",
+    "terminal_progress",
     "vietnam_now",
 ]
 
@@ -190,3 +192,32 @@ def open_store_for_reading(args: argparse.Namespace) -> Store:
 def print_json(value: object) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+@contextmanager
+def terminal_progress(unit: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal and tqdm is installed, else ``None``:
+    a pipe or a log file gets no control characters. ``advance(done, total)``; the bar is made
+    at the first call, when the total is known."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    try:
+        from tqdm import tqdm  # type: ignore[import-untyped]
+    except ModuleNotFoundError:
+        yield None
+        return
+    bars: list[Any] = []
+
+    def advance(done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, initial=done, unit=unit, file=sys.stderr,
+                             leave=False, dynamic_ncols=True))  # fmt: skip
+        else:
+            bars[0].update(done - bars[0].n)
+
+    try:
+        yield advance
+    finally:
+        for bar in bars:
+            bar.close()

@@ -12,19 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dautu_adapters.cli.common import bilingual
+from dautu_adapters.cli.common import bilingual, terminal_progress
 from dautu_adapters.copying import (
     DEFAULT_BATCH_BYTES,
     DEFAULT_BATCH_RECORDS,
     DEFAULT_SAMPLES,
     PREFIX_CHECKS,
     CopyReport,
-    Progress,
     copy_store,
 )
 from dautu_adapters.stores import StorageError, Store, open_store, parse_store_url
@@ -139,33 +136,6 @@ def _open_source(url: str) -> Store:
     return store
 
 
-@contextmanager
-def _progress() -> Iterator[Progress | None]:
-    """A progress bar on a terminal only (stderr), if tqdm is installed."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    try:
-        from tqdm import tqdm  # type: ignore[import-untyped]
-    except ModuleNotFoundError:
-        yield None
-        return
-    bars: list[Any] = []
-
-    def advance(done: int, total: int) -> None:
-        if not bars:  # made at the first call, when the total is known
-            bars.append(tqdm(total=total, initial=done, unit=" bản ghi", file=sys.stderr,
-                             leave=False, dynamic_ncols=True))  # fmt: skip
-        else:
-            bars[0].update(done - bars[0].n)
-
-    try:
-        yield advance
-    finally:
-        for bar in bars:
-            bar.close()
-
-
 def summary(report: CopyReport, lang: str) -> str:
     """The one-line summary: copied, skipped, time (and how the prefix was checked)."""
     rate = report.copied / report.seconds if report.seconds > 0 else 0.0
@@ -196,7 +166,7 @@ def copy_command(args: argparse.Namespace) -> int:
     try:
         target = open_store(args.target)
         try:
-            with _progress() as progress:
+            with terminal_progress(" bản ghi") as progress:
                 try:
                     report = copy_store(
                         source,

@@ -14,7 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dautu_adapters.cli.common import bilingual, open_store_for_reading, output_path, vietnam_now
+from dautu_adapters.cli.common import (
+    bilingual,
+    open_store_for_reading,
+    output_path,
+    terminal_progress,
+    vietnam_now,
+)
 from dautu_adapters.cli.store_commands import open_store_from_args
 from dautu_adapters.service import ProjectService
 from dautu_adapters.workbook.importing import ImportReport, import_sheets
@@ -122,23 +128,12 @@ def parse_actor(text: str | None) -> Actor:
 
 @contextmanager
 def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+    """The import's bar, by projects judged, from :data:`PROGRESS_THRESHOLD` rows."""
+    if total < PROGRESS_THRESHOLD:
         yield None
         return
-    try:
-        from tqdm import tqdm  # type: ignore[import-untyped]
-    except ModuleNotFoundError:
-        yield None
-        return
-    bar = tqdm(total=total, unit=" dự án", file=sys.stderr, leave=False)
-
-    def advance(done: int) -> None:
-        bar.update(done - bar.n)
-
-    try:
-        yield advance
-    finally:
-        bar.close()
+    with terminal_progress(" dự án") as bar:
+        yield None if bar is None else (lambda done: bar(done, total))
 
 
 def _open_service(args: argparse.Namespace) -> ProjectService:

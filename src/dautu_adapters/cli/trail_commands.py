@@ -31,7 +31,7 @@ from dautu_adapters.audit.trail import (
     read_checkpoint,
     write_checkpoint,
 )
-from dautu_adapters.audit.verdict import Outcome, Verdict, exit_codes_help, store_checks
+from dautu_adapters.audit.verdict import Outcome, exit_codes_help
 from dautu_adapters.cli import export_commands
 from dautu_adapters.cli.common import (
     bilingual,
@@ -335,21 +335,12 @@ def verify_command(args: argparse.Namespace) -> int:
     report = audited.report
     if mismatches:
         report = attrs.evolve(report, findings=(*report.findings, *mismatches))
-    checked, not_checked = store_checks(
-        projects=report.projects,
+    verdict = audited.verdict(
+        report,
         checkpoint=checkpoint is not None,
         strict=args.strict,
         allow_gaps=args.allow_gaps,
-        streams=audited.streams_checked,
-        authentication=audited.authentication,
         projection=projection,
-    )
-    verdict = Verdict.of(
-        findings=len(report.findings),
-        empty=report.size == 0,
-        authentication=audited.authentication,
-        checked=checked,
-        not_checked=not_checked,
         accept_unsigned=args.allow_unsigned,
     )
     if args.format == "json":

@@ -30,7 +30,6 @@ import attrs
 from dautu_adapters.audit.keys import load_public_key
 from dautu_adapters.audit.render import EVENT_LABELS, audit_text, describe_event
 from dautu_adapters.audit.trail import audit_store, read_checkpoint
-from dautu_adapters.audit.verdict import Verdict, store_checks
 from dautu_adapters.exporters.options import ExporterOption, required_project
 from dautu_adapters.html.chart import DateScale, Tick
 from dautu_adapters.html.page import bilingual_date, bilingual_time, both, render_page, write_page
@@ -582,23 +581,7 @@ def verify_project(
             1 for _, r in audited.project_records if r.position <= checkpoint.last_position
         )
     mine = [f for f in report.findings if f.project_code in (code, None)]
-    checked, not_checked = store_checks(
-        projects=report.projects,
-        checkpoint=checkpoint is not None,
-        strict=False,
-        allow_gaps=False,
-        streams=audited.streams_checked,
-        authentication=audited.authentication,
-        projection=False,
-    )
-    verdict = Verdict.of(
-        findings=len(report.findings),
-        empty=report.size == 0,
-        authentication=audited.authentication,
-        checked=checked,
-        not_checked=not_checked,
-        accept_unsigned=False,
-    )
+    verdict = audited.verdict(checkpoint=checkpoint is not None)
     return Verification(
         ok=report.ok,
         summary=both(lambda lang: audit_text(report, verdict, lang)),
