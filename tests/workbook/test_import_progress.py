@@ -11,6 +11,7 @@ import termios
 from pathlib import Path
 
 from adapters.samples import approve
+
 from dautu_adapters.cli.import_commands import PROGRESS_THRESHOLD
 from dautu_adapters.service import ProjectService
 from dautu_adapters.stores import open_store
