@@ -271,3 +271,16 @@ def test_without_openpyxl_one_line_says_how_to_install_it(  # type: ignore[no-un
     code, out = cli.imported(path)
     assert code == 1
     assert "pip install 'dautu[excel]'" in out and "Traceback" not in out
+
+
+def test_a_bad_cell_repeated_on_several_rows_is_reported_on_each(
+    cli: Cli, rows: Rows, xlsx
+) -> None:  # type: ignore[no-untyped-def]
+    # An import parses each distinct cell once; a cell that failed is parsed again on each row.
+    for row in rows[EVENT_SHEET][:3]:
+        row["effective_date"] = "31/02/2024"
+    code, out = cli.imported(xlsx(rows))
+    assert code == 1 and cli.record_count() == 0
+    errors = [line for line in out.splitlines() if line.startswith("LỖI/ERROR")]
+    for excel_row in (4, 5, 6):
+        assert any(f"dòng {excel_row}, cột 'Ngày hiệu lực' = '31/02/2024'" in e for e in errors)

@@ -17,6 +17,7 @@ facts; two rows stating the very same fact in one file are refused as duplicates
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -198,6 +199,7 @@ def _parse_rows(
     """Parse every row; a row with any cell problem maps to ``None``."""
     items: dict[int, _Item | None] = {}
     seen: dict[str, SourceRow] = {}
+    parsed: dict[tuple[str, type, object], Any] = {}
     for sheet in sheets:
         for unknown in sheet.ignored_headers:
             report.problems.append(
@@ -214,7 +216,7 @@ def _parse_rows(
             )
         for row in sheet.rows:
             report.rows_read += 1
-            items[id(row)] = _parse_row(row, actor, recorded_at, report, seen)
+            items[id(row)] = _parse_row(row, actor, recorded_at, report, seen, parsed)
     return items
 
 
@@ -224,7 +226,14 @@ def _parse_row(
     recorded_at: datetime,
     report: ImportReport,
     seen: dict[str, SourceRow],
+    parsed: dict[tuple[str, type, object], Any],
 ) -> _Item | None:
+    """One row's command, or ``None`` with its problems reported.
+
+    ``parsed`` holds the cells this import has already parsed, by column, type and value: a
+    workbook repeats the same dates, citations, authorities and places on many rows, and every
+    parsed value is immutable, so a cell seen before is not parsed again (a cell that failed is
+    not kept, so each of its rows reports its problem)."""
     values: dict[str, Any] = {}
     failed = False
     for key, raw in row.cells.items():
@@ -263,11 +272,20 @@ def _parse_row(
             )
             failed = True
             continue
+        memo = (key, type(raw), raw)
+        try:
+            values[key] = parsed[memo]
+            continue
+        except (KeyError, TypeError):  # not seen yet, or a value that cannot be a key
+            pass
         try:
             values[key] = parse_cell(key, raw)
         except DautuError as err:
             report.problems.append(_problem(row, key, err))
             failed = True
+            continue
+        with contextlib.suppress(TypeError):  # a value that cannot be a key is parsed each time
+            parsed[memo] = values[key]
     if row.sheet == PROJECT_SHEET:
         type_name: str | None = ev.ProjectApproved.TYPE_NAME
     else:
