@@ -4,14 +4,10 @@ target that is not a prefix is refused with nothing written."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import signal
 import sqlite3
-import struct
 import subprocess
 import sys
-import termios
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from copy_samples import append_in_order, large_log, log_of
+from terminal import on_terminal
 
 from dautu_adapters.audit import generate_key, make_checkpoint, write_checkpoint
 from dautu_adapters.audit.keys import load_private_key
@@ -281,26 +278,10 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path, run: Run) -> None:
     )  # fmt: skip
     assert plain.returncode == 0 and plain.stderr == ""
     assert plain.stdout.count("\n") == 1, "one summary line"
-    primary, secondary = os.openpty()
-    # a terminal of 100 columns (a new pseudo-terminal has 0, where tqdm draws nothing)
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    try:
-        on_terminal = subprocess.run(
-            [DAUTU, "copy", "--from", source, "--to", f"sqlite:///{tmp_path / 'b.db'}",
-             "--batch-size", "10"],
-            stdout=subprocess.PIPE, stderr=secondary, timeout=120, check=False,
-        )  # fmt: skip
-        os.close(secondary)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(primary)
-    assert on_terminal.returncode == 0
+    code, shown = on_terminal(
+        [DAUTU, "copy", "--from", source, "--to", f"sqlite:///{tmp_path / 'b.db'}",
+         "--batch-size", "10"],
+        timeout=120,
+    )  # fmt: skip
+    assert code == 0
     assert "bản ghi".encode() in shown and b"/424" in shown

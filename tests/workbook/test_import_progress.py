@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
 
 from adapters.samples import approve
+from terminal import on_terminal
 
 from dautu_adapters.cli.import_commands import PROGRESS_THRESHOLD
 from dautu_adapters.service import ProjectService
@@ -19,29 +16,6 @@ from dautu_adapters.workbook.export import export_workbook
 
 DAUTU = str(Path(sys.executable).with_name("dautu"))
 ACTOR = "lan.nt|Nguyễn Thị Lan|Sở Tài chính"
-
-
-def _on_terminal(argv: list[str]) -> tuple[int, bytes]:
-    primary, secondary = os.openpty()
-    # a terminal of 100 columns (a new pseudo-terminal has 0, where tqdm draws nothing)
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    try:
-        done = subprocess.run(
-            argv, stdout=subprocess.PIPE, stderr=secondary, timeout=300, check=False
-        )
-        os.close(secondary)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(primary)
-    return done.returncode, shown
 
 
 def test_a_large_import_shows_a_bar_on_a_terminal_and_nothing_in_a_pipe(tmp_path: Path) -> None:
@@ -53,7 +27,7 @@ def test_a_large_import_shows_a_bar_on_a_terminal_and_nothing_in_a_pipe(tmp_path
     piped = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
     assert piped.returncode == 0, piped.stderr
     assert piped.stderr == "" and "dự án" in piped.stdout
-    code, shown = _on_terminal(argv)
+    code, shown = on_terminal(argv)
     assert code == 0
     assert "dự án".encode() in shown and f"/{PROGRESS_THRESHOLD}".encode() in shown
 
@@ -63,5 +37,5 @@ def test_a_small_import_shows_no_bar_even_on_a_terminal(tmp_path: Path) -> None:
     with ProjectService(open_store("memory://")) as source:
         source.execute_batch([approve(f"DA-T-{i:05d}") for i in range(3)])
         export_workbook(source.store, workbook, {})
-    code, shown = _on_terminal([DAUTU, "import", str(workbook), "--actor", ACTOR, "--dry-run"])
+    code, shown = on_terminal([DAUTU, "import", str(workbook), "--actor", ACTOR, "--dry-run"])
     assert code == 0 and shown == b""
