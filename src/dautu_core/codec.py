@@ -37,6 +37,7 @@ __all__ = [
     "encode_event",
     "event_from_data",
     "event_to_data",
+    "field_decoder",
 ]
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -408,3 +409,14 @@ def decode_event(
 ) -> ev.ProjectEvent:
     """Inverse of :func:`encode_event`."""
     return event_from_data(type_name, schema_version, json.loads(payload), upcasters)
+
+
+def field_decoder(cls: type, name: str) -> Decoder | None:
+    """The decoder of one field of the attrs class ``cls`` (``None``: the JSON value is the
+    value), as :func:`event_from_data` decodes that field.
+
+    For readers that need only some fields of a stored event, decoded as the event would be
+    (:mod:`dautu_core.event_view`). Raises ``KeyError`` for a field ``cls`` does not have.
+    """
+    decoder = _decoder(_hints(cls)[name])
+    return None if decoder is _identity else decoder

@@ -31,7 +31,13 @@ import attrs
 from dautu_core import events as ev
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.record import StoredRecord
-from dautu_core.state import ProjectState, effective_history, evolve
+from dautu_core.state import (
+    CORRECTION_TYPE,
+    ProjectState,
+    _replace,
+    effective_history,
+    evolve_at,
+)
 from dautu_core.vocab import CorrectionAction
 
 __all__ = [
@@ -48,6 +54,7 @@ __all__ = [
     "history",
     "known",
     "state_at",
+    "state_of",
 ]
 
 
@@ -99,12 +106,18 @@ def known(recorded: Iterable[Recorded], known_at: datetime | None = None) -> lis
     items = list(recorded)
     if known_at is None:
         return items
-    corrected = {
-        r.event.corrects_version
-        for r in items
-        if isinstance(r.event, ev.EventCorrected) and r.event.recorded_at <= known_at
-    }
+    corrected = _corrected_by(((r.version, r.event) for r in items), known_at)
     return [r for r in items if r.event.recorded_at <= known_at or r.version in corrected]
+
+
+def _corrected_by(items: Iterable[tuple[int, Any]], known_at: datetime | None) -> set[int]:
+    """The versions corrected by a correction recorded at or before ``known_at``."""
+    return {
+        event.corrects_version
+        for _, event in items
+        if event.TYPE_NAME == CORRECTION_TYPE
+        and (known_at is None or event.recorded_at <= known_at)
+    }
 
 
 def effective_events(
@@ -126,15 +139,33 @@ def state_at(
     The state's ``version`` is the last version known at ``known_at`` and
     ``corrected_versions`` the versions corrected by then, whatever ``as_of`` says.
     """
-    knowledge = known(recorded, known_at)
+    return state_of([(r.version, r.event) for r in recorded], as_of=as_of, known_at=known_at)
+
+
+def state_of(
+    recorded: Sequence[tuple[int, Any]],
+    *,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> ProjectState:
+    """:func:`state_at` of ``(version, event)`` pairs, in version order.
+
+    The one implementation of the rule above. ``event`` is a typed event or a view of a
+    stored event (:mod:`dautu_core.event_view`, what the review folds): both go through the
+    same handlers (:data:`dautu_core.state.HANDLERS`), so the review and the history cannot
+    disagree on what an event does.
+    """
+    items: Sequence[tuple[int, Any]] = recorded
+    if known_at is not None:
+        corrected = _corrected_by(items, known_at)
+        items = [(v, e) for v, e in items if e.recorded_at <= known_at or v in corrected]
     state = ProjectState()
-    for version, event in effective_events(knowledge, as_of=as_of):
-        state = evolve(attrs.evolve(state, version=version - 1), event)
-    corrected = frozenset(
-        r.event.corrects_version for r in knowledge if isinstance(r.event, ev.EventCorrected)
-    )
-    last = max((r.version for r in knowledge), default=0)
-    return attrs.evolve(state, version=last, corrected_versions=corrected)
+    for version, event in effective_history(items):
+        if as_of is None or event.effective_date <= as_of:
+            state = evolve_at(state, event, version)
+    corrected_versions = frozenset(_corrected_by(items, None))
+    last = max((v for v, _ in items), default=0)
+    return _replace(state, version=last, corrected_versions=corrected_versions)
 
 
 @attrs.frozen

@@ -12,6 +12,7 @@ states) so that a correction can refold the corrected history without editing an
 from __future__ import annotations
 
 import operator
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -22,24 +23,35 @@ from dautu_core import events as ev
 from dautu_core.dates import add_months, full_months_between, months_started_between
 from dautu_core.values import Authority, Investor, LandArea, Location, Money, Schedule
 from dautu_core.vocab import (
+    AuthorityLevel,
     CorrectionAction,
+    ExtensionGround,
     ProjectStatus,
     Regime,
+    SuspensionGround,
     TerminationGround,
     ViolationCategory,
 )
 
 __all__ = [
+    "CORRECTION_TYPE",
     "HANDLERS",
+    "Extension",
     "PendingAdjustment",
     "ProjectState",
+    "ReviewDecision",
     "Violation",
     "adjustment_kinds",
     "effective_history",
     "evolve",
+    "evolve_at",
     "extension_months_after",
     "fold",
 ]
+
+CORRECTION_TYPE = ev.EventCorrected.TYPE_NAME
+"""The type name of a correction: the fold recognises a correction by its type name, so that it
+reads typed events and the fold's views of stored events (:mod:`dautu_core.event_view`) alike."""
 
 # (version, event, previous link) or None: an immutable singly linked list, newest first.
 _History = tuple[int, ev.ProjectEvent, Any] | None
@@ -54,9 +66,12 @@ class Violation:
     description: str
     found_on: date
     found_version: int
+    found_by: Authority | None = None
     sanctioned_on: date | None = None
+    sanctioned_version: int | None = None
     fine: Money | None = None
     remedied_on: date | None = None
+    remedied_version: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -95,6 +110,28 @@ class PendingAdjustment:
         )
 
 
+@attrs.frozen
+class Extension:
+    """A recorded schedule extension (:class:`~dautu_core.events.ScheduleExtended`)."""
+
+    on: date
+    version: int
+    months: int
+    ground: ExtensionGround | None
+
+
+@attrs.frozen(kw_only=True)
+class ReviewDecision:
+    """A recorded review decision (:class:`~dautu_core.events.ReviewDecided`); ``authority``
+    is the deciding authority's name."""
+
+    on: date
+    version: int
+    track: str
+    review_round: str
+    authority: str | None
+
+
 def adjustment_kinds(changes: ev.ProjectChanges) -> tuple[str, ...]:
     """The sorted :class:`~dautu_core.vocab.AdjustmentKind` ids of what ``changes`` change."""
     return tuple(sorted(kind.value for kind in changes.kinds))
@@ -125,8 +162,17 @@ class ProjectState:
     duration_years: int | None = None
     authority: Authority | None = None
     regime: Regime | None = None
+    approved_version: int | None = attrs.field(default=None, eq=False)
+    """The version of the approval in effect. This and the other ``*_version(s)`` fields say
+    which event established a fact (the review's reasons name them); they are provenance, not
+    facts about the project, so they take no part in comparing states (nor in ``dautu diff``)."""
     milestones_met: Mapping[str, date] = attrs.field(factory=dict)
+    met_versions: Mapping[str, int] = attrs.field(factory=dict, eq=False)
+    """Per milestone met, the version of the event that recorded it."""
     delays_recorded: Mapping[str, date] = attrs.field(factory=dict)
+    delay_versions: Mapping[str, int] = attrs.field(factory=dict, eq=False)
+    """Per milestone, the version of the last delay recorded against it."""
+    extensions: tuple[Extension, ...] = ()
     extension_months_used: int = 0
     extension_months_exempt: int = 0
     base_due: Mapping[str, date] = attrs.field(factory=dict)
@@ -143,15 +189,21 @@ class ProjectState:
     record's sign that the investor is reachable."""
     violations: Mapping[str, Violation] = attrs.field(factory=dict)
     pending_adjustment: PendingAdjustment | None = None
-    adjustments: int = 0
+    adjustments: tuple[tuple[date, int], ...] = ()
+    """``(effective date, version)`` of each adjustment recorded, oldest first."""
     suspended_on: date | None = None
     suspended_until: date | None = None
     """The remedy deadline the suspension set, if any (read by the review's Art. 48(2) rule
     on suspension causes not remedied)."""
+    suspension_ground: SuspensionGround | None = None
+    suspension_version: int | None = attrs.field(default=None, eq=False)
+    suspension_authority_level: AuthorityLevel | None = None
+    """The level of the authority that suspended the project, when it was named."""
     terminated_on: date | None = None
     termination_ground: TerminationGround | None = None
+    termination_version: int | None = attrs.field(default=None, eq=False)
     partial_terminations: tuple[tuple[date, TerminationGround, str | None], ...] = ()
-    review_decisions: tuple[tuple[str, str, date], ...] = ()
+    review_decisions: tuple[ReviewDecision, ...] = ()
     corrected_versions: frozenset[int] = frozenset()
     # Bookkeeping for the recorded_in_order rule, not a fact about the project: two folds
     # that say the same about it are equal whatever the recorded times of the corrections.
@@ -226,25 +278,28 @@ _STATE_IS_PLAIN = (
 validates: :func:`_replace` may then copy the dict instead of calling ``__init__`` (which
 would do nothing more)."""
 _NOTHING: Mapping[str, Any] = {}
+_E = typing.TypeVar("_E")
 _new = object.__new__
 
 
-def effective_history(
-    recorded: Iterable[tuple[int, ev.ProjectEvent]],
-) -> list[tuple[int, ev.ProjectEvent]]:
+def effective_history(recorded: Iterable[tuple[int, _E]]) -> list[tuple[int, _E]]:
     """Apply corrections: drop retracted events, swap amended ones, drop the corrections.
 
     The latest correction of a version wins. Versions are kept, so a state built from the
-    effective history still refers to the events as stored.
+    effective history still refers to the events as stored. ``recorded`` holds typed events or
+    the fold's views of stored events (:mod:`dautu_core.event_view`): both are read by type
+    name and by the same attribute names.
     """
-    items = list(recorded)
-    latest: dict[int, ev.EventCorrected] = {}
+    items: list[tuple[int, Any]] = list(recorded)
+    latest: dict[int, Any] = {}
     for _, event in items:
-        if isinstance(event, ev.EventCorrected):
+        if event.TYPE_NAME == CORRECTION_TYPE:
             latest[event.corrects_version] = event
+    if not latest:
+        return items
     out = []
     for version, event in items:
-        if isinstance(event, ev.EventCorrected):
+        if event.TYPE_NAME == CORRECTION_TYPE:
             continue
         correction = latest.get(version)
         if correction is None:
@@ -275,6 +330,21 @@ def evolve(state: ProjectState, event: ev.ProjectEvent) -> ProjectState:
             last_recorded_at=event.recorded_at,
         )
     also = {"version": version, "history": history, "last_recorded_at": event.recorded_at}
+    return _apply(state, event, version, also)
+
+
+def evolve_at(state: ProjectState, event: Any, version: int) -> ProjectState:
+    """Fold one event that is not a correction, recorded at ``version``, into ``state``.
+
+    Used by :mod:`dautu_core.replay`, which applies corrections before folding and keeps each
+    event's own version. ``event`` is a typed event or a view of a stored event
+    (:mod:`dautu_core.event_view`): the same handlers read both.
+    """
+    also = {
+        "version": version,
+        "history": (version, event, state.history),
+        "last_recorded_at": event.recorded_at,
+    }
     return _apply(state, event, version, also)
 
 
@@ -354,6 +424,7 @@ def _approved(
         project_code=event.project_code,
         status=ProjectStatus.APPROVED,
         approved_on=event.effective_date,
+        approved_version=version,
         project_name=event.project_name,
         objectives=event.objectives,
         investors=event.investors,
@@ -376,15 +447,19 @@ def _milestone_met(
     state: ProjectState, event: ev.MilestoneMet, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
     met = {**state.milestones_met, event.milestone: event.effective_date}
+    versions = {**state.met_versions, event.milestone: version}
     acted = (event.effective_date, version)
-    return _replace(state, **also, milestones_met=met, last_investor_action=acted)
+    return _replace(
+        state, **also, milestones_met=met, met_versions=versions, last_investor_action=acted
+    )
 
 
 def _delay_recorded(
     state: ProjectState, event: ev.DelayRecorded, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
     delays = {**state.delays_recorded, event.milestone: event.effective_date}
-    return _replace(state, **also, delays_recorded=delays)
+    versions = {**state.delay_versions, event.milestone: version}
+    return _replace(state, **also, delays_recorded=delays, delay_versions=versions)
 
 
 def _schedule_extended(
@@ -401,10 +476,12 @@ def _schedule_extended(
             rescheduled = {**rescheduled, **dict.fromkeys(moved, when)}
             extended = {**extended, **{k: extended.get(k, 0) + event.months for k in moved}}
     exempt = state.extension_months_exempt + (event.months if event.ground else 0)
+    extension = Extension(event.effective_date, version, event.months, event.ground)
     return _replace(
         state,
         **also,
         schedule=schedule,
+        extensions=(*state.extensions, extension),
         extended_months=extended,
         rescheduled=rescheduled,
         extension_months_exempt=exempt,
@@ -428,6 +505,7 @@ def _violation_found(
         description=event.description,
         found_on=event.effective_date,
         found_version=version,
+        found_by=event.found_by,
     )
     violations = {**state.violations, event.violation_id: violation}
     return _replace(state, **also, violations=violations)
@@ -439,7 +517,9 @@ def _violation_sanctioned(
     found = state.violations.get(event.violation_id)
     if found is None:
         return _replace(state, **also) if also else state
-    updated = attrs.evolve(found, sanctioned_on=event.effective_date, fine=event.fine)
+    updated = attrs.evolve(
+        found, sanctioned_on=event.effective_date, sanctioned_version=version, fine=event.fine
+    )
     violations = {**state.violations, event.violation_id: updated}
     return _replace(state, **also, violations=violations)
 
@@ -451,7 +531,7 @@ def _violation_remedied(
     found = state.violations.get(event.violation_id)
     if found is None:
         return _replace(state, **also, last_investor_action=acted)
-    updated = attrs.evolve(found, remedied_on=event.effective_date)
+    updated = attrs.evolve(found, remedied_on=event.effective_date, remedied_version=version)
     violations = {**state.violations, event.violation_id: updated}
     return _replace(state, **also, violations=violations, last_investor_action=acted)
 
@@ -476,6 +556,9 @@ def _suspended(
         status=ProjectStatus.SUSPENDED,
         suspended_on=event.effective_date,
         suspended_until=event.until,
+        suspension_ground=event.ground,
+        suspension_version=version,
+        suspension_authority_level=None if event.authority is None else event.authority.level,
     )
 
 
@@ -488,6 +571,9 @@ def _resumed(
         status=ProjectStatus.APPROVED,
         suspended_on=None,
         suspended_until=None,
+        suspension_ground=None,
+        suspension_version=None,
+        suspension_authority_level=None,
         last_investor_action=(event.effective_date, version),
     )
 
@@ -505,13 +591,20 @@ def _terminated(
         status=ProjectStatus.TERMINATED,
         terminated_on=day,
         termination_ground=event.ground,
+        termination_version=version,
     )
 
 
 def _review_decided(
     state: ProjectState, event: ev.ReviewDecided, version: int, also: Mapping[str, Any]
 ) -> ProjectState:
-    decision = (event.review_round, event.track, event.effective_date)
+    decision = ReviewDecision(
+        on=event.effective_date,
+        version=version,
+        track=event.track,
+        review_round=event.review_round,
+        authority=event.authority.name,
+    )
     return _replace(state, **also, review_decisions=(*state.review_decisions, decision))
 
 
@@ -525,11 +618,16 @@ def _apply(
     changes made in the same step (the fold passes the new ``version`` and ``history``).
 
     Dispatch is one dictionary look-up by class (:data:`HANDLERS`), not a chain of
-    ``isinstance`` tests: the fold runs this once per event of every project reviewed.
+    ``isinstance`` tests: the fold runs this once per event of every project reviewed. A view
+    class of :mod:`dautu_core.event_view` is found by its type name the first time, then by
+    class.
     """
     handler = _HANDLERS_BY_CLASS.get(type(event))
     if handler is None:
-        return _replace(state, **also) if also else state
+        handler = HANDLERS.get(event.TYPE_NAME)
+        if handler is None:
+            return _replace(state, **also) if also else state
+        _HANDLERS_BY_CLASS[type(event)] = handler
     return handler(state, event, version, also)
 
 
@@ -563,7 +661,7 @@ def _adjust(
             changes.duration_years if changes.duration_years is not None else state.duration_years
         ),
         pending_adjustment=None,
-        adjustments=state.adjustments + 1,
+        adjustments=(*state.adjustments, (event.effective_date, version)),
     )
 
 

@@ -132,10 +132,12 @@ def _view(state: ProjectState) -> dict[str, Any]:
         "pending": None
         if pending is None
         else (pending.changes, pending.policy_adjustment_required, pending.triggers),
-        "adjustments": state.adjustments,
+        "adjustments": [on for on, _ in state.adjustments],
+        "extensions": [(e.on, e.months, e.ground) for e in state.extensions],
         "suspended_on": state.suspended_on,
+        "suspension_ground": state.suspension_ground,
         "terminated_on": state.terminated_on,
-        "review_decisions": state.review_decisions,
+        "review_decisions": [(d.review_round, d.track, d.on) for d in state.review_decisions],
     }
 
 

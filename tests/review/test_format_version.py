@@ -14,6 +14,8 @@ import pytest
 from dautu_adapters.review.projection import catch_up
 from dautu_adapters.service import ProjectService
 from dautu_adapters.stores import open_store
+from dautu_core import event_view
+from dautu_core.event_view import FOLD_FIELDS
 from dautu_core.projections import PortfolioProjection, portfolio
 from dautu_core.review import timeline
 from review.helpers import approve
@@ -25,25 +27,22 @@ def test_the_format_is_the_layout_and_a_digest_of_the_extraction_code() -> None:
     assert PortfolioProjection().name == f"dautu.portfolio.v{portfolio.FORMAT}"
 
 
-def _keeps_more(d: Any) -> dict[str, Any]:
-    return {"m": d["milestone"], "also": True}
-
-
 def test_changing_what_an_entry_keeps_changes_the_digest() -> None:
-    changed = {**timeline.EXTRACTORS, "dautu.MilestoneMet": _keeps_more}
-    assert timeline.extraction_digest(changed) != timeline.EXTRACTION_VERSION
-    dropped = {k: v for k, v in timeline.EXTRACTORS.items() if k != "dautu.ReviewDecided"}
+    more = {**FOLD_FIELDS, "dautu.MilestoneMet": ("milestone", "description")}
+    assert timeline.extraction_digest(more) != timeline.EXTRACTION_VERSION
+    dropped = {k: v for k, v in FOLD_FIELDS.items() if k != "dautu.ReviewDecided"}
     assert timeline.extraction_digest(dropped) != timeline.EXTRACTION_VERSION
 
 
 def test_changing_a_helper_the_extraction_calls_changes_the_digest() -> None:
-    """The digest follows the module's helpers too, not only the table's own functions."""
+    """The digest follows the helpers ``fold_data`` calls in its module, not only its own
+    code: keeping a correction's replacement differently changes the format."""
 
-    def other_level(authority: Any) -> Any:
-        return "province"
+    def other_current(value: Any, upcasters: Any) -> Any:
+        return value["type"], {}
 
-    namespace = {**vars(timeline), "_level": other_level}
-    other_level.__module__ = timeline.__name__
+    other_current.__module__ = event_view.__name__
+    namespace = {**vars(event_view), "_current": other_current}
     assert timeline.extraction_digest(namespace=namespace) != timeline.EXTRACTION_VERSION
 
 

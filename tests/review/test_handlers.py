@@ -15,18 +15,20 @@ import pytest
 
 from dautu_adapters.audit.render import EVENT_LABELS
 from dautu_core.events import EVENT_TYPES, EventCorrected
-from dautu_core.review.facts import FACT_HANDLERS
-from dautu_core.review.timeline import EXTRACTORS
+from dautu_core.event_view import FOLD_FIELDS
 from dautu_core.state import HANDLERS
 
 CORRECTION = EventCorrected.TYPE_NAME
-"""Corrections are applied before any fold (they refold the corrected history), never folded
-as a fact of their own: no table but the labels has them."""
+"""Corrections are applied before the fold (they refold the corrected history), never folded
+as a fact of their own: the handlers do not have them; the views (a correction is read before
+it is applied) and the labels do."""
 
 TABLES: dict[str, tuple[Mapping[str, Any], bool]] = {
-    "dautu_core.state.HANDLERS (the core fold)": (HANDLERS, False),
-    "dautu_core.review.facts.FACT_HANDLERS (the review's view)": (FACT_HANDLERS, False),
-    "dautu_core.review.timeline.EXTRACTORS (timeline entries)": (EXTRACTORS, False),
+    "dautu_core.state.HANDLERS (the one fold)": (HANDLERS, False),
+    "dautu_core.event_view.FOLD_FIELDS (what the fold reads of a stored event)": (
+        FOLD_FIELDS,
+        True,
+    ),
     "dautu_adapters.audit.render.EVENT_LABELS (history labels)": (EVENT_LABELS, True),
 }
 

@@ -58,7 +58,7 @@ def test_an_edited_stored_projection_is_not_trusted(
         store.close()
 
     # three minerals violations turned into construction ones, the log untouched
-    _tamper(db, b'"cat":"minerals"', b'"cat":"construction"', 3)
+    _tamper(db, b'"category":"minerals"', b'"category":"construction"', 3)
     store = open_store(url)
     try:
         findings = check_projection(store)
@@ -67,7 +67,7 @@ def test_an_edited_stored_projection_is_not_trusted(
     assert findings and any("digest" in f for f in findings)
     assert any("differs from its rebuild" in f for f in findings)
     assert _counts(url, capsys, "--rebuild") == EXPECTED
-    _tamper(db, b'"cat":"minerals"', b'"cat":"construction"', 3)
+    _tamper(db, b'"category":"minerals"', b'"category":"construction"', 3)
     assert _counts(url, capsys) == EXPECTED
 
 
@@ -121,6 +121,6 @@ def test_dautu_verify_fails_on_an_edited_stored_projection(
     assert main(["--store", url, "review"]) == 0
     assert main(["--store", url, "verify"]) == 3  # intact, not authenticated (no checkpoint)
     capsys.readouterr()
-    _tamper(db, b'"cat":"minerals"', b'"cat":"construction"', 3)
+    _tamper(db, b'"category":"minerals"', b'"category":"construction"', 3)
     assert main(["--store", url, "--lang", "en", "verify"]) == 1
     assert "does not match the log" in capsys.readouterr().out

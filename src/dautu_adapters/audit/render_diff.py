@@ -45,8 +45,12 @@ STATE_FIELD_LABELS: dict[str, tuple[str, str]] = {
     "duration_years": ("Thời hạn (năm)", "Duration (years)"),
     "authority": ("Cơ quan chấp thuận", "Approving authority"),
     "regime": ("Hình thức chấp thuận", "Approval regime"),
+    "approved_version": ("Phiên bản chấp thuận", "Version of the approval"),
     "milestones_met": ("Mốc đã hoàn thành", "Milestones met"),
+    "met_versions": ("Phiên bản ghi nhận hoàn thành mốc", "Versions recording milestones met"),
     "delays_recorded": ("Chậm tiến độ đã ghi nhận", "Delays recorded"),
+    "delay_versions": ("Phiên bản ghi nhận chậm tiến độ", "Versions recording delays"),
+    "extensions": ("Các lần giãn tiến độ", "Schedule extensions"),
     "extension_months_used": ("Số tháng đã giãn", "Extension months used"),
     "extension_months_exempt": ("Số tháng giãn theo ngoại lệ", "Extension months exempt"),
     "base_due": ("Hạn các mốc trước khi giãn", "Milestone due dates before extensions"),
@@ -58,11 +62,18 @@ STATE_FIELD_LABELS: dict[str, tuple[str, str]] = {
     ),
     "violations": ("Vi phạm", "Violations"),
     "pending_adjustment": ("Đề nghị điều chỉnh đang chờ", "Pending adjustment"),
-    "adjustments": ("Số lần điều chỉnh", "Adjustments"),
+    "adjustments": ("Các lần điều chỉnh", "Adjustments"),
     "suspended_on": ("Ngừng hoạt động từ", "Suspended on"),
     "suspended_until": ("Thời hạn khắc phục khi ngừng", "Suspension remedy deadline"),
+    "suspension_ground": ("Căn cứ ngừng hoạt động", "Suspension ground"),
+    "suspension_version": ("Phiên bản quyết định ngừng", "Version of the suspension"),
+    "suspension_authority_level": (
+        "Cấp cơ quan quyết định ngừng",
+        "Level of the suspending authority",
+    ),
     "terminated_on": ("Chấm dứt hoạt động ngày", "Terminated on"),
     "termination_ground": ("Căn cứ chấm dứt", "Termination ground"),
+    "termination_version": ("Phiên bản quyết định chấm dứt", "Version of the termination"),
     "partial_terminations": ("Chấm dứt một phần", "Partial terminations"),
     "review_decisions": ("Quyết định sau rà soát", "Review decisions"),
     "corrected_versions": ("Phiên bản đã đính chính", "Corrected versions"),
@@ -74,7 +85,7 @@ _BY_MILESTONE = frozenset(
     {"milestones_met", "delays_recorded", "base_due", "extended_months", "rescheduled"}
 )
 """State fields keyed by milestone (shown by the milestone's name)."""
-_DATED_VERSION = frozenset({"last_investor_action", "rescheduled"})
+_DATED_VERSION = frozenset({"last_investor_action", "rescheduled", "adjustments"})
 """State fields whose values are ``(effective date, version)`` pairs."""
 
 
@@ -152,11 +163,13 @@ def _value(value: Any, lang: str, field: str = "") -> str:
     if field == "review_decisions" and isinstance(value, tuple | list):
         return (
             "; ".join(
-                f"{round_}: {_track(str(track), lang)} ({_value(on, lang)})"
-                for round_, track, on in value
+                f"{d.review_round}: {_track(d.track, lang)} ({_value(d.on, lang)})" for d in value
             )
             or "—"
         )
+    if field == "extensions" and isinstance(value, tuple | list):
+        months = "tháng" if lang == "vi" else "months"
+        return "; ".join(f"{e.months} {months} ({_value(e.on, lang)})" for e in value) or "—"
     if isinstance(value, Mapping):
         if field == "violations":  # keyed by their own id, which the value shows
             return "; ".join(_value(v, lang) for v in value.values()) or "—"
@@ -171,7 +184,8 @@ def _value(value: Any, lang: str, field: str = "") -> str:
         )
     if isinstance(value, tuple | list | frozenset):
         items = sorted(value) if isinstance(value, frozenset) else value
-        return "; ".join(_value(v, lang) for v in items) or "—"
+        inner = field if field in _DATED_VERSION else ""
+        return "; ".join(_value(v, lang, inner) for v in items) or "—"
     shown = _record(value, lang)
     if shown is not None:
         return shown

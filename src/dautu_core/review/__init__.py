@@ -26,7 +26,7 @@ from dautu_core.review.engine import (
     review_portfolio,
     review_project,
 )
-from dautu_core.review.facts import Decision, ProjectFacts, facts_as_of
+from dautu_core.review.facts import Decision, ProjectFacts, facts_as_of, facts_of
 from dautu_core.review.rulebook import (
     ReviewParameters,
     ReviewRule,
@@ -76,6 +76,7 @@ __all__ = [
     "entry_from_event",
     "entry_from_record",
     "facts_as_of",
+    "facts_of",
     "judge",
     "review_portfolio",
     "review_project",

@@ -19,10 +19,11 @@ import attrs
 
 from dautu_core import events as ev
 from dautu_core.dates import format_vi_date
+from dautu_core.replay import state_of
 from dautu_core.review.builtin import BUILTIN_REVIEW_RULEBOOKS
-from dautu_core.review.facts import Decision, ProjectFacts, facts_as_of
+from dautu_core.review.facts import Decision, ProjectFacts, facts_as_of, facts_of
 from dautu_core.review.rulebook import ReviewRule, ReviewRulebook, ReviewRulebooks
-from dautu_core.review.timeline import ProjectTimeline, timeline_from_events
+from dautu_core.review.timeline import ProjectTimeline
 from dautu_core.review.tracks import HANDLING_TRACKS, Track
 from dautu_core.state import ProjectState
 
@@ -206,13 +207,11 @@ def review_project(
     if isinstance(subject, ProjectFacts):
         facts = subject
     else:
-        if isinstance(subject, ProjectState):
-            timeline = timeline_from_events(subject.events(), subject.project_code)
-        elif isinstance(subject, ProjectTimeline):
-            timeline = subject
+        if isinstance(subject, ProjectTimeline):
+            facts = facts_as_of(subject, as_of, known_at)
         else:
-            timeline = timeline_from_events(subject)
-        facts = facts_as_of(timeline, as_of, known_at)
+            recorded = subject.events() if isinstance(subject, ProjectState) else list(subject)
+            facts = facts_of(state_of(recorded, as_of=as_of, known_at=known_at), as_of)
     return judge(facts, _book(facts.as_of, rulebooks), review_round)
 
 

@@ -1,37 +1,31 @@
-"""What the review rules read: the facts of one project as of a date, folded from its timeline.
+"""What the review rules read: the facts of one project as of a date, a view of its state.
 
 ``facts_as_of(timeline, as_of, known_at=None)`` answers "what did the record say about this
-project on ``as_of``, as known at ``known_at``": entries recorded after ``known_at`` are left
-out, corrections are applied (the latest correction of a version wins, as in
-:func:`dautu_core.state.effective_history`), then entries whose effective date is after
-``as_of`` are left out, in stream order. The fold mirrors :func:`dautu_core.state.evolve`
-handler for handler (:data:`FACT_HANDLERS` against :data:`dautu_core.state.HANDLERS`, one
-function per event type in each) for the fields the review needs, and keeps, for each fact, the
-version of the event that established it, so every reason can name its events.
-
-Why it still reads compact timeline entries instead of folding typed events through the core:
-decoding typed events costs tens of microseconds each, and a provincial review reads 200,000 of
-them. Every field a review rule reads (``rescheduled``, ``base_due``, ``extended_months``,
-``last_investor_action``, ``suspension.until`` included) is also kept by the core's state, and a
-property test checks, for generated histories and any point in the two times, that these facts
-are the view of :func:`dautu_core.replay.state_at`.
+project on ``as_of``, as known at ``known_at``". There is one fold: the timeline's entries are
+handed to the core's handlers (:data:`dautu_core.state.HANDLERS`) as views of the stored events
+(:mod:`dautu_core.event_view`), through the core's bitemporal rule
+(:func:`dautu_core.replay.state_of`: corrections, ``known_at``, ``as_of``), and
+:func:`facts_of` only regroups the resulting :class:`~dautu_core.state.ProjectState` under the
+names the rules use, with, for each fact, the version of the event that established it, so
+every reason can name its events. Adding an event type means a handler in the core and its
+fields in :data:`~dautu_core.event_view.FOLD_FIELDS`, nothing here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
-from dautu_core.dates import add_months, full_months_between, months_started_between
-from dautu_core.review.timeline import ProjectTimeline, TimelineEntry
-from dautu_core.state import PendingAdjustment
+from dautu_core.codec import NO_UPCASTERS, Upcasters
+from dautu_core.dates import full_months_between
+from dautu_core.replay import state_of
+from dautu_core.review.timeline import ProjectTimeline
+from dautu_core.state import Extension, PendingAdjustment, ProjectState, ReviewDecision, Violation
 from dautu_core.vocab import (
     AuthorityLevel,
-    ExtensionGround,
     ProjectStatus,
     Regime,
     SuspensionGround,
@@ -40,7 +34,6 @@ from dautu_core.vocab import (
 )
 
 __all__ = [
-    "FACT_HANDLERS",
     "Decision",
     "Extension",
     "ProjectFacts",
@@ -48,8 +41,9 @@ __all__ = [
     "Suspension",
     "Termination",
     "ViolationFacts",
-    "effective_entries",
     "facts_as_of",
+    "facts_of",
+    "state_of_timeline",
 ]
 
 Dated = tuple[date, int]
@@ -60,14 +54,6 @@ Dated = tuple[date, int]
 class ScheduledMilestone:
     key: str
     due: date
-
-
-@attrs.frozen
-class Extension:
-    on: date
-    version: int
-    months: int
-    ground: ExtensionGround | None
 
 
 @attrs.frozen(kw_only=True)
@@ -104,15 +90,8 @@ class Termination:
     ground: TerminationGround
 
 
-@attrs.frozen(kw_only=True)
-class Decision:
-    """A recorded review decision (:class:`~dautu_core.events.ReviewDecided`)."""
-
-    on: date
-    version: int
-    track: str
-    review_round: str
-    authority: str | None
+Decision = ReviewDecision
+"""A recorded review decision, as the core's state keeps it."""
 
 
 @attrs.frozen(kw_only=True)
@@ -207,329 +186,124 @@ class ProjectFacts:
         return None
 
 
-def effective_entries(
-    timeline: ProjectTimeline, known_at: datetime | None = None
-) -> list[TimelineEntry]:
-    """Entries as known at ``known_at`` (all when ``None``), corrections applied and dropped."""
-    items: Iterable[TimelineEntry] = timeline.entries
-    if known_at is not None:
-        items = [e for e in items if datetime.fromisoformat(e.recorded) <= known_at]
-    items = list(items)
-    latest: dict[int, TimelineEntry] = {}
-    for entry in items:
-        if entry.type_name == "dautu.EventCorrected":
-            latest[int(entry.data["target"])] = entry
-    if not latest:
-        return items
-    out = []
-    for entry in items:
-        if entry.type_name == "dautu.EventCorrected":
-            continue
-        correction = latest.get(entry.version)
-        if correction is None:
-            out.append(entry)
-        elif correction.data["action"] == "amend" and correction.data["replacement"] is not None:
-            out.append(TimelineEntry.from_json(correction.data["replacement"]))
-    return out
+def facts_of(state: ProjectState, as_of: date) -> ProjectFacts:
+    """The facts the review rules read, as a view of the core's ``state`` on ``as_of``.
 
-
-def _schedule(value: list[list[str]]) -> tuple[ScheduledMilestone, ...]:
-    return tuple(ScheduledMilestone(key, date.fromisoformat(due)) for key, due in value)
-
-
-def _months_used(
-    original: tuple[ScheduledMilestone, ...], current: tuple[ScheduledMilestone, ...], exempt: int
-) -> int:
-    """Months counted against the Art. 41(4) cap, measured as the core measures them
-    (:func:`dautu_core.state._months_used`): how far the current schedule runs past the first
-    approved one (largest shift of a milestone, or of the last due date), less exempt months."""
-    if not original or not current:
-        return 0
-    now = {m.key: m.due for m in current}
-    slip = 0
-    for milestone in original:
-        due = now.get(milestone.key)
-        if due is not None:
-            slip = max(slip, months_started_between(milestone.due, due))
-    first_end = max(m.due for m in original)
-    current_end = max(m.due for m in current)
-    slip = max(slip, months_started_between(first_end, current_end))
-    return max(0, slip - exempt)
-
-
-def _moved(
-    before: tuple[ScheduledMilestone, ...],
-    after: tuple[ScheduledMilestone, ...],
-    when: Dated,
-    rescheduled: dict[str, Dated],
-) -> None:
-    """Note ``when`` against every milestone whose due date the change moved (or set)."""
-    old = {m.key: m.due for m in before}
-    for milestone in after:
-        if old.get(milestone.key) != milestone.due:
-            rescheduled[milestone.key] = when
-
-
-def _level(value: str | None) -> AuthorityLevel | None:
-    return None if value is None else AuthorityLevel(value)
-
-
-class _Fold:
-    """The facts being folded: mutable while one timeline is folded, then frozen into
-    :class:`ProjectFacts`. One handler per event type (:data:`FACT_HANDLERS`)."""
-
-    __slots__ = (
-        "adjustments",
-        "base_due",
-        "decisions",
-        "delays",
-        "exempt",
-        "extended_months",
-        "extensions",
-        "f",
-        "met",
-        "original",
-        "rescheduled",
-        "schedule",
-        "used",
-        "violations",
-    )
-
-    def __init__(self) -> None:
-        self.f: dict[str, Any] = {}
-        self.met: dict[str, Dated] = {}
-        self.delays: dict[str, Dated] = {}
-        self.rescheduled: dict[str, Dated] = {}
-        self.base_due: dict[str, date] = {}
-        self.extended_months: dict[str, int] = {}
-        self.violations: dict[str, ViolationFacts] = {}
-        self.extensions: list[Extension] = []
-        self.adjustments: list[Dated] = []
-        self.decisions: list[Decision] = []
-        self.schedule: tuple[ScheduledMilestone, ...] = ()
-        self.original: tuple[ScheduledMilestone, ...] = ()
-        self.used = 0
-        self.exempt = 0
-
-
-_FactHandler = Callable[[_Fold, Mapping[str, Any], date, int], None]
-
-
-def _approved(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    s.schedule = s.original = _schedule(d["schedule"])
-    s.base_due = {m.key: m.due for m in s.schedule}
-    s.extended_months = {}
-    s.f.update(
-        status=ProjectStatus.APPROVED,
-        approved=(day, version),
-        project_name=d["name"],
-        objectives=d["objectives"],
-        duration_years=d["duration"],
-        investors=tuple(d["investors"]),
-        has_foreign_investor=d["foreign"],
-        province=d["province"],
-        district=d["district"],
-        inside_industrial_zone=d["iz"],
-        sector=d["sector"],
-        is_mineral_exploitation=d["mineral"],
-        land_square_metres=None if d["land"] is None else Decimal(d["land"]),
-        capital_dong=d["capital"],
-        authority=d["authority"],
-        authority_level=_level(d["level"]),
-        regime=Regime(d["regime"]),
-        original_last_due=max((m.due for m in s.schedule), default=None),
-    )
-
-
-def _investor_acted(s: _Fold, day: date, version: int) -> None:
-    """An event only the investor's own action produces: the record's sign that they are
-    reachable (read by :func:`~dautu_core.review.rules.terminate_investor_unreachable`)."""
-    s.f["last_investor_action"] = (day, version)
-
-
-def _milestone_met(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    _investor_acted(s, day, version)
-    s.met[d["m"]] = (day, version)
-
-
-def _delay_recorded(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    s.delays[d["m"]] = (day, version)
-
-
-def _schedule_extended(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    months, keys, met = int(d["months"]), d["ms"], s.met
-    before = s.schedule
-    s.schedule = tuple(
-        ScheduledMilestone(m.key, add_months(m.due, months))
-        if (m.key in keys if keys else m.key not in met)
-        else m
-        for m in before
-    )
-    _moved(before, s.schedule, (day, version), s.rescheduled)
-    for old, new in zip(before, s.schedule, strict=True):
-        if old.due != new.due:
-            s.extended_months[new.key] = s.extended_months.get(new.key, 0) + months
-    ground = None if d["ground"] is None else ExtensionGround(d["ground"])
-    s.extensions.append(Extension(day, version, months, ground))
-    if ground is not None:
-        s.exempt += months
-    s.used = _months_used(s.original, s.schedule, s.exempt)
-
-
-def _violation_found(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    s.violations[d["id"]] = ViolationFacts(
-        violation_id=d["id"],
-        category=ViolationCategory(d["cat"]),
-        found_on=day,
-        found_version=version,
-        found_by=d["by"],
-        found_by_level=_level(d["level"]),
-    )
-
-
-def _violation_sanctioned(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    found = s.violations.get(d["id"])
-    if found is not None:
-        s.violations[d["id"]] = attrs.evolve(found, sanctioned=(day, version), fine_dong=d["fine"])
-
-
-def _violation_remedied(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    _investor_acted(s, day, version)
-    found = s.violations.get(d["id"])
-    if found is not None:
-        s.violations[d["id"]] = attrs.evolve(found, remedied=(day, version))
-
-
-def _adjustment_requested(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    _investor_acted(s, day, version)
-    s.f["pending_adjustment"] = PendingAdjustment(
-        requested_on=day,
-        version=version,
-        policy_adjustment_required=d["policy"],
-        triggers=tuple(d["triggers"]),
-        kinds=tuple(d["kinds"]),
-    )
-
-
-def _adjusted(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    f = s.f
-    if "schedule" in d:
-        before = s.schedule
-        s.schedule = _schedule(d["schedule"])
-        _moved(before, s.schedule, (day, version), s.rescheduled)
-        s.base_due = {m.key: m.due for m in s.schedule}
-        s.extended_months = {}
-        s.used = _months_used(s.original, s.schedule, s.exempt)
-    if "location" in d:
-        loc = d["location"]
-        f.update(
-            province=loc["province"], district=loc["district"], inside_industrial_zone=loc["iz"]
+    ``state`` is what :func:`dautu_core.replay.state_of` gives for the same point in the two
+    times; this function only renames and regroups its fields (and counts the months late on
+    ``as_of``), it applies no event.
+    """
+    schedule: tuple[ScheduledMilestone, ...] = ()
+    if state.schedule is not None:
+        schedule = tuple(ScheduledMilestone(m.key, m.due) for m in state.schedule.milestones)
+    met = {k: (day, state.met_versions[k]) for k, day in state.milestones_met.items()}
+    late = {}
+    for milestone in schedule:
+        if milestone.key not in met and milestone.due < as_of:
+            months = full_months_between(milestone.due, as_of)
+            if months > 0:
+                late[milestone.key] = months
+    location, authority, land = state.location, state.authority, state.land_area
+    original = state.original_schedule
+    suspension = None
+    if state.suspended_on is not None and state.suspension_ground is not None:
+        suspension = Suspension(
+            on=state.suspended_on,
+            version=state.suspension_version or 0,
+            ground=state.suspension_ground,
+            until=state.suspended_until,
+            authority_level=state.suspension_authority_level,
         )
-    if "land" in d:
-        f["land_square_metres"] = Decimal(d["land"])
-    if "capital" in d:
-        f["capital_dong"] = d["capital"]
-    if "investors" in d:
-        f.update(investors=tuple(d["investors"]), has_foreign_investor=d["foreign"])
-    if "objectives" in d:
-        f["objectives"] = d["objectives"]
-    if "duration" in d:
-        f["duration_years"] = d["duration"]
-    f["pending_adjustment"] = None
-    s.adjustments.append((day, version))
-
-
-def _suspended(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    s.f["status"] = ProjectStatus.SUSPENDED
-    s.f["suspension"] = Suspension(
-        on=day,
-        version=version,
-        ground=SuspensionGround(d["ground"]),
-        until=None if d["until"] is None else date.fromisoformat(d["until"]),
-        authority_level=_level(d["level"]),
+    termination = None
+    if state.terminated_on is not None and state.termination_ground is not None:
+        termination = Termination(
+            on=state.terminated_on,
+            version=state.termination_version or 0,
+            ground=state.termination_ground,
+        )
+    return ProjectFacts(
+        project_code=state.project_code or "",
+        as_of=as_of,
+        version=state.version,
+        status=state.status,
+        approved=(
+            None
+            if state.approved_on is None or state.approved_version is None
+            else (state.approved_on, state.approved_version)
+        ),
+        project_name=state.project_name,
+        objectives=state.objectives,
+        duration_years=state.duration_years,
+        investors=tuple(i.name for i in state.investors),
+        has_foreign_investor=any(i.is_foreign for i in state.investors),
+        province=None if location is None else location.province,
+        district=None if location is None else location.district,
+        inside_industrial_zone=False if location is None else location.inside_industrial_zone,
+        sector=state.sector,
+        is_mineral_exploitation=state.is_mineral_exploitation,
+        land_square_metres=None if land is None else land.square_metres,
+        capital_dong=None if state.capital is None else state.capital.dong,
+        authority=None if authority is None else authority.name,
+        authority_level=None if authority is None else authority.level,
+        regime=state.regime,
+        schedule=schedule,
+        original_last_due=None if original is None else original.last_due,
+        milestones_met=met,
+        delays={k: (day, state.delay_versions[k]) for k, day in state.delays_recorded.items()},
+        rescheduled=state.rescheduled,
+        extensions=state.extensions,
+        base_due=state.base_due,
+        extended_months=state.extended_months,
+        extension_months_used=state.extension_months_used,
+        extension_months_exempt=state.extension_months_exempt,
+        violations=tuple(_violation(v) for v in state.violations.values()),
+        pending_adjustment=state.pending_adjustment,
+        adjustments=state.adjustments,
+        suspension=suspension,
+        termination=termination,
+        last_investor_action=state.last_investor_action,
+        decisions=state.review_decisions,
+        late=late,
     )
 
 
-def _resumed(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    _investor_acted(s, day, version)
-    s.f["status"] = ProjectStatus.APPROVED
-    s.f["suspension"] = None
-
-
-def _terminated(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    if not d["partial"]:
-        s.f["status"] = ProjectStatus.TERMINATED
-        s.f["termination"] = Termination(
-            on=day, version=version, ground=TerminationGround(d["ground"])
-        )
-
-
-def _review_decided(s: _Fold, d: Mapping[str, Any], day: date, version: int) -> None:
-    s.decisions.append(
-        Decision(
-            on=day, version=version, track=d["track"], review_round=d["round"], authority=d["by"]
-        )
+def _violation(v: Violation) -> ViolationFacts:
+    return ViolationFacts(
+        violation_id=v.violation_id,
+        category=v.category,
+        found_on=v.found_on,
+        found_version=v.found_version,
+        found_by=None if v.found_by is None else v.found_by.name,
+        found_by_level=None if v.found_by is None else v.found_by.level,
+        sanctioned=(
+            None
+            if v.sanctioned_on is None or v.sanctioned_version is None
+            else (v.sanctioned_on, v.sanctioned_version)
+        ),
+        fine_dong=None if v.fine is None else v.fine.dong,
+        remedied=(
+            None
+            if v.remedied_on is None or v.remedied_version is None
+            else (v.remedied_on, v.remedied_version)
+        ),
     )
 
 
-FACT_HANDLERS: Mapping[str, _FactHandler] = {
-    "dautu.ProjectApproved": _approved,
-    "dautu.MilestoneMet": _milestone_met,
-    "dautu.DelayRecorded": _delay_recorded,
-    "dautu.ScheduleExtended": _schedule_extended,
-    "dautu.ViolationFound": _violation_found,
-    "dautu.ViolationSanctioned": _violation_sanctioned,
-    "dautu.ViolationRemedied": _violation_remedied,
-    "dautu.AdjustmentRequested": _adjustment_requested,
-    "dautu.ProjectAdjusted": _adjusted,
-    "dautu.ProjectSuspended": _suspended,
-    "dautu.ProjectResumed": _resumed,
-    "dautu.ProjectTerminated": _terminated,
-    "dautu.ReviewDecided": _review_decided,
-}
-"""What each event type does to the review's facts, by stable type name, mirroring
-:data:`dautu_core.state.HANDLERS` (a property test checks they agree; a test fails when a type
-of :data:`~dautu_core.events.EVENT_TYPES` has no entry in either). ``dautu.EventCorrected`` is
-absent on purpose: :func:`effective_entries` applies corrections before the fold."""
+def state_of_timeline(
+    timeline: ProjectTimeline,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    upcasters: Upcasters = NO_UPCASTERS,
+) -> ProjectState:
+    """The core's state of the project as of ``as_of``, as known at ``known_at``, folded from
+    its timeline through the core's handlers (:func:`dautu_core.replay.state_of`)."""
+    recorded = [(entry.version, entry.view(upcasters)) for entry in timeline.entries]
+    return state_of(recorded, as_of=as_of, known_at=known_at)
 
 
 def facts_as_of(
     timeline: ProjectTimeline, as_of: date, known_at: datetime | None = None
 ) -> ProjectFacts:
-    """Fold ``timeline`` into :class:`ProjectFacts` as of ``as_of`` (see the module docstring)."""
-    cutoff = as_of.isoformat()
-    s = _Fold()
-    version = 0
-    handlers = FACT_HANDLERS
-    for entry in effective_entries(timeline, known_at):
-        if entry.effective > cutoff:
-            continue
-        version = max(version, entry.version)
-        handler = handlers.get(entry.type_name)
-        if handler is not None:
-            handler(s, entry.data, date.fromisoformat(entry.effective), entry.version)
-    late = {}
-    for milestone in s.schedule:
-        if milestone.key not in s.met and milestone.due < as_of:
-            months = full_months_between(milestone.due, as_of)
-            if months > 0:
-                late[milestone.key] = months
-    return ProjectFacts(
-        project_code=timeline.project_code,
-        as_of=as_of,
-        late=late,
-        version=version,
-        schedule=s.schedule,
-        milestones_met=s.met,
-        delays=s.delays,
-        rescheduled=s.rescheduled,
-        extensions=tuple(s.extensions),
-        base_due=s.base_due,
-        extended_months=s.extended_months,
-        extension_months_used=s.used,
-        extension_months_exempt=s.exempt,
-        violations=tuple(s.violations.values()),
-        adjustments=tuple(s.adjustments),
-        decisions=tuple(s.decisions),
-        **s.f,
-    )
+    """The facts of ``timeline`` as of ``as_of``, as known at ``known_at`` (see the module
+    docstring): the core's fold, then :func:`facts_of`."""
+    return facts_of(state_of_timeline(timeline, as_of, known_at), as_of)
