@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from dautu_adapters.audit.render import EVENT_LABELS
-from dautu_core.events import EVENT_TYPES, EventCorrected
 from dautu_core.event_view import FOLD_FIELDS
+from dautu_core.events import EVENT_TYPES, EventCorrected
 from dautu_core.state import HANDLERS
 
 CORRECTION = EventCorrected.TYPE_NAME
