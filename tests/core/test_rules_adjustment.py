@@ -144,7 +144,11 @@ def test_an_adjustment_that_needs_a_policy_adjustment_must_say_it_had_one() -> N
     )
     SPEC.given(APPROVE, request(date(2023, 1, 1), changes)).when(
         adjust(date(2023, 3, 1), changes, policy_adjusted=True)
-    ).then_state(capital=Money.from_billion(150), pending_adjustment=None, adjustments=1)
+    ).then_state(
+        capital=Money.from_billion(150),
+        pending_adjustment=None,
+        adjustments=((date(2023, 3, 1), 3),),
+    )
 
 
 def test_a_request_leaves_a_pending_policy_adjustment() -> None:
