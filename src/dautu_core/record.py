@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -31,7 +33,7 @@ from dautu_core.codec import (
 )
 from dautu_core.errors import InvalidValue
 
-__all__ = ["GENESIS", "StoredRecord", "make_record", "record_hash"]
+__all__ = ["GENESIS", "RecordRow", "StoredRecord", "make_record", "record_hash", "record_row"]
 
 GENESIS = "0" * 64
 """The ``prev`` of a project's first record."""
@@ -126,3 +128,18 @@ class StoredRecord:
                 field=exc.field,
                 rule_id=exc.rule_id,
             ) from exc
+
+
+RecordRow = tuple[str, int, int, str, bytes]
+"""A :class:`StoredRecord`'s fields as a plain tuple, in its order: ``(project code, version,
+position, type name, data)``; ``StoredRecord(*row)`` is the record.
+
+Why a tuple as well as the class: verification reads every record of the log once and keeps
+none of them; a store that reads rows from a database hands them to
+:meth:`dautu_core.audit.LogScanner.feed_rows` as they are, instead of building one object per
+record that is dropped right after."""
+
+record_row: Callable[[StoredRecord], RecordRow] = operator.attrgetter(
+    "project_code", "version", "position", "type_name", "data"
+)
+"""The :data:`RecordRow` of a record."""

@@ -35,7 +35,7 @@ from dautu_core.audit import (
 )
 from dautu_core.errors import AuditFailed, DautuError, InvalidValue
 from dautu_core.ports import EventStore
-from dautu_core.record import StoredRecord
+from dautu_core.record import RecordRow, StoredRecord, record_row
 
 __all__ = [
     "DEFAULT_ORIGIN",
@@ -53,40 +53,51 @@ DEFAULT_ORIGIN = "dautu"
 _MAX_UNREADABLE_RUN = 1000
 
 
-def _pages(store: EventStore, page: int) -> Iterator[tuple[list[StoredRecord], list[int]]]:
-    """The log in pages, with the positions of records the store could not read."""
+def _read_rows(store: EventStore, start: int, limit: int) -> list[RecordRow]:
+    """One page of the log as rows: ``read_log_rows`` where the store has it (the builtin
+    stores: no object per record), else ``read_log``'s records as rows."""
+    read_rows = getattr(store, "read_log_rows", None)
+    if read_rows is not None:
+        rows: list[RecordRow] = read_rows(after_position=start, limit=limit)
+        return rows
+    return list(map(record_row, store.read_log(after_position=start, limit=limit)))
+
+
+def _pages(store: EventStore, page: int) -> Iterator[tuple[list[RecordRow], list[int]]]:
+    """The log in pages of rows (:data:`~dautu_core.record.RecordRow`), with the positions
+    of records the store could not read."""
     start = 0
     top: int | None = None
     while True:
         try:
-            records = store.read_log(after_position=start, limit=page)
+            rows = _read_rows(store, start, page)
         except DautuError:
             top = store.max_position() if top is None else top
-            records, unreadable = _salvage(store, start, page, top)
-            if not records and not unreadable:
+            rows, unreadable = _salvage(store, start, page, top)
+            if not rows and not unreadable:
                 return
-            yield records, unreadable
-            start = max([start, *unreadable, *(r.position for r in records[-1:])])
+            yield rows, unreadable
+            start = max([start, *unreadable, *(r[2] for r in rows[-1:])])
             continue
-        if not records:
+        if not rows:
             return
-        yield records, []
-        start = records[-1].position
-        if len(records) < page:
+        yield rows, []
+        start = rows[-1][2]
+        if len(rows) < page:
             return
 
 
 def _salvage(
     store: EventStore, start: int, page: int, top: int
-) -> tuple[list[StoredRecord], list[int]]:
+) -> tuple[list[RecordRow], list[int]]:
     """Read one record at a time past the unreadable ones (each costs one query)."""
-    records: list[StoredRecord] = []
+    rows: list[RecordRow] = []
     unreadable: list[int] = []
     position = start
     run = 0
-    while len(records) < page and position < top:
+    while len(rows) < page and position < top:
         try:
-            found = store.read_log(after_position=position, limit=1)
+            found = _read_rows(store, position, 1)
         except DautuError:
             run += 1
             if run > _MAX_UNREADABLE_RUN:
@@ -97,9 +108,9 @@ def _salvage(
         run = 0
         if not found:
             break
-        records.extend(found)
-        position = found[-1].position
-    return records, unreadable
+        rows.extend(found)
+        position = found[-1][2]
+    return rows, unreadable
 
 
 @attrs.frozen(kw_only=True)
@@ -184,12 +195,14 @@ def audit_store(
     unreadable: list[int] = []
     gathered: list[tuple[int, StoredRecord]] = []
     rank = 0
-    for records, bad in _pages(store, page):
-        scanner.feed(records)
+    for rows, bad in _pages(store, page):
+        scanner.feed_rows(rows)
         unreadable += bad
         if project is not None:
-            gathered += [(rank + i, r) for i, r in enumerate(records) if r.project_code == project]
-        rank += len(records)
+            gathered += [
+                (rank + i, StoredRecord(*r)) for i, r in enumerate(rows) if r[0] == project
+            ]
+        rank += len(rows)
     scan = scanner.result()
     wanted = scan.codes_to_diagnose(checkpoint)
     streams = _collect(store, wanted, page) if wanted else {}
@@ -234,10 +247,10 @@ def audit_store(
 def _collect(store: EventStore, codes: frozenset[str], page: int) -> dict[str, list[StoredRecord]]:
     """The records of ``codes`` in log order (second pass, only when something is wrong)."""
     out: dict[str, list[StoredRecord]] = {code: [] for code in codes}
-    for records, _ in _pages(store, page):
-        for rec in records:
-            if rec.project_code in out:
-                out[rec.project_code].append(rec)
+    for rows, _ in _pages(store, page):
+        for row in rows:
+            if row[0] in out:
+                out[row[0]].append(StoredRecord(*row))
     return out
 
 

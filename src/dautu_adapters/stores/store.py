@@ -42,6 +42,7 @@ at :attr:`RecorderStore.read_only` and simply do not save.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -71,7 +72,7 @@ from dautu_adapters.stores.sealing import RecordSealer, SealingMode, sealing_mis
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.errors import ConcurrencyConflict, InvalidValue
 from dautu_core.ports import AppendBatch
-from dautu_core.record import StoredRecord
+from dautu_core.record import RecordRow, StoredRecord, record_row
 from dautu_core.text import nfc
 
 __all__ = ["PROJECT_NAMESPACE", "RecorderStore", "stream_id"]
@@ -404,7 +405,8 @@ class RecorderStore:
     def read_log(self, *, after_position: int = 0, limit: int | None = None) -> list[StoredRecord]:
         rows_of = getattr(self.recorder, "select_log_rows", None)
         if rows_of is not None:
-            return self._read_log_rows(rows_of, max(after_position, 0), limit)
+            rows = self._read_log_rows(rows_of, max(after_position, 0), limit)
+            return list(itertools.starmap(StoredRecord, rows))
         out: list[StoredRecord] = []
         start = max(after_position, 0)
         while limit is None or len(out) < limit:
@@ -419,13 +421,27 @@ class RecorderStore:
             start = page[-1].id
         return out
 
+    def read_log_rows(
+        self, *, after_position: int = 0, limit: int | None = None
+    ) -> list[RecordRow]:
+        """:meth:`read_log` as plain :data:`~dautu_core.record.RecordRow` tuples: the same
+        records, in the same order, with the same errors.
+
+        Why: verification reads the whole log once and keeps no record; building a
+        :class:`StoredRecord` per row cost about as much as reading the row.
+        """
+        rows_of = getattr(self.recorder, "select_log_rows", None)
+        if rows_of is not None:
+            return self._read_log_rows(rows_of, max(after_position, 0), limit)
+        return list(map(record_row, self.read_log(after_position=after_position, limit=limit)))
+
     def _read_log_rows(
         self, rows_of: Callable[[int, int], list[LogRow]], start: int, limit: int | None
-    ) -> list[StoredRecord]:
-        """:meth:`read_log` from a recorder's plain log rows (see
-        :data:`~dautu_adapters.stores.recorders.LogRow`): the same records, without building
-        a ``Notification`` and a ``UUID`` per row."""
-        out: list[StoredRecord] = []
+    ) -> list[RecordRow]:
+        """The log from a recorder's plain log rows (see
+        :data:`~dautu_adapters.stores.recorders.LogRow`), without building a
+        ``Notification`` and a ``UUID`` per row."""
+        out: list[RecordRow] = []
         append = out.append
         codes = self._raw_codes
         unseal = self.sealer.open
@@ -446,7 +462,7 @@ class RecorderStore:
                     data = state
                 else:
                     data = unseal(state, project_code=code, version=version)
-                append(StoredRecord(code, version, position, topic, data))
+                append((code, version, position, topic, data))
             if len(rows) < want:
                 break
             start = rows[-1][0]

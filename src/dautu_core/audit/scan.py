@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import sys
-from collections.abc import Iterable, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 
 import attrs
@@ -22,7 +22,7 @@ import attrs
 from dautu_core.audit.checkpoint import Checkpoint, Head, heads_tree
 from dautu_core.audit.merkle import RootBuilder
 from dautu_core.audit.parsing import CODE_KEY, PREV_MARK, RECORD_START, json_string
-from dautu_core.record import GENESIS, StoredRecord
+from dautu_core.record import GENESIS, RecordRow, StoredRecord, record_row
 
 __all__ = ["LogScan", "LogScanner", "checkpoint_from_scan", "stream_head"]
 
@@ -79,18 +79,57 @@ class LogScan:
 
 
 _SCHEMA_MARK = b'","schema_version":'
+_START_LEN = len(RECORD_START)
+_CODE_LEN = len(CODE_KEY)
+_HEX_END = len(PREV_MARK) + 64
+"""Offset, from the top-level ``,"prev":"``, of the end of the previous record's hash."""
+
+
+def _type_tail(type_name: str) -> bytes:
+    """How a canonical record of type ``type_name`` ends."""
+    return b',"type":"' + json_string(type_name) + b'"}'
+
+
+def _chained(data: bytes, tail: bytes, last_hex: bytes, code_value: bytes) -> int:
+    """Where the top-level ``,"prev":"`` of ``data`` is if ``data`` has the canonical shape
+    (:mod:`dautu_core.audit.parsing`), ends with ``tail`` (its stored type), names
+    ``last_hex`` as ``prev`` and ``code_value`` as its project code; else ``-1``.
+
+    The one full fixed-place check of a record; the scan's hot loop first tries a shortcut
+    that implies it (see :meth:`LogScanner.feed_rows`)."""
+    mark = data.rfind(PREV_MARK)
+    if (
+        mark > _START_LEN
+        and data.endswith(tail)
+        and data.startswith(last_hex, mark + 9)
+        and data.startswith(_SCHEMA_MARK, mark + _HEX_END)
+        and data[mark + _HEX_END + len(_SCHEMA_MARK) : -len(tail)].isdigit()
+        and data.startswith(RECORD_START)
+        and (key := data.find(CODE_KEY, _START_LEN, mark)) > 0
+        and data.startswith(code_value, key + _CODE_LEN)
+    ):
+        return mark
+    return -1
 
 
 class _Stream:
     """Per-project running state of the scan."""
 
-    __slots__ = ("code_value", "last_hex", "version")
+    __slots__ = ("code_field", "code_span", "code_value", "prev_field", "version")
 
     def __init__(self, code: str) -> None:
         self.version = 0
-        self.last_hex = GENESIS.encode()
+        # How the next record must name its predecessor: ``,"prev":"<64 hex>``.
+        self.prev_field = PREV_MARK + GENESIS.encode()
         # The project code as it must follow the key in the record, closing quote included.
         self.code_value = json_string(code) + b'"'
+        # The key and the code, as the record's first ``"project_code":"`` must read on.
+        self.code_field = CODE_KEY + self.code_value
+        self.code_span = len(self.code_field)
+
+    @property
+    def last_hex(self) -> bytes:
+        return self.prev_field[len(PREV_MARK) :]
 
 
 class LogScanner:
@@ -101,10 +140,12 @@ class LogScanner:
         self.leaves: list[bytes] | None = [] if keep_leaves else None
         """Every leaf in log order when ``keep_leaves`` (for proofs), else ``None``."""
         self._streams: dict[str, _Stream] = {}
-        self._tails: dict[str, tuple[bytes, int]] = {}
+        self._tails: dict[str, bytes] = {}
+        self._ends: dict[str, tuple[bytes, int]] = {}
         self._builder = RootBuilder()
         self._count = 0
         self._position = 0
+        self._last_position = 0
         self._suspects: set[str] = set()
         self._gaps: list[tuple[int, int]] = []
         self._gap_next: list[tuple[str, int]] = []
@@ -113,6 +154,7 @@ class LogScanner:
         self._checkpoint_heads: dict[str, Head] | None = None
         self._checkpoint_position: int | None = None
         self._first_uncovered: tuple[str, int, int] | None = None
+        self._uncovered_pending = False
         if checkpoint_size == 0:
             self._snapshot(0)
 
@@ -120,6 +162,7 @@ class LogScanner:
         self._checkpoint_position = position
         self._checkpoint_root = self._builder.root()
         self._checkpoint_heads = self._heads()
+        self._uncovered_pending = True
 
     def _heads(self) -> dict[str, Head]:
         return {
@@ -127,90 +170,116 @@ class LogScanner:
             for code, s in self._streams.items()
         }
 
-    def _position_anomaly(self, record: StoredRecord) -> None:
-        position = record.position
+    def _position_anomaly(self, position: int, code: str, version: int) -> None:
         if position > self._position + 1:
             self._gaps.append((self._position + 1, position - 1))
-            self._gap_next.append((record.project_code, record.version))
+            self._gap_next.append((code, version))
         else:
-            self._out_of_order.append((position, record.project_code, record.version))
-            self._suspects.add(record.project_code)
+            self._out_of_order.append((position, code, version))
+            self._suspects.add(code)
 
     def feed(self, records: Iterable[StoredRecord]) -> None:
-        """Scan the next records of the log (in global order).
+        """Scan the next records of the log (in global order)."""
+        self.feed_rows(map(record_row, records))
 
-        The hot loop of verification: per record one SHA-256 of the stored bytes, one of the
-        leaf, fixed-place byte comparisons instead of JSON parsing (see
+    def feed_rows(self, rows: Iterable[RecordRow]) -> None:
+        """Scan the next records of the log (in global order), as plain rows.
+
+        Why rows: a store reading the log from a database need not build a
+        :class:`~dautu_core.record.StoredRecord` per record just for this pass.
+        """
+        rows = iter(rows)
+        snap_at = self._checkpoint_size
+        if snap_at is not None and self._count < snap_at:
+            self._scan(itertools.islice(rows, snap_at - self._count))
+            if self._count < snap_at:
+                return
+            self._snapshot(self._last_position)
+        if self._uncovered_pending:
+            first = next(rows, None)
+            if first is None:
+                return
+            self._uncovered_pending = False
+            self._first_uncovered = (first[0], first[1], first[2])
+            rows = itertools.chain((first,), rows)
+        self._scan(rows)
+
+    def _scan(self, rows: Iterator[RecordRow]) -> None:
+        """The hot loop of verification.
+
+        Per record: one SHA-256 of the stored bytes, one of the leaf (from a copy of a hash
+        already fed the leaf prefix), fixed-place byte comparisons instead of JSON parsing (see
         :mod:`dautu_core.audit.parsing`), and about one node hash on average for the tree.
+
+        The byte comparisons first try a shortcut: the record ends with exactly the bytes that
+        followed the previous hash in the last record of its type that passed :func:`_chained`
+        (``","schema_version":N,"type":"..."}``), preceded by ``,"prev":"`` and the expected
+        hash. That implies everything :func:`_chained` checks (none of those bytes can begin
+        another ``,"prev":"``, so it is the last one), and holds for nearly every record; when
+        it does not, :func:`_chained` decides.
         """
         sha = hashlib.sha256
+        leaf_start = sha(b"\x00")
         hexlify = binascii.hexlify
-        start_len = len(RECORD_START)
-        code_len = len(CODE_KEY)
-        streams, tails, suspects = self._streams, self._tails, self._suspects
-        snap_at = sys.maxsize if self._checkpoint_size is None else self._checkpoint_size
-        count, position = self._count, self._position
+        prev_mark, record_start = PREV_MARK, RECORD_START
+        start_len = _START_LEN
+        streams, tails, ends, suspects = self._streams, self._tails, self._ends, self._suspects
+        position = self._position
+        pos = self._last_position
         leaves: list[bytes] = []
         append = leaves.append
-        for rec in records:
-            pos = rec.position
+        for code, version, pos, type_name, data in rows:
             if pos != position + 1:
                 self._position = position
-                self._position_anomaly(rec)
+                self._position_anomaly(pos, code, version)
                 if pos > position:
                     position = pos
             else:
                 position = pos
-            data = rec.data
             digest = sha(data).digest()
-            code = rec.project_code
             stream = streams.get(code)
             if stream is None:
                 stream = streams[code] = _Stream(code)
-            known = tails.get(rec.type_name)
-            if known is None:
-                tail = b',"type":"' + json_string(rec.type_name) + b'"}'
-                known = tails[rec.type_name] = (tail, -len(tail))
-            tail, before_tail = known
-            mark = data.rfind(PREV_MARK)
+            end = ends.get(type_name)
             if not (
-                mark > start_len
-                and data.endswith(tail)
-                and data.startswith(stream.last_hex, mark + 9)
-                and data.startswith(_SCHEMA_MARK, mark + 73)
-                and data[mark + 92 : before_tail].isdigit()
-                and rec.version == stream.version + 1
-                and data.startswith(RECORD_START)
-                and (key := data.find(CODE_KEY, start_len, mark)) > 0
-                and data.startswith(stream.code_value, key + code_len)
+                end is not None
+                and data[end[1] :] == stream.prev_field + end[0]
+                and version == stream.version + 1
+                and data[:start_len] == record_start
+                and (key := data.find(CODE_KEY, start_len, len(data) + end[1])) > 0
+                and data[key : key + stream.code_span] == stream.code_field
             ):
-                suspects.add(code)
-            stream.version = rec.version
-            stream.last_hex = hexlify(digest)
-            append(sha(b"\x00" + digest).digest())
-            count += 1
-            if count >= snap_at:
-                if count == snap_at:
-                    self._builder.extend(leaves)
-                    self._keep(leaves)
-                    leaves = []
-                    append = leaves.append
-                    self._snapshot(pos)
-                elif count == snap_at + 1:
-                    self._first_uncovered = (code, rec.version, pos)
+                tail = tails.get(type_name)
+                if tail is None:
+                    tail = tails[type_name] = _type_tail(type_name)
+                mark = _chained(data, tail, stream.last_hex, stream.code_value)
+                if mark < 0 or version != stream.version + 1:
+                    suspects.add(code)
+                else:
+                    ends[type_name] = (data[mark + _HEX_END :], mark - len(data))
+            stream.version = version
+            stream.prev_field = prev_mark + hexlify(digest)
+            leaf = leaf_start.copy()
+            leaf.update(digest)
+            append(leaf.digest())
         self._builder.extend(leaves)
         self._keep(leaves)
-        self._count, self._position = count, position
+        self._count += len(leaves)
+        self._position = position
+        self._last_position = pos
 
     def _keep(self, leaves: list[bytes]) -> None:
         if self.leaves is not None:
             self.leaves.extend(leaves)
 
     def result(self) -> LogScan:
+        heads = self._checkpoint_heads
+        if heads is None or self._count != self._checkpoint_size:
+            heads = self._heads()  # else nothing came after the checkpoint: the same heads
         return LogScan(
             size=self._count,
             root=self._builder.root(),
-            heads=self._heads(),
+            heads=heads,
             suspects=frozenset(self._suspects),
             gaps=tuple(self._gaps),
             gap_next=tuple(self._gap_next),
@@ -244,29 +313,19 @@ def stream_head(code: str, records: Iterable[StoredRecord]) -> Head | None:
     previous, every record of this project and of its stored type), else ``None``.
 
     Used to check that the stream a store returns by project matches its global log; the same
-    fixed-place byte checks as :meth:`LogScanner.feed`.
+    fixed-place byte checks as :meth:`LogScanner.feed` (:func:`_chained`).
     """
     sha = hashlib.sha256
     stream = _Stream(code)
-    start_len = len(RECORD_START)
     for rec in records:
         data = rec.data
-        tail = b',"type":"' + json_string(rec.type_name) + b'"}'
-        mark = data.rfind(PREV_MARK)
-        if not (
-            mark > start_len
-            and data.endswith(tail)
-            and data.startswith(stream.last_hex, mark + 9)
-            and data.startswith(_SCHEMA_MARK, mark + 73)
-            and data[mark + 92 : -len(tail)].isdigit()
-            and rec.version == stream.version + 1
-            and data.startswith(RECORD_START)
-            and (key := data.find(CODE_KEY, start_len, mark)) > 0
-            and data.startswith(stream.code_value, key + len(CODE_KEY))
+        if (
+            rec.version != stream.version + 1
+            or _chained(data, _type_tail(rec.type_name), stream.last_hex, stream.code_value) < 0
         ):
             return None
         stream.version = rec.version
-        stream.last_hex = binascii.hexlify(sha(data).digest())
+        stream.prev_field = PREV_MARK + binascii.hexlify(sha(data).digest())
     if not stream.version:
         return None
     return Head(project_code=code, version=stream.version, hash=stream.last_hex.decode())
