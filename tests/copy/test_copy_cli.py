@@ -117,7 +117,11 @@ def test_sqlite_to_sqlite_verifies_and_a_second_run_copies_nothing(
 def interrupt_copy(
     source: str, target_url: str, target: Store, batch: int, signum: int
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``dautu copy`` in a process and send it ``signum`` once ten batches are in."""
+    """Run ``dautu copy`` in a process and send it ``signum`` once ten batches are in.
+
+    The copy is stopped before the signal is sent and continued after, so the signal always
+    arrives in the middle of the copy, however loaded the machine.
+    """
     copying = subprocess.Popen(
         [DAUTU, "copy", "--from", source, "--to", target_url, "--batch-size", str(batch)],
         stdout=subprocess.PIPE,
@@ -130,7 +134,11 @@ def interrupt_copy(
             assert copying.poll() is None, "the copy ended before it could be interrupted"
             assert time.monotonic() < deadline, "the copy did not start within 60 s"
             time.sleep(0.005)
+        # Stopped first, so that a loaded machine cannot let the copy finish before the
+        # signal is handled: the signal is pending when the copy resumes.
+        copying.send_signal(signal.SIGSTOP)
         copying.send_signal(signum)
+        copying.send_signal(signal.SIGCONT)
         out, err = copying.communicate(timeout=60)
     finally:
         copying.kill()
