@@ -80,12 +80,23 @@ def test_one_bad_row_means_nothing_is_written(cli: Cli, rows: Rows, xlsx) -> Non
     rows[EVENT_SHEET][2]["effective_date"] = "31/02/2024"
     code, out = cli.imported(xlsx(rows))
     assert code == 1
-    assert cli.record_count() == 0
+    assert not cli.db.exists()  # no empty store left behind to be read as "no projects"
     # sheet, row as Excel shows it (data starts on row 4), column header, value, both languages
     line = next(line for line in out.splitlines() if line.startswith("LỖI/ERROR"))
     assert "trang 'Sự kiện', dòng 6, cột 'Ngày hiệu lực' = '31/02/2024'" in line
     assert "không tồn tại" in line and "does not exist" in line
     assert "không ghi gì cả" in out and "nothing was written" in out
+
+
+def test_a_refused_import_into_an_existing_store_leaves_it_byte_for_byte(
+    cli: Cli, rows: Rows, xlsx
+) -> None:  # type: ignore[no-untyped-def]
+    assert cli.imported(xlsx(rows))[0] == 0
+    stamp = cli.db.read_bytes()
+    rows[EVENT_SHEET][2]["effective_date"] = "31/02/2024"
+    code, out = cli.imported(xlsx(rows))
+    assert code == 1 and "nothing was written" in out
+    assert cli.db.read_bytes() == stamp and cli.record_count() == 5
 
 
 def test_partial_writes_the_good_projects_and_never_half_a_project(

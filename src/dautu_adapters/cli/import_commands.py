@@ -136,16 +136,28 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield None if bar is None else (lambda done: bar(done, total))
 
 
-def _open_service(args: argparse.Namespace) -> ProjectService:
+def _store_exists(args: argparse.Namespace) -> bool:
+    """Whether the store named by ``--store`` is there, asked read-only (nothing is created)."""
+    try:
+        open_store_for_reading(args).close()
+    except StorageError as exc:
+        if exc.rule_id != "store_missing":
+            raise
+        return False
+    return True
+
+
+def _in_memory(args: argparse.Namespace) -> argparse.Namespace:
+    return argparse.Namespace(**{**vars(args), "store": "memory://"})
+
+
+def _open_service(args: argparse.Namespace, *, exists: bool) -> ProjectService:
     """The store; a dry run opens it read-only, and judges against an empty record in memory
     when there is no store yet (a check never creates or changes a store)."""
     if args.dry_run:
-        try:
+        if exists:
             return ProjectService(open_store_for_reading(args))
-        except StorageError as exc:
-            if exc.rule_id != "store_missing":
-                raise
-        args = argparse.Namespace(**{**vars(args), "store": "memory://"})
+        args = _in_memory(args)
     return ProjectService(open_store_from_args(args))
 
 
@@ -160,7 +172,24 @@ def import_command(args: argparse.Namespace) -> int:
     recorded_at = vietnam_now()
     from dautu_adapters.workbook.places import check_locations
 
-    with _open_service(args) as service, _progress(total) as progress:
+    exists = _store_exists(args)
+    if not exists and not args.dry_run:
+        # A new store is made only for an import that writes something: the same import is
+        # first judged against an empty record in memory, so that a refused file does not
+        # leave an empty store behind (which later commands would read as "no projects").
+        with ProjectService(open_store_from_args(_in_memory(args))) as service:
+            report = import_sheets(
+                service,
+                sheets,
+                actor=actor,
+                recorded_at=recorded_at,
+                dry_run=False,
+                partial=args.partial,
+                check_locations=check_locations,
+            )
+        if report.events_written == 0:
+            return _finish(report, args)
+    with _open_service(args, exists=exists) as service, _progress(total) as progress:
         report = import_sheets(
             service,
             sheets,
@@ -171,6 +200,11 @@ def import_command(args: argparse.Namespace) -> int:
             check_locations=check_locations,
             progress=progress,
         )
+    return _finish(report, args)
+
+
+def _finish(report: ImportReport, args: argparse.Namespace) -> int:
+    """Write the errors workbook, print the report, and give the exit code."""
     if args.errors is not None and report.rejected_rows:
         _write_errors(args.errors, report)
     if args.json:
