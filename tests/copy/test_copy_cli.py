@@ -293,3 +293,13 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path, run: Run) -> None:
     )  # fmt: skip
     assert code == 0
     assert "bản ghi".encode() in shown and b"/424" in shown
+
+
+def test_a_target_in_a_missing_folder_names_the_to_option(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "dautu.db"
+    demo(run, f"sqlite:///{source}")
+    target = tmp_path / "no-such-folder" / "t.db"
+    code, out = run("copy", "--from", f"sqlite:///{source}", "--to", f"sqlite:///{target}")
+    assert code == 1 and "Traceback" not in out
+    assert "trường/field to;" in out and "missing folder" in out
+    assert not target.parent.exists()

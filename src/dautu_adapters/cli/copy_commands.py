@@ -159,12 +159,23 @@ def summary(report: CopyReport, lang: str) -> str:
     )
 
 
+def _open_target(url: str) -> Store:
+    """The target store, created when it is not there; a failure names ``--to``, the option
+    the user has to fix, rather than the generic store URL."""
+    try:
+        return open_store(url)
+    except StorageError as exc:
+        if type(exc) is not StorageError or exc.field not in (None, "store_url"):
+            raise
+        raise StorageError(exc.message_vi, exc.message_en, field="to", rule_id=exc.rule_id) from exc
+
+
 def copy_command(args: argparse.Namespace) -> int:
     """``dautu copy --from URL --to URL [--batch-size N] [--check full|sample] [--json]``."""
     lang = getattr(args, "lang", "vi")
     source = _open_source(args.source)
     try:
-        target = open_store(args.target)
+        target = _open_target(args.target)
         try:
             with terminal_progress(" bản ghi") as progress:
                 try:
