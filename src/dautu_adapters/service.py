@@ -43,6 +43,8 @@ never wrong, only possibly behind, and the expected-version check catches that.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -54,11 +56,11 @@ import attrs
 from dautu_adapters.stores.errors import StreamCorrupted
 from dautu_core import commands as cmd
 from dautu_core import events as ev
-from dautu_core.codec import NO_UPCASTERS, Upcasters
+from dautu_core.codec import NO_UPCASTERS, Upcasters, trusted_event_from_data
 from dautu_core.decider import decide
-from dautu_core.errors import ConcurrencyConflict, InvalidValue, UnknownProject
+from dautu_core.errors import ConcurrencyConflict, DautuError, InvalidValue, UnknownProject
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
-from dautu_core.record import GENESIS, StoredRecord, make_record, record_hash
+from dautu_core.record import GENESIS, RecordRow, StoredRecord, make_record, record_hash
 from dautu_core.rulebook import Rulebooks
 from dautu_core.rules import RECORDED_AT_TOLERANCE, recorded_not_in_future
 from dautu_core.state import ProjectState, evolve
@@ -217,8 +219,7 @@ class ProjectService:
         if up_to_version is None:
             snapshot = self.snapshot(code)
         else:
-            records = self.store.read_stream(code, up_to_version=up_to_version)
-            snapshot = self._fold(ProjectSnapshot(), code, records)
+            snapshot = self._read_and_fold(ProjectSnapshot(), code, up_to_version)
         if snapshot.version == 0:
             raise _unknown(code)
         return snapshot.state
@@ -229,12 +230,31 @@ class ProjectService:
         with self._lock:
             cached = self._cache.get(code)
         start = cached or ProjectSnapshot()
-        records = self.store.read_stream(code, after_version=start.version)
-        if not records:
-            return start
-        snapshot = self._fold(start, code, records)
-        self._remember(code, snapshot)
+        snapshot = self._read_and_fold(start, code, None)
+        if snapshot is not start:
+            self._remember(code, snapshot)
         return snapshot
+
+    def _read_and_fold(
+        self, start: ProjectSnapshot, code: str, up_to_version: int | None
+    ) -> ProjectSnapshot:
+        """``start`` brought up to date (or up to ``up_to_version``) from the store; ``start``
+        itself when nothing follows it.
+
+        Stores that read plain rows (``read_stream_rows``, the builtin ones) are folded by
+        :func:`_fold_rows`, which decodes the records the hash chain vouches for without
+        re-validating them; other stores' records are decoded and validated one by one.
+        """
+        read_rows = getattr(self.store, "read_stream_rows", None)
+        if read_rows is None:
+            records = self.store.read_stream(
+                code, after_version=start.version, up_to_version=up_to_version
+            )
+            return self._fold(start, code, records) if records else start
+        rows: list[RecordRow] = read_rows(
+            code, after_version=start.version, up_to_version=up_to_version
+        )
+        return _fold_rows(start, code, rows, self.upcasters) if rows else start
 
     def history(self, project_code: str) -> list[StoredRecord]:
         """Every record of the project, oldest first, as stored."""
@@ -464,3 +484,70 @@ def _unknown(code: str) -> UnknownProject:
         field="project_code",
         rule_id="project_known",
     )
+
+
+_RAW_DECODE = json.JSONDecoder().raw_decode
+
+
+def _parsed(data: bytes) -> Any:
+    """A record's JSON object if its bytes are UTF-8 holding exactly one JSON object, else
+    ``None`` (the validating decode then says what is wrong)."""
+    try:
+        text = data.decode()
+        value, end = _RAW_DECODE(text)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return None
+    return value if end == len(text) and value.__class__ is dict else None
+
+
+def _fold_rows(
+    start: ProjectSnapshot, code: str, rows: Sequence[RecordRow], upcasters: Upcasters
+) -> ProjectSnapshot:
+    """``start`` with ``rows`` (the next records of its stream) folded in, checking their
+    hash chain on the way.
+
+    Why: the records of a project were validated when they were decided, and their bytes
+    chain: each names the SHA-256 of its predecessor (``prev``). A record whose ``prev``
+    continues the chain from ``start`` and whose successor's ``prev`` is its own hash is the
+    record that was written; it is decoded without re-validating
+    (:func:`~dautu_core.codec.trusted_event_from_data`, proven equal to the validating decode
+    by a property test over every event type). Every other record (the last one read, one
+    that breaks the chain, one that does not parse as a record) is decoded the validating
+    way, with its errors. The versions are checked as :meth:`ProjectService._fold` checks
+    them, with the same error.
+    """
+    state = start.state
+    expected = state.version + 1
+    last_hash = start.last_hash
+    sha256 = hashlib.sha256
+    pending: tuple[RecordRow, Any, bool] | None = None
+    for row in rows:
+        version = row[1]
+        if version != expected:
+            raise _corrupted(code, expected, version)
+        expected += 1
+        data = row[4]
+        value = _parsed(data)
+        linked = value is not None and value.get("prev") == last_hash
+        if pending is not None:
+            state = evolve(state, _decoded(*pending, vouched=linked, upcasters=upcasters))
+        pending = (row, value, linked)
+        last_hash = sha256(data).hexdigest()
+    if pending is not None:
+        state = evolve(state, _decoded(*pending, vouched=False, upcasters=upcasters))
+    return ProjectSnapshot(state, last_hash)
+
+
+def _decoded(
+    row: RecordRow, value: Any, linked: bool, *, vouched: bool, upcasters: Upcasters
+) -> ev.ProjectEvent:
+    """The event of one record: trusted when it continues the chain and its successor
+    names its hash, else (or when the trusted decode is refused) validated."""
+    if linked and vouched:
+        try:
+            return trusted_event_from_data(
+                value["type"], value["schema_version"], value["data"], upcasters
+            )
+        except (DautuError, KeyError, TypeError, ValueError, AttributeError):
+            pass  # the validating decode below raises it with the record's version
+    return StoredRecord(*row).event(upcasters)

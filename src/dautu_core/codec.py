@@ -420,3 +420,220 @@ def field_decoder(cls: type, name: str) -> Decoder | None:
     """
     decoder = _decoder(_hints(cls)[name])
     return None if decoder is _identity else decoder
+
+
+# --- trusted decoding: records read back from the store that wrote them ------------------------
+
+
+def trusted_event_from_data(
+    type_name: str,
+    schema_version: int,
+    data: dict[str, Any],
+    upcasters: Upcasters = NO_UPCASTERS,
+) -> ev.ProjectEvent:
+    """:func:`event_from_data` without re-validating: for a record dautu itself wrote.
+
+    Why: rebuilding a project decodes every record it ever had, and the constructors' checks
+    (text normalisation and control characters, annotation checks, shape checks) were most of
+    the time of a rebuild, though each value passed them when the record was written and the
+    record's bytes are canonical (``make_record``). Only for payloads read back from a store
+    whose hash chain the caller has checked (``ProjectService`` does, see its ``snapshot``):
+    anything from outside goes through :func:`event_from_data`, which says what is wrong.
+
+    The event is built as the validating path builds it (the same field decoders, the class
+    converters that change a value's form, such as enums and UTC times), without validators or
+    text checks. A payload of another schema version, or whose fields are not exactly the
+    class's, takes the validating path. A property test over every event type
+    (``tests/core/test_trusted_decode.py``) requires the result to equal
+    :func:`event_from_data`'s, field by field and type by type.
+    """
+    cls = ev.EVENT_TYPES.get(type_name)
+    if cls is None or schema_version != cls.SCHEMA_VERSION:
+        return event_from_data(type_name, schema_version, data, upcasters)
+    build = _TRUSTED_EVENTS.get(cls)
+    if build is None:
+        build = _TRUSTED_EVENTS[cls] = _trusted_builder(cls)
+    try:
+        event: ev.ProjectEvent = build(data, upcasters)
+        return event
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return event_from_data(type_name, schema_version, data, upcasters)
+
+
+_TrustedBuilder = Callable[[Any, Upcasters], Any]
+_TRUSTED_EVENTS: dict[type, _TrustedBuilder] = {}
+_TRUSTED_VALUES: dict[type, _TrustedBuilder] = {}
+
+
+class _Untrusted(KeyError):
+    """A payload whose fields are not exactly its class's: decode it the validating way."""
+
+
+def _trusted_builder(cls: type) -> _TrustedBuilder:
+    """A function building ``cls`` from a payload dict without running its ``__init__``.
+
+    Generated once per class (plain Python source, compiled): the object is allocated, each
+    field is decoded and stored (slot descriptor or instance dict, as attrs would store it),
+    nothing is checked. Fields with ``init=False`` or a class with ``__attrs_pre_init__`` are
+    not handled: such a class is built through its constructor, with its decoded fields.
+    """
+    fields = attrs.fields(cls)
+    names = frozenset(f.name for f in fields)
+    if any(not f.init for f in fields) or hasattr(cls, "__attrs_pre_init__"):
+        decode = _attrs_decoder(cls)
+        return lambda data, upcasters: decode(data, upcasters)
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "names": names}
+    namespace["Untrusted"] = _Untrusted
+    lines = [
+        "def build(data, upcasters):",
+        "    if data.keys() != names:",
+        "        raise Untrusted(cls)",
+        "    self = new(cls)",
+    ]
+    uses_dict = False
+    for index, field in enumerate(fields):
+        value = f"data[{field.name!r}]"
+        transform = _trusted_field(cls, field)
+        if transform is not None:
+            namespace[f"f{index}"] = transform
+            value = f"f{index}({value}, upcasters)"
+        slot = _slot_of(cls, field.name)
+        if slot is not None:
+            namespace[f"s{index}"] = slot.__set__
+            lines.append(f"    s{index}(self, {value})")
+        else:
+            uses_dict = True
+            lines.append(f"    d[{field.name!r}] = {value}")
+    if uses_dict:
+        lines.insert(4, "    d = self.__dict__")
+    lines.append("    return self")
+    exec(compile("\n".join(lines), f"<trusted {cls.__qualname__}>", "exec"), namespace)
+    build: _TrustedBuilder = namespace["build"]
+    return build
+
+
+def _slot_of(cls: type, name: str) -> Any:
+    """The slot descriptor holding field ``name`` of ``cls``'s instances, if it is a slot."""
+    for klass in cls.__mro__:
+        found = klass.__dict__.get(name)
+        if found is not None and type(found).__name__ == "member_descriptor":
+            return found
+    return None
+
+
+def _trusted_field(cls: type, field: attrs.Attribute[Any]) -> _TrustedBuilder | None:
+    """How a trusted payload's JSON value of ``field`` becomes the field's value (``None``:
+    the JSON value is the value), as the validating path would have it after conversion.
+
+    Texts (``str``, optional ``str``, tuples of texts) were normalised and checked when
+    written: their JSON value is the value (a tuple for a tuple). Other values are decoded
+    from their hint, trusted in turn when they are attrs values or events; a converter the
+    class declares is applied after (``_utc`` for recorded times, tuple converters), except
+    enums, which the hint's decoder already gave.
+    """
+    hint = _hints(cls)[field.name]
+    decode = _trusted_decoder(hint)
+    kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+    converter = field.converter
+    if (
+        converter is None
+        or kind in ("str", "str | None", "None | str", "Optional[str]", "tuple[str, ...]")
+        or kind in ("Money", "Money | None")
+        or (isinstance(hint, type) and issubclass(hint, Enum))
+        or _optional_enum(hint)
+    ):
+        if decode is _identity:
+            return None
+        return decode
+    convert = converter
+    if decode is _identity:
+        return lambda data, _upcasters: convert(data)  # type: ignore[operator]
+    return lambda data, upcasters: convert(decode(data, upcasters))  # type: ignore[operator]
+
+
+def _optional_enum(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return len(options) == 1 and isinstance(options[0], type) and issubclass(options[0], Enum)
+    return False
+
+
+_TRUSTED_DECODERS: dict[Any, Decoder] = {}
+
+
+def _trusted_decoder(hint: Any) -> Decoder:
+    """:func:`_decoder` for trusted payloads: attrs values and events are built by
+    :func:`_trusted_builder`, values without lists remembered as :func:`_value_decoder`
+    remembers them; everything else decodes as :func:`_decoder` decodes it."""
+    try:
+        return _TRUSTED_DECODERS[hint]
+    except KeyError:
+        pass
+    except TypeError:
+        return _decoder(hint)
+    decoder = _TRUSTED_DECODERS[hint] = _build_trusted_decoder(hint)
+    return decoder
+
+
+def _build_trusted_decoder(hint: Any) -> Decoder:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = _trusted_decoder(options[0])
+        if inner is _identity:
+            return _identity
+        return lambda data, upcasters: None if data is None else inner(data, upcasters)
+    if origin is tuple:
+        (item_hint, _ellipsis) = typing.get_args(hint)
+        item = _trusted_decoder(item_hint)
+        if item is _identity:
+            return lambda data, _upcasters: tuple(data)
+        return lambda data, upcasters: tuple([item(value, upcasters) for value in data])
+    if origin is not None and origin in (Mapping, dict, typing.Mapping):
+        _, value_hint = typing.get_args(hint)
+        value_decoder = _trusted_decoder(value_hint)
+        return lambda data, upcasters: {k: value_decoder(v, upcasters) for k, v in data.items()}
+    if isinstance(hint, type) and issubclass(hint, ev.ProjectEvent):
+        return lambda data, upcasters: trusted_event_from_data(
+            data["type"], data["schema_version"], data["data"], upcasters
+        )
+    if isinstance(hint, type) and attrs.has(hint):
+        return _trusted_value(hint)
+    return _decoder(hint)
+
+
+def _trusted_value(cls: type) -> Decoder:
+    """A trusted attrs value, remembered by its JSON fields (see :func:`_value_decoder`).
+
+    The key is the payload's items without their types (cheaper than
+    :func:`_value_decoder`'s): in a payload that passed the constructors when it was written,
+    each field's JSON type is fixed by its annotation (a ``bool`` field holds booleans, an
+    ``int`` field integers that are not booleans), so equal items are equal values.
+    """
+    cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def build(data: Any, upcasters: Upcasters) -> Any:
+        make = _TRUSTED_VALUES.get(cls)
+        if make is None:
+            make = _TRUSTED_VALUES[cls] = _trusted_builder(cls)
+        return make(data, upcasters)
+
+    def cached(data: Any, upcasters: Upcasters) -> Any:
+        key = tuple(data.items())
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # a list or an object inside: not hashable, not remembered
+            return build(data, upcasters)
+        value = build(data, upcasters)
+        if len(cache) >= _VALUE_CACHE_SIZE:
+            cache.clear()
+        cache[key] = value
+        return value
+
+    return cached
+
+
+__all__ += ["trusted_event_from_data"]
