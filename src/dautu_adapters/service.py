@@ -489,17 +489,6 @@ def _unknown(code: str) -> UnknownProject:
 _RAW_DECODE = json.JSONDecoder().raw_decode
 
 
-def _parsed(data: bytes) -> Any:
-    """A record's JSON object if its bytes are UTF-8 holding exactly one JSON object, else
-    ``None`` (the validating decode then says what is wrong)."""
-    try:
-        text = data.decode()
-        value, end = _RAW_DECODE(text)
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        return None
-    return value if end == len(text) and value.__class__ is dict else None
-
-
 def _fold_rows(
     start: ProjectSnapshot, code: str, rows: Sequence[RecordRow], upcasters: Upcasters
 ) -> ProjectSnapshot:
@@ -520,34 +509,44 @@ def _fold_rows(
     expected = state.version + 1
     last_hash = start.last_hash
     sha256 = hashlib.sha256
-    pending: tuple[RecordRow, Any, bool] | None = None
+    trusted = trusted_event_from_data
+    raw_decode = _RAW_DECODE
+    # The record read before this one and its parsed value if it continued the chain
+    # (else ``None``): decoded once this record's prev says whether it is the record that
+    # was written.
+    pending: RecordRow | None = None
+    pending_value: Any = None
     for row in rows:
         version = row[1]
         if version != expected:
             raise _corrupted(code, expected, version)
         expected += 1
         data = row[4]
-        value = _parsed(data)
+        try:
+            text = data.decode()
+            value, end = raw_decode(text)
+            if end != len(text) or value.__class__ is not dict:
+                value = None
+        except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            value = None
         linked = value is not None and value.get("prev") == last_hash
         if pending is not None:
-            state = evolve(state, _decoded(*pending, vouched=linked, upcasters=upcasters))
-        pending = (row, value, linked)
+            if linked and pending_value is not None:
+                try:
+                    event = trusted(
+                        pending_value["type"],
+                        pending_value["schema_version"],
+                        pending_value["data"],
+                        upcasters,
+                    )
+                except (DautuError, KeyError, TypeError, ValueError, AttributeError):
+                    # refused: the validating decode raises it with the record's version
+                    event = StoredRecord(*pending).event(upcasters)
+            else:
+                event = StoredRecord(*pending).event(upcasters)
+            state = evolve(state, event)
+        pending, pending_value = row, value if linked else None
         last_hash = sha256(data).hexdigest()
     if pending is not None:
-        state = evolve(state, _decoded(*pending, vouched=False, upcasters=upcasters))
+        state = evolve(state, StoredRecord(*pending).event(upcasters))
     return ProjectSnapshot(state, last_hash)
-
-
-def _decoded(
-    row: RecordRow, value: Any, linked: bool, *, vouched: bool, upcasters: Upcasters
-) -> ev.ProjectEvent:
-    """The event of one record: trusted when it continues the chain and its successor
-    names its hash, else (or when the trusted decode is refused) validated."""
-    if linked and vouched:
-        try:
-            return trusted_event_from_data(
-                value["type"], value["schema_version"], value["data"], upcasters
-            )
-        except (DautuError, KeyError, TypeError, ValueError, AttributeError):
-            pass  # the validating decode below raises it with the record's version
-    return StoredRecord(*row).event(upcasters)

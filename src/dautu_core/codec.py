@@ -492,11 +492,7 @@ def _trusted_builder(cls: type) -> _TrustedBuilder:
     ]
     uses_dict = False
     for index, field in enumerate(fields):
-        value = f"data[{field.name!r}]"
-        transform = _trusted_field(cls, field)
-        if transform is not None:
-            namespace[f"f{index}"] = transform
-            value = f"f{index}({value}, upcasters)"
+        value = _trusted_field_code(cls, field, f"data[{field.name!r}]", namespace, f"_{index}")
         slot = _slot_of(cls, field.name)
         if slot is not None:
             namespace[f"s{index}"] = slot.__set__
@@ -521,9 +517,12 @@ def _slot_of(cls: type, name: str) -> Any:
     return None
 
 
-def _trusted_field(cls: type, field: attrs.Attribute[Any]) -> _TrustedBuilder | None:
-    """How a trusted payload's JSON value of ``field`` becomes the field's value (``None``:
-    the JSON value is the value), as the validating path would have it after conversion.
+def _trusted_field_code(
+    cls: type, field: attrs.Attribute[Any], source: str, namespace: dict[str, Any], tag: str
+) -> str:
+    """Python source computing ``field``'s value from a trusted payload's JSON value
+    (``source``), as the validating path would have it after conversion; the names it uses
+    are put in ``namespace`` (suffixed with ``tag``).
 
     Texts (``str``, optional ``str``, tuples of texts) were normalised and checked when
     written: their JSON value is the value (a tuple for a tuple). Other values are decoded
@@ -532,7 +531,7 @@ def _trusted_field(cls: type, field: attrs.Attribute[Any]) -> _TrustedBuilder | 
     enums, which the hint's decoder already gave.
     """
     hint = _hints(cls)[field.name]
-    decode = _trusted_decoder(hint)
+    code = _trusted_code(hint, source, namespace, tag)
     kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
     converter = field.converter
     if (
@@ -542,13 +541,79 @@ def _trusted_field(cls: type, field: attrs.Attribute[Any]) -> _TrustedBuilder | 
         or (isinstance(hint, type) and issubclass(hint, Enum))
         or _optional_enum(hint)
     ):
-        if decode is _identity:
-            return None
-        return decode
-    convert = converter
+        return code
+    namespace[f"c{tag}"] = converter
+    if typing.get_origin(hint) is tuple and _keeps_tuples(converter):
+        return code
+    if hint is datetime and _keeps_utc(converter):
+        # A recorded time is converted to UTC (``_utc``): one already in UTC is left as is.
+        namespace["UTC"] = _UTC
+        return f"(t{tag} if (t{tag} := {code}).tzinfo is UTC else c{tag}(t{tag}))"
+    return f"c{tag}({code})"
+
+
+_UTC = datetime.fromisoformat("2000-01-01T00:00:00+00:00").tzinfo
+
+
+def _keeps_tuples(converter: Any) -> bool:
+    """Whether ``converter`` gives a tuple back as it is (``tuple(value)`` does): then the
+    trusted path, which decodes the field into a tuple, skips calling it."""
+    probe = (object(),)
+    try:
+        return converter(probe) is probe
+    except Exception:  # a converter that looks at the items is always called
+        return False
+
+
+def _keeps_utc(converter: Any) -> bool:
+    """Whether ``converter`` leaves a time in UTC as it is (equal, still in UTC): then the
+    trusted path skips calling it for such times."""
+    probe = datetime.fromisoformat("2024-02-21T02:03:04.000005+00:00")
+    try:
+        converted = converter(probe)
+    except Exception:  # a converter that refuses the probe is always called
+        return False
+    return bool(converted == probe and getattr(converted, "tzinfo", None) is _UTC)
+
+
+def _trusted_code(hint: Any, source: str, namespace: dict[str, Any], tag: str) -> str:
+    """Source decoding ``source`` (a JSON value) as :func:`_trusted_decoder` of ``hint``
+    would, with the common cases written out (no call per date, per text tuple)."""
+    decode = _trusted_decoder(hint)
     if decode is _identity:
-        return lambda data, _upcasters: convert(data)  # type: ignore[operator]
-    return lambda data, upcasters: convert(decode(data, upcasters))  # type: ignore[operator]
+        return source
+    if hint is date:
+        namespace["date_from"] = date.fromisoformat
+        return f"date_from({source})"
+    if hint is datetime:
+        namespace["datetime_from"] = datetime.fromisoformat
+        return f"datetime_from({source})"
+    if typing.get_origin(hint) is tuple:
+        item_hint = typing.get_args(hint)[0]
+        item = _trusted_decoder(item_hint)
+        if item is _identity:
+            return f"tuple({source})"
+        if isinstance(item, _TrustedValue) and item.flat:
+            namespace[f"g{tag}"], namespace[f"m{tag}"] = item.cache.get, item.miss
+            element = f"(g{tag}(tuple(v{tag}.values())) or m{tag}(v{tag}, upcasters))"
+        else:
+            namespace[f"i{tag}"] = item
+            element = f"i{tag}(v{tag}, upcasters)"
+        return f"(tuple([{element} for v{tag} in x{tag}]) if (x{tag} := {source}) else ())"
+    if isinstance(decode, _TrustedValue) and decode.flat:
+        namespace[f"g{tag}"], namespace[f"m{tag}"] = decode.cache.get, decode.miss
+        return f"(g{tag}(tuple((x{tag} := {source}).values())) or m{tag}(x{tag}, upcasters))"
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        namespace[f"e{tag}"] = hint
+        return f"e{tag}({source})"
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(options) == 1:
+            inner = _trusted_code(options[0], f"x{tag}", namespace, f"{tag}_")
+            return f"(None if (x{tag} := {source}) is None else {inner})"
+    namespace[f"f{tag}"] = decode
+    return f"f{tag}({source}, upcasters)"
 
 
 def _optional_enum(hint: Any) -> bool:
@@ -603,37 +668,70 @@ def _build_trusted_decoder(hint: Any) -> Decoder:
     return _decoder(hint)
 
 
-def _trusted_value(cls: type) -> Decoder:
-    """A trusted attrs value, remembered by its JSON fields (see :func:`_value_decoder`).
+_SCALARS = (str, int, bool, date, datetime, Decimal, type(None))
 
-    The key is the payload's items without their types (cheaper than
-    :func:`_value_decoder`'s): in a payload that passed the constructors when it was written,
-    each field's JSON type is fixed by its annotation (a ``bool`` field holds booleans, an
-    ``int`` field integers that are not booleans), so equal items are equal values.
+
+class _TrustedValue:
+    """The trusted decoder of an attrs value class, remembering values already built (see
+    :func:`_value_decoder`): the same actor or authority comes back in most records.
+
+    The key is the tuple of the payload's values. In a record that passed the constructors
+    when it was written, every field is present, in the canonical (sorted) order, and each
+    field's JSON type is fixed by its annotation (a ``bool`` field holds booleans, an ``int``
+    field integers that are not booleans), so equal keys are equal values. A class is
+    ``flat`` when every field is a JSON scalar (texts, numbers, dates, enums): the builders
+    of the classes holding it then look its values up inline.
     """
-    cache: dict[tuple[tuple[str, Any], ...], Any] = {}
 
-    def build(data: Any, upcasters: Upcasters) -> Any:
-        make = _TRUSTED_VALUES.get(cls)
-        if make is None:
-            make = _TRUSTED_VALUES[cls] = _trusted_builder(cls)
-        return make(data, upcasters)
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.cache: dict[tuple[Any, ...], Any] = {}
+        hints = _hints(cls)
+        self.flat = not (hasattr(cls, "__bool__") or hasattr(cls, "__len__")) and all(
+            _is_scalar(hints[f.name]) for f in attrs.fields(cls)
+        )
+        self._build: _TrustedBuilder | None = None
 
-    def cached(data: Any, upcasters: Upcasters) -> Any:
-        key = tuple(data.items())
-        try:
-            return cache[key]
-        except KeyError:
-            pass
-        except TypeError:  # a list or an object inside: not hashable, not remembered
-            return build(data, upcasters)
+    def miss(self, data: Any, upcasters: Upcasters) -> Any:
+        """Build the value (the cache did not have it) and remember it."""
+        build = self._build
+        if build is None:
+            build = self._build = _trusted_builder_for(self.cls)
         value = build(data, upcasters)
-        if len(cache) >= _VALUE_CACHE_SIZE:
-            cache.clear()
-        cache[key] = value
+        try:
+            key = tuple(data.values())
+            if len(self.cache) >= _VALUE_CACHE_SIZE:
+                self.cache.clear()
+            self.cache[key] = value
+        except TypeError:  # a list or an object inside: not hashable, not remembered
+            pass
         return value
 
-    return cached
+    def __call__(self, data: Any, upcasters: Upcasters) -> Any:
+        try:
+            found = self.cache.get(tuple(data.values()))
+        except TypeError:
+            found = None
+        return found if found is not None else self.miss(data, upcasters)
+
+
+def _trusted_builder_for(cls: type) -> _TrustedBuilder:
+    make = _TRUSTED_VALUES.get(cls)
+    if make is None:
+        make = _TRUSTED_VALUES[cls] = _trusted_builder(cls)
+    return make
+
+
+def _is_scalar(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return all(_is_scalar(a) for a in typing.get_args(hint))
+    return isinstance(hint, type) and (issubclass(hint, _SCALARS) or issubclass(hint, Enum))
+
+
+def _trusted_value(cls: type) -> Decoder:
+    """A trusted attrs value, remembered by its JSON fields (see :class:`_TrustedValue`)."""
+    return _TrustedValue(cls)
 
 
 __all__ += ["trusted_event_from_data"]
