@@ -474,12 +474,19 @@ def _trusted_builder(cls: type) -> _TrustedBuilder:
 
     Generated once per class (plain Python source, compiled): the object is allocated, each
     field is decoded and stored (slot descriptor or instance dict, as attrs would store it),
-    nothing is checked. Fields with ``init=False`` or a class with ``__attrs_pre_init__`` are
-    not handled: such a class is built through its constructor, with its decoded fields.
+    nothing is checked. ``__attrs_post_init__`` is not run: in the core it only checks. A
+    class whose ``__init__`` attrs did not generate, with ``__attrs_pre_init__``, a cached
+    hash, a field with ``init=False`` or an alias is not handled: it is built through its
+    constructor, with its decoded fields.
     """
     fields = attrs.fields(cls)
     names = frozenset(f.name for f in fields)
-    if any(not f.init for f in fields) or hasattr(cls, "__attrs_pre_init__"):
+    if (
+        any(not f.init or f.alias != f.name for f in fields)
+        or hasattr(cls, "__attrs_pre_init__")
+        or hasattr(cls, "_attrs_cached_hash")
+        or not _attrs_generated_init(cls)
+    ):
         decode = _attrs_decoder(cls)
         return lambda data, upcasters: decode(data, upcasters)
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "names": names}
@@ -506,6 +513,14 @@ def _trusted_builder(cls: type) -> _TrustedBuilder:
     exec(compile("\n".join(lines), f"<trusted {cls.__qualname__}>", "exec"), namespace)
     build: _TrustedBuilder = namespace["build"]
     return build
+
+
+def _attrs_generated_init(cls: type) -> bool:
+    """Whether ``cls.__init__`` is the one attrs generated (so skipping it skips only what
+    attrs does: converters, validators, ``__attrs_post_init__``)."""
+    init = next((k.__dict__["__init__"] for k in cls.__mro__ if "__init__" in k.__dict__), None)
+    code = getattr(init, "__code__", None)
+    return code is not None and code.co_filename.startswith("<attrs generated")
 
 
 def _slot_of(cls: type, name: str) -> Any:
