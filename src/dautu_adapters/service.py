@@ -56,7 +56,12 @@ import attrs
 from dautu_adapters.stores.errors import StreamCorrupted
 from dautu_core import commands as cmd
 from dautu_core import events as ev
-from dautu_core.codec import NO_UPCASTERS, Upcasters, trusted_event_from_data
+from dautu_core.codec import (
+    NO_UPCASTERS,
+    Upcasters,
+    trusted_decoder,
+    trusted_event_from_data,
+)
 from dautu_core.decider import decide
 from dautu_core.errors import ConcurrencyConflict, DautuError, InvalidValue, UnknownProject
 from dautu_core.ports import AppendBatch, EventStore, NewRecord
@@ -487,6 +492,68 @@ def _unknown(code: str) -> UnknownProject:
 
 
 _RAW_DECODE = json.JSONDecoder().raw_decode
+_DATA_START = '{"data":'
+_PREV_MARK = ',"prev":"'
+_HASH_END = len(_PREV_MARK) + 64
+
+_Plan = tuple[str, Callable[[Any, Upcasters], Any]] | None
+_PLANS: dict[str, _Plan] = {}
+
+
+def _plan(type_name: str) -> _Plan:
+    """How a canonical record of ``type_name`` at its current schema version ends after
+    its ``prev`` hash, and the trusted decoder of its payload (``None``: not a type the
+    trusted path knows, such records are parsed whole)."""
+    found = _PLANS.get(type_name, False)
+    if found is not False:
+        return found  # type: ignore[return-value]
+    cls = ev.EVENT_TYPES.get(type_name)
+    decoder = trusted_decoder(type_name, cls.SCHEMA_VERSION) if cls is not None else None
+    plan: _Plan = None
+    if cls is not None and decoder is not None:
+        tail = f'","schema_version":{cls.SCHEMA_VERSION},"type":' + json.dumps(
+            type_name, ensure_ascii=False
+        )
+        plan = (tail + "}", decoder)
+    _PLANS[type_name] = plan
+    return plan
+
+
+def _read_record(text: str, type_name: str) -> tuple[str, Any, Any] | None:
+    """``(prev, payload, trusted decoder or None)`` of a record's text, or ``None`` when it
+    is not one JSON object holding a record.
+
+    A record of a known type at its current schema version is read at fixed places (the
+    canonical layout, see :mod:`dautu_core.record`): its stored type, schema version and
+    ``prev`` are compared, only its payload is parsed. Anything else is parsed whole.
+    """
+    plan = _PLANS.get(type_name, False)
+    if plan is False:
+        plan = _plan(type_name)
+    if plan is not None:
+        tail, decoder = plan  # type: ignore[misc]
+        mark = len(text) - len(tail) - _HASH_END
+        if (
+            text.endswith(tail)
+            and text.startswith(_PREV_MARK, mark)
+            and text.startswith(_DATA_START)
+        ):
+            try:
+                payload, end = _RAW_DECODE(text, len(_DATA_START))
+            except ValueError:
+                return None
+            if end == mark and payload.__class__ is dict:
+                return text[mark + len(_PREV_MARK) : mark + _HASH_END], payload, decoder
+    try:
+        value, end = _RAW_DECODE(text)
+    except ValueError:
+        return None
+    if end != len(text) or value.__class__ is not dict:
+        return None
+    try:
+        return value["prev"], value["data"], (value["type"], value["schema_version"])
+    except KeyError:
+        return None
 
 
 def _fold_rows(
@@ -509,13 +576,11 @@ def _fold_rows(
     expected = state.version + 1
     last_hash = start.last_hash
     sha256 = hashlib.sha256
-    trusted = trusted_event_from_data
-    raw_decode = _RAW_DECODE
-    # The record read before this one and its parsed value if it continued the chain
+    # The record read before this one and what was read of it if it continued the chain
     # (else ``None``): decoded once this record's prev says whether it is the record that
     # was written.
     pending: RecordRow | None = None
-    pending_value: Any = None
+    pending_read: tuple[str, Any, Any] | None = None
     for row in rows:
         version = row[1]
         if version != expected:
@@ -523,30 +588,28 @@ def _fold_rows(
         expected += 1
         data = row[4]
         try:
-            text = data.decode()
-            value, end = raw_decode(text)
-            if end != len(text) or value.__class__ is not dict:
-                value = None
-        except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-            value = None
-        linked = value is not None and value.get("prev") == last_hash
+            read = _read_record(data.decode(), row[3])
+        except UnicodeDecodeError:
+            read = None
+        linked = read is not None and read[0] == last_hash
         if pending is not None:
-            if linked and pending_value is not None:
-                try:
-                    event = trusted(
-                        pending_value["type"],
-                        pending_value["schema_version"],
-                        pending_value["data"],
-                        upcasters,
-                    )
-                except (DautuError, KeyError, TypeError, ValueError, AttributeError):
-                    # refused: the validating decode raises it with the record's version
-                    event = StoredRecord(*pending).event(upcasters)
-            else:
-                event = StoredRecord(*pending).event(upcasters)
-            state = evolve(state, event)
-        pending, pending_value = row, value if linked else None
+            state = evolve(state, _event(pending, pending_read if linked else None, upcasters))
+        pending, pending_read = row, read if linked else None
         last_hash = sha256(data).hexdigest()
     if pending is not None:
         state = evolve(state, StoredRecord(*pending).event(upcasters))
     return ProjectSnapshot(state, last_hash)
+
+
+def _event(row: RecordRow, read: tuple[str, Any, Any] | None, upcasters: Upcasters) -> Any:
+    """The event of a record: decoded the trusted way when ``read`` (its successor names its
+    hash), else, or when the trusted decode refuses it, the validating way, with its errors."""
+    if read is not None:
+        _, payload, how = read
+        try:
+            if how.__class__ is tuple:
+                return trusted_event_from_data(how[0], how[1], payload, upcasters)
+            return how(payload, upcasters)
+        except (DautuError, KeyError, TypeError, ValueError, AttributeError):
+            pass  # the validating decode below raises it with the record's version
+    return StoredRecord(*row).event(upcasters)

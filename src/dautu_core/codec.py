@@ -749,4 +749,22 @@ def _trusted_value(cls: type) -> Decoder:
     return _TrustedValue(cls)
 
 
-__all__ += ["trusted_event_from_data"]
+def trusted_decoder(type_name: str, schema_version: int) -> Callable[[Any, Upcasters], Any] | None:
+    """The function :func:`trusted_event_from_data` applies to payloads of ``type_name`` at
+    ``schema_version`` (``None``: such payloads take the validating path), for a reader that
+    decodes many records of a few types and looks it up once per type.
+
+    Like :func:`trusted_event_from_data`, only for payloads of records whose hash chain the
+    caller has checked. It raises ``KeyError``, ``TypeError`` or ``ValueError`` for a payload
+    it does not handle: the caller then decodes that payload the validating way.
+    """
+    cls = ev.EVENT_TYPES.get(type_name)
+    if cls is None or schema_version != cls.SCHEMA_VERSION:
+        return None
+    build = _TRUSTED_EVENTS.get(cls)
+    if build is None:
+        build = _TRUSTED_EVENTS[cls] = _trusted_builder(cls)
+    return build
+
+
+__all__ += ["trusted_decoder", "trusted_event_from_data"]
