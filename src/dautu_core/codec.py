@@ -420,3 +420,351 @@ def field_decoder(cls: type, name: str) -> Decoder | None:
     """
     decoder = _decoder(_hints(cls)[name])
     return None if decoder is _identity else decoder
+
+
+# --- trusted decoding: records read back from the store that wrote them ------------------------
+
+
+def trusted_event_from_data(
+    type_name: str,
+    schema_version: int,
+    data: dict[str, Any],
+    upcasters: Upcasters = NO_UPCASTERS,
+) -> ev.ProjectEvent:
+    """:func:`event_from_data` without re-validating: for a record dautu itself wrote.
+
+    Why: rebuilding a project decodes every record it ever had, and the constructors' checks
+    (text normalisation and control characters, annotation checks, shape checks) were most of
+    the time of a rebuild, though each value passed them when the record was written and the
+    record's bytes are canonical (``make_record``). Only for payloads read back from a store
+    whose hash chain the caller has checked (``ProjectService`` does, see its ``snapshot``):
+    anything from outside goes through :func:`event_from_data`, which says what is wrong.
+
+    The event is built as the validating path builds it (the same field decoders, the class
+    converters that change a value's form, such as enums and UTC times), without validators or
+    text checks. A payload of another schema version, or whose fields are not exactly the
+    class's, takes the validating path. A property test over every event type
+    (``tests/core/test_trusted_decode.py``) requires the result to equal
+    :func:`event_from_data`'s, field by field and type by type.
+    """
+    cls = ev.EVENT_TYPES.get(type_name)
+    if cls is None or schema_version != cls.SCHEMA_VERSION:
+        return event_from_data(type_name, schema_version, data, upcasters)
+    build = _TRUSTED_EVENTS.get(cls)
+    if build is None:
+        build = _TRUSTED_EVENTS[cls] = _trusted_builder(cls)
+    try:
+        event: ev.ProjectEvent = build(data, upcasters)
+        return event
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return event_from_data(type_name, schema_version, data, upcasters)
+
+
+_TrustedBuilder = Callable[[Any, Upcasters], Any]
+_TRUSTED_EVENTS: dict[type, _TrustedBuilder] = {}
+_TRUSTED_VALUES: dict[type, _TrustedBuilder] = {}
+
+
+class _Untrusted(KeyError):
+    """A payload whose fields are not exactly its class's: decode it the validating way."""
+
+
+def _trusted_builder(cls: type) -> _TrustedBuilder:
+    """A function building ``cls`` from a payload dict without running its ``__init__``.
+
+    Generated once per class (plain Python source, compiled): the object is allocated, each
+    field is decoded and stored (slot descriptor or instance dict, as attrs would store it),
+    nothing is checked. ``__attrs_post_init__`` is not run: in the core it only checks. A
+    class whose ``__init__`` attrs did not generate, with ``__attrs_pre_init__``, a cached
+    hash, a field with ``init=False`` or an alias is not handled: it is built through its
+    constructor, with its decoded fields.
+    """
+    fields = attrs.fields(cls)
+    names = frozenset(f.name for f in fields)
+    if (
+        any(not f.init or f.alias != f.name for f in fields)
+        or hasattr(cls, "__attrs_pre_init__")
+        or hasattr(cls, "_attrs_cached_hash")
+        or not _attrs_generated_init(cls)
+    ):
+        decode = _attrs_decoder(cls)
+        return lambda data, upcasters: decode(data, upcasters)
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "names": names}
+    namespace["Untrusted"] = _Untrusted
+    lines = [
+        "def build(data, upcasters):",
+        "    if data.keys() != names:",
+        "        raise Untrusted(cls)",
+        "    self = new(cls)",
+    ]
+    uses_dict = False
+    for index, field in enumerate(fields):
+        value = _trusted_field_code(cls, field, f"data[{field.name!r}]", namespace, f"_{index}")
+        slot = _slot_of(cls, field.name)
+        if slot is not None:
+            namespace[f"s{index}"] = slot.__set__
+            lines.append(f"    s{index}(self, {value})")
+        else:
+            uses_dict = True
+            lines.append(f"    d[{field.name!r}] = {value}")
+    if uses_dict:
+        lines.insert(4, "    d = self.__dict__")
+    lines.append("    return self")
+    exec(compile("\n".join(lines), f"<trusted {cls.__qualname__}>", "exec"), namespace)
+    build: _TrustedBuilder = namespace["build"]
+    return build
+
+
+def _attrs_generated_init(cls: type) -> bool:
+    """Whether ``cls.__init__`` is the one attrs generated (so skipping it skips only what
+    attrs does: converters, validators, ``__attrs_post_init__``)."""
+    init = next((k.__dict__["__init__"] for k in cls.__mro__ if "__init__" in k.__dict__), None)
+    code = getattr(init, "__code__", None)
+    return code is not None and code.co_filename.startswith("<attrs generated")
+
+
+def _slot_of(cls: type, name: str) -> Any:
+    """The slot descriptor holding field ``name`` of ``cls``'s instances, if it is a slot."""
+    for klass in cls.__mro__:
+        found = klass.__dict__.get(name)
+        if found is not None and type(found).__name__ == "member_descriptor":
+            return found
+    return None
+
+
+def _trusted_field_code(
+    cls: type, field: attrs.Attribute[Any], source: str, namespace: dict[str, Any], tag: str
+) -> str:
+    """Python source computing ``field``'s value from a trusted payload's JSON value
+    (``source``), as the validating path would have it after conversion; the names it uses
+    are put in ``namespace`` (suffixed with ``tag``).
+
+    Texts (``str``, optional ``str``, tuples of texts) were normalised and checked when
+    written: their JSON value is the value (a tuple for a tuple). Other values are decoded
+    from their hint, trusted in turn when they are attrs values or events; a converter the
+    class declares is applied after (``_utc`` for recorded times, tuple converters), except
+    enums, which the hint's decoder already gave.
+    """
+    hint = _hints(cls)[field.name]
+    code = _trusted_code(hint, source, namespace, tag)
+    kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+    converter = field.converter
+    if (
+        converter is None
+        or kind in ("str", "str | None", "None | str", "Optional[str]", "tuple[str, ...]")
+        or kind in ("Money", "Money | None")
+        or (isinstance(hint, type) and issubclass(hint, Enum))
+        or _optional_enum(hint)
+    ):
+        return code
+    namespace[f"c{tag}"] = converter
+    if typing.get_origin(hint) is tuple and _keeps_tuples(converter):
+        return code
+    if hint is datetime and _keeps_utc(converter):
+        # A recorded time is converted to UTC (``_utc``): one already in UTC is left as is.
+        namespace["UTC"] = _UTC
+        return f"(t{tag} if (t{tag} := {code}).tzinfo is UTC else c{tag}(t{tag}))"
+    return f"c{tag}({code})"
+
+
+_UTC = datetime.fromisoformat("2000-01-01T00:00:00+00:00").tzinfo
+
+
+def _keeps_tuples(converter: Any) -> bool:
+    """Whether ``converter`` gives a tuple back as it is (``tuple(value)`` does): then the
+    trusted path, which decodes the field into a tuple, skips calling it."""
+    probe = (object(),)
+    try:
+        return converter(probe) is probe
+    except Exception:  # a converter that looks at the items is always called
+        return False
+
+
+def _keeps_utc(converter: Any) -> bool:
+    """Whether ``converter`` leaves a time in UTC as it is (equal, still in UTC): then the
+    trusted path skips calling it for such times."""
+    probe = datetime.fromisoformat("2024-02-21T02:03:04.000005+00:00")
+    try:
+        converted = converter(probe)
+    except Exception:  # a converter that refuses the probe is always called
+        return False
+    return bool(converted == probe and getattr(converted, "tzinfo", None) is _UTC)
+
+
+def _trusted_code(hint: Any, source: str, namespace: dict[str, Any], tag: str) -> str:
+    """Source decoding ``source`` (a JSON value) as :func:`_trusted_decoder` of ``hint``
+    would, with the common cases written out (no call per date, per text tuple)."""
+    decode = _trusted_decoder(hint)
+    if decode is _identity:
+        return source
+    if hint is date:
+        namespace["date_from"] = date.fromisoformat
+        return f"date_from({source})"
+    if hint is datetime:
+        namespace["datetime_from"] = datetime.fromisoformat
+        return f"datetime_from({source})"
+    if typing.get_origin(hint) is tuple:
+        item_hint = typing.get_args(hint)[0]
+        item = _trusted_decoder(item_hint)
+        if item is _identity:
+            return f"tuple({source})"
+        if isinstance(item, _TrustedValue) and item.flat:
+            namespace[f"g{tag}"], namespace[f"m{tag}"] = item.cache.get, item.miss
+            element = f"(g{tag}(tuple(v{tag}.values())) or m{tag}(v{tag}, upcasters))"
+        else:
+            namespace[f"i{tag}"] = item
+            element = f"i{tag}(v{tag}, upcasters)"
+        return f"(tuple([{element} for v{tag} in x{tag}]) if (x{tag} := {source}) else ())"
+    if isinstance(decode, _TrustedValue) and decode.flat:
+        namespace[f"g{tag}"], namespace[f"m{tag}"] = decode.cache.get, decode.miss
+        return f"(g{tag}(tuple((x{tag} := {source}).values())) or m{tag}(x{tag}, upcasters))"
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        namespace[f"e{tag}"] = hint
+        return f"e{tag}({source})"
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(options) == 1:
+            inner = _trusted_code(options[0], f"x{tag}", namespace, f"{tag}_")
+            return f"(None if (x{tag} := {source}) is None else {inner})"
+    namespace[f"f{tag}"] = decode
+    return f"f{tag}({source}, upcasters)"
+
+
+def _optional_enum(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return len(options) == 1 and isinstance(options[0], type) and issubclass(options[0], Enum)
+    return False
+
+
+_TRUSTED_DECODERS: dict[Any, Decoder] = {}
+
+
+def _trusted_decoder(hint: Any) -> Decoder:
+    """:func:`_decoder` for trusted payloads: attrs values and events are built by
+    :func:`_trusted_builder`, values without lists remembered as :func:`_value_decoder`
+    remembers them; everything else decodes as :func:`_decoder` decodes it."""
+    try:
+        return _TRUSTED_DECODERS[hint]
+    except KeyError:
+        pass
+    except TypeError:
+        return _decoder(hint)
+    decoder = _TRUSTED_DECODERS[hint] = _build_trusted_decoder(hint)
+    return decoder
+
+
+def _build_trusted_decoder(hint: Any) -> Decoder:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = _trusted_decoder(options[0])
+        if inner is _identity:
+            return _identity
+        return lambda data, upcasters: None if data is None else inner(data, upcasters)
+    if origin is tuple:
+        (item_hint, _ellipsis) = typing.get_args(hint)
+        item = _trusted_decoder(item_hint)
+        if item is _identity:
+            return lambda data, _upcasters: tuple(data)
+        return lambda data, upcasters: tuple([item(value, upcasters) for value in data])
+    if origin is not None and origin in (Mapping, dict, typing.Mapping):
+        _, value_hint = typing.get_args(hint)
+        value_decoder = _trusted_decoder(value_hint)
+        return lambda data, upcasters: {k: value_decoder(v, upcasters) for k, v in data.items()}
+    if isinstance(hint, type) and issubclass(hint, ev.ProjectEvent):
+        return lambda data, upcasters: trusted_event_from_data(
+            data["type"], data["schema_version"], data["data"], upcasters
+        )
+    if isinstance(hint, type) and attrs.has(hint):
+        return _trusted_value(hint)
+    return _decoder(hint)
+
+
+_SCALARS = (str, int, bool, date, datetime, Decimal, type(None))
+
+
+class _TrustedValue:
+    """The trusted decoder of an attrs value class, remembering values already built (see
+    :func:`_value_decoder`): the same actor or authority comes back in most records.
+
+    The key is the tuple of the payload's values. In a record that passed the constructors
+    when it was written, every field is present, in the canonical (sorted) order, and each
+    field's JSON type is fixed by its annotation (a ``bool`` field holds booleans, an ``int``
+    field integers that are not booleans), so equal keys are equal values. A class is
+    ``flat`` when every field is a JSON scalar (texts, numbers, dates, enums): the builders
+    of the classes holding it then look its values up inline.
+    """
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.cache: dict[tuple[Any, ...], Any] = {}
+        hints = _hints(cls)
+        self.flat = not (hasattr(cls, "__bool__") or hasattr(cls, "__len__")) and all(
+            _is_scalar(hints[f.name]) for f in attrs.fields(cls)
+        )
+        self._build: _TrustedBuilder | None = None
+
+    def miss(self, data: Any, upcasters: Upcasters) -> Any:
+        """Build the value (the cache did not have it) and remember it."""
+        build = self._build
+        if build is None:
+            build = self._build = _trusted_builder_for(self.cls)
+        value = build(data, upcasters)
+        try:
+            key = tuple(data.values())
+            if len(self.cache) >= _VALUE_CACHE_SIZE:
+                self.cache.clear()
+            self.cache[key] = value
+        except TypeError:  # a list or an object inside: not hashable, not remembered
+            pass
+        return value
+
+    def __call__(self, data: Any, upcasters: Upcasters) -> Any:
+        try:
+            found = self.cache.get(tuple(data.values()))
+        except TypeError:
+            found = None
+        return found if found is not None else self.miss(data, upcasters)
+
+
+def _trusted_builder_for(cls: type) -> _TrustedBuilder:
+    make = _TRUSTED_VALUES.get(cls)
+    if make is None:
+        make = _TRUSTED_VALUES[cls] = _trusted_builder(cls)
+    return make
+
+
+def _is_scalar(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return all(_is_scalar(a) for a in typing.get_args(hint))
+    return isinstance(hint, type) and (issubclass(hint, _SCALARS) or issubclass(hint, Enum))
+
+
+def _trusted_value(cls: type) -> Decoder:
+    """A trusted attrs value, remembered by its JSON fields (see :class:`_TrustedValue`)."""
+    return _TrustedValue(cls)
+
+
+def trusted_decoder(type_name: str, schema_version: int) -> Callable[[Any, Upcasters], Any] | None:
+    """The function :func:`trusted_event_from_data` applies to payloads of ``type_name`` at
+    ``schema_version`` (``None``: such payloads take the validating path), for a reader that
+    decodes many records of a few types and looks it up once per type.
+
+    Like :func:`trusted_event_from_data`, only for payloads of records whose hash chain the
+    caller has checked. It raises ``KeyError``, ``TypeError`` or ``ValueError`` for a payload
+    it does not handle: the caller then decodes that payload the validating way.
+    """
+    cls = ev.EVENT_TYPES.get(type_name)
+    if cls is None or schema_version != cls.SCHEMA_VERSION:
+        return None
+    build = _TRUSTED_EVENTS.get(cls)
+    if build is None:
+        build = _TRUSTED_EVENTS[cls] = _trusted_builder(cls)
+    return build
+
+
+__all__ += ["trusted_decoder", "trusted_event_from_data"]

@@ -148,6 +148,18 @@ class PositionedStreamReads:
             )
         ]
 
+    def select_stream_rows(
+        self, originator_id: UUID | str, gt: int | None = None, lte: int | None = None
+    ) -> list[StreamRow]:
+        """``select_events(originator_id, gt, lte)`` as plain rows ``(version, topic, state,
+        position)``: what a rebuild reads, without a ``Notification`` per record."""
+        return [
+            (version, topic, bytes(state) if isinstance(state, memoryview) else state, position)
+            for version, topic, state, position in self._stream_rows(
+                StreamQuery(originator_id, gt, lte)
+            )
+        ]
+
     def _stream_rows(self, query: StreamQuery) -> Iterable[StreamRow]:
         """The rows ``query`` asks for."""
         raise NotImplementedError
@@ -227,6 +239,24 @@ class PositionedSQLiteRecorder(PositionedStreamReads, SQLiteRecorderHooks):
                 [sid.hex if isinstance(sid, UUID) else sid, *params],
             )
             return [(row[2], row[3], row[4], row[0]) for row in cursor.fetchall()]
+
+    def select_stream_rows(
+        self, originator_id: UUID | str, gt: int | None = None, lte: int | None = None
+    ) -> list[StreamRow]:
+        """One stream's rows as plain tuples straight from ``sqlite3`` (see
+        :meth:`PositionedStreamReads.select_stream_rows`)."""
+        where, params = StreamQuery(originator_id, gt, lte).sql("?")
+        sid = originator_id.hex if isinstance(originator_id, UUID) else originator_id
+        with self.datastore.transaction(commit=False) as cursor:
+            raw = cast(sqlite3.Cursor, getattr(cursor, "sqlite_cursor", cursor))
+            raw.row_factory = None
+            raw.execute(
+                f"SELECT originator_version, topic, state, rowid FROM {self.events_table_name} "
+                f"WHERE originator_id=?{where}",
+                [sid, *params],
+            )
+            rows: list[StreamRow] = raw.fetchall()
+            return rows
 
     def select_streams_rows(self, originator_ids: Sequence[UUID]) -> list[StreamsRow]:
         """Every row of the given streams, in one query per :data:`STREAMS_CHUNK` streams,

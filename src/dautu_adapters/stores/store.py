@@ -346,6 +346,47 @@ class RecorderStore:
             for row in rows
         ]
 
+    def read_stream_rows(
+        self, project_code: str, *, after_version: int = 0, up_to_version: int | None = None
+    ) -> list[RecordRow]:
+        """:meth:`read_stream` as plain :data:`~dautu_core.record.RecordRow` tuples: the same
+        records, in the same order, with the same errors.
+
+        Why: rebuilding a project reads every record of its stream once and keeps none of
+        them (``ProjectService`` folds them); a ``Notification`` and a :class:`StoredRecord`
+        per row cost about as much as reading the rows.
+        """
+        rows_of = getattr(self.recorder, "select_stream_rows", None)
+        if rows_of is None or not isinstance(project_code, str):
+            records = self.read_stream(
+                project_code, after_version=after_version, up_to_version=up_to_version
+            )
+            return list(map(record_row, records))
+        code = nfc(project_code)
+        sid = stream_id(code)
+        gt = after_version if after_version > 0 else None
+        rows: list[tuple[int, str, bytes, int]] = self._read(
+            lambda: rows_of(sid, gt, up_to_version)
+        )
+        unseal = self.sealer.open
+        plain = self.sealer.cipher is None
+        out: list[RecordRow] = []
+        append = out.append
+        for version, topic, state, position in rows:
+            if plain and state.__class__ is bytes and state[:1] == b"{" and state[-1:] == b"}":
+                append((code, version, position, topic, state))
+            else:
+                append(
+                    (
+                        code,
+                        version,
+                        position,
+                        topic,
+                        unseal(state, project_code=code, version=version),
+                    )
+                )
+        return out
+
     def read_streams(self, project_codes: Iterable[str]) -> dict[str, list[StoredRecord]]:
         """Every record of each project (``read_stream(code)`` for each code), read in as
         few queries as the recorder allows.
