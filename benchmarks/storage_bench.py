@@ -3,6 +3,7 @@
 
     python benchmarks/storage_bench.py            # human-readable lines
     python benchmarks/storage_bench.py --json     # ... and a final one-line JSON summary
+    python benchmarks/storage_bench.py --only a   # one section (or several: --only ab)
 
 (a) bulk append of 100,000 events (10,000 projects of 10: an approval, then delays and
     violations found, sanctioned and remedied) into an SQLite file, 10,000 events (1,000
@@ -429,6 +430,97 @@ def bench_latency(folder: Path, history: int, runs: int, synchronous: str) -> di
     }
 
 
+def section_a(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """(a): prepare the projects, run the writers ``args.repeat`` times, print and summarise."""
+    print("preparing data...", flush=True)
+    projects = many_projects(args.events // args.per_project, args.per_project)
+    # The prepared commands and records stay alive for the whole run: set aside from the
+    # collector, so that no writer pays for walking them in its full collections.
+    gc.collect()
+    gc.freeze()
+    runs = []
+    for i in range(args.repeat):
+        sub = folder / f"a{i}"
+        sub.mkdir()
+        runs.append(bench_bulk(sub, projects, args.per_call, rotation=i))
+    a = {k: min(r[k] for r in runs) for k in runs[0]}
+    a_rate = {k: a["events"] / a[f"{k}_s"] for k in WRITERS}
+    a_ratio = {k: a_rate[k] / a_rate["eventsourcing"] for k in ("service", "dautu")}
+    a_app = a_rate["service"] / a_rate["application"]
+    print(
+        f"(a) bulk append {a['events']:,.0f} events, {args.per_call:,} per call: "
+        f"dautu service.execute_batch (decide + encode + hash + append) "
+        f"{a_rate['service']:,.0f} ev/s = {a_app:.2f}x eventsourcing Application.save "
+        f"{a_rate['application']:,.0f} ev/s (target >= 1.20x: {_met(a_app >= 1.2)}), "
+        f"{a_ratio['service']:.2f}x the recorder; "
+        f"dautu store.append (records built in advance) {a_rate['dautu']:,.0f} ev/s = "
+        f"{a_ratio['dautu']:.2f}x; eventsourcing recorder {a_rate['eventsourcing']:,.0f} "
+        f"ev/s = 1.00x (target >= 0.70x); sqlite3 executemany {a_rate['sqlite3']:,.0f} ev/s",
+        flush=True,
+    )
+    return {
+        "events": int(a["events"]),
+        "events_per_call": args.per_call,
+        "events_per_s": {k: round(v) for k, v in a_rate.items()},
+        "seconds": {k: round(a[f"{k}_s"], 3) for k in WRITERS},
+        "ratio_vs_eventsourcing": {k: round(v, 3) for k, v in a_ratio.items()},
+        "ratio_vs_sqlite3": {
+            k: round(a_rate[k] / a_rate["sqlite3"], 3) for k in ("service", "dautu")
+        },
+        "service_vs_application": round(a_app, 3),
+        "target_met": {"service": a_app >= 1.2, "dautu": a_ratio["dautu"] >= 0.7},
+    }
+
+
+def section_b(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """(b): rebuild one long project, print and summarise."""
+    b = bench_rebuild(folder, args.rebuild, max(2 * args.repeat, 5), args.violation_every)
+    b_ratio = b["eventsourcing_s"] / b["dautu_s"]
+    print(
+        f"(b) rebuild {b['events']:,} events (a violation every {args.violation_every}): "
+        f"dautu load {b['dautu_s'] * 1000:.0f} ms ({b['events'] / b['dautu_s']:,.0f} ev/s), "
+        f"eventsourcing repository.get {b['eventsourcing_s'] * 1000:.0f} ms "
+        f"({b['events'] / b['eventsourcing_s']:,.0f} ev/s); dautu speed = {b_ratio:.2f}x "
+        f"repository.get (target >= 2.00x: {_met(b_ratio >= REBUILD_TARGET)})",
+        flush=True,
+    )
+    return {
+        "events": b["events"],
+        "violation_every": args.violation_every,
+        "dautu_ms": round(b["dautu_s"] * 1000, 1),
+        "eventsourcing_ms": round(b["eventsourcing_s"] * 1000, 1),
+        "speed_vs_repository_get": round(b_ratio, 3),
+        "target_met": b_ratio >= REBUILD_TARGET,
+    }
+
+
+def section_c(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """(c): latency of one command at both durabilities, print and summarise."""
+    c_full = bench_latency(folder, args.history, args.runs, "full")
+    c_normal = bench_latency(folder, args.history, args.runs, "normal")
+    for label, c in (
+        ("SQLite default durability (synchronous=full)", c_full),
+        (
+            "NOT the default: ?synchronous=normal, a power cut may lose the last commands",
+            c_normal,
+        ),
+    ):
+        print(
+            f"(c) one command on a {args.history}-event project, {label}: p50 "
+            f"{c['warm_p50_ms']:.2f} ms warm (long-lived service; p90 {c['warm_p90_ms']:.2f}), "
+            f"p50 {c['cold_p50_ms']:.2f} ms cold (new service per command; p90 "
+            f"{c['cold_p90_ms']:.2f}); target p50 warm < 2 ms: "
+            f"{_met(c['warm_p50_ms'] < WARM_TARGET_MS)}, cold < 1 ms: "
+            f"{_met(c['cold_p50_ms'] < COLD_TARGET_MS)}; a bare "
+            f"sqlite3 commit takes p50 {c['sqlite3_commit_p50_ms']:.2f} ms on this disk",
+            flush=True,
+        )
+    return {
+        "c_latency": _latency_summary(args.history, c_full),
+        "c_latency_synchronous_normal_not_default": _latency_summary(args.history, c_normal),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000, help="(a) events to append")
@@ -445,100 +537,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=200, help="(c) commands timed")
     parser.add_argument("--repeat", type=int, default=3, help="(a, b) runs; the best counts")
     parser.add_argument("--json", action="store_true", help="print a final JSON summary line")
+    parser.add_argument(
+        "--only",
+        default="abc",
+        help="the sections to run, e.g. 'a' or 'bc' (default: all); the summary has only those",
+    )
     args = parser.parse_args(argv)
+    if not args.only or set(args.only) - set("abc"):
+        parser.error("--only takes letters among a, b, c")
 
     print(f"cores: {os.cpu_count()}  python {sys.version.split()[0]}", flush=True)
-    print("preparing data...", flush=True)
-    projects = many_projects(args.events // args.per_project, args.per_project)
-
+    summary: dict[str, Any] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="dautu-bench-") as tmp:
         folder = Path(tmp)
-        # The prepared commands and records stay alive for the whole run: set aside from the
-        # collector, so that no writer pays for walking them in its full collections.
+        if "a" in args.only:
+            summary["a_bulk_append"] = section_a(folder, args)
+        # Whatever was prepared stays alive to the end. Left to the collector, each full
+        # collection during (b) and (c) walks all of it, and where one fell (in a dautu
+        # rebuild or in an eventsourcing one) decided the comparison. It is set aside.
         gc.collect()
         gc.freeze()
-        runs = []
-        for i in range(args.repeat):
-            sub = folder / f"a{i}"
-            sub.mkdir()
-            runs.append(bench_bulk(sub, projects, args.per_call, rotation=i))
-        a = {k: min(r[k] for r in runs) for k in runs[0]}
-        a_rate = {k: a["events"] / a[f"{k}_s"] for k in WRITERS}
-        a_ratio = {k: a_rate[k] / a_rate["eventsourcing"] for k in ("service", "dautu")}
-        a_app = a_rate["service"] / a_rate["application"]
-        print(
-            f"(a) bulk append {a['events']:,.0f} events, {args.per_call:,} per call: "
-            f"dautu service.execute_batch (decide + encode + hash + append) "
-            f"{a_rate['service']:,.0f} ev/s = {a_app:.2f}x eventsourcing Application.save "
-            f"{a_rate['application']:,.0f} ev/s (target >= 1.20x: {_met(a_app >= 1.2)}), "
-            f"{a_ratio['service']:.2f}x the recorder; "
-            f"dautu store.append (records built in advance) {a_rate['dautu']:,.0f} ev/s = "
-            f"{a_ratio['dautu']:.2f}x; eventsourcing recorder {a_rate['eventsourcing']:,.0f} "
-            f"ev/s = 1.00x (target >= 0.70x); sqlite3 executemany {a_rate['sqlite3']:,.0f} ev/s",
-            flush=True,
-        )
-
-        # The commands and records of (a) stay alive to the end. Left to the collector, each
-        # full collection during (b) and (c) walks all of them, and where one fell (in a dautu
-        # rebuild or in an eventsourcing one) decided the comparison. They are set aside.
-        gc.collect()
-        gc.freeze()
-        b = bench_rebuild(folder, args.rebuild, max(2 * args.repeat, 5), args.violation_every)
-        b_ratio = b["eventsourcing_s"] / b["dautu_s"]
-        print(
-            f"(b) rebuild {b['events']:,} events (a violation every {args.violation_every}): "
-            f"dautu load {b['dautu_s'] * 1000:.0f} ms ({b['events'] / b['dautu_s']:,.0f} ev/s), "
-            f"eventsourcing repository.get {b['eventsourcing_s'] * 1000:.0f} ms "
-            f"({b['events'] / b['eventsourcing_s']:,.0f} ev/s); dautu speed = {b_ratio:.2f}x "
-            f"repository.get (target >= 2.00x: {_met(b_ratio >= REBUILD_TARGET)})",
-            flush=True,
-        )
-
-        c_full = bench_latency(folder, args.history, args.runs, "full")
-        c_normal = bench_latency(folder, args.history, args.runs, "normal")
-        for label, c in (
-            ("SQLite default durability (synchronous=full)", c_full),
-            (
-                "NOT the default: ?synchronous=normal, a power cut may lose the last commands",
-                c_normal,
-            ),
-        ):
-            print(
-                f"(c) one command on a {args.history}-event project, {label}: p50 "
-                f"{c['warm_p50_ms']:.2f} ms warm (long-lived service; p90 {c['warm_p90_ms']:.2f}), "
-                f"p50 {c['cold_p50_ms']:.2f} ms cold (new service per command; p90 "
-                f"{c['cold_p90_ms']:.2f}); target p50 warm < 2 ms: "
-                f"{_met(c['warm_p50_ms'] < WARM_TARGET_MS)}, cold < 1 ms: "
-                f"{_met(c['cold_p50_ms'] < COLD_TARGET_MS)}; a bare "
-                f"sqlite3 commit takes p50 {c['sqlite3_commit_p50_ms']:.2f} ms on this disk",
-                flush=True,
-            )
-
-    summary = {
-        "cores": os.cpu_count(),
-        "a_bulk_append": {
-            "events": int(a["events"]),
-            "events_per_call": args.per_call,
-            "events_per_s": {k: round(v) for k, v in a_rate.items()},
-            "seconds": {k: round(a[f"{k}_s"], 3) for k in WRITERS},
-            "ratio_vs_eventsourcing": {k: round(v, 3) for k, v in a_ratio.items()},
-            "ratio_vs_sqlite3": {
-                k: round(a_rate[k] / a_rate["sqlite3"], 3) for k in ("service", "dautu")
-            },
-            "service_vs_application": round(a_app, 3),
-            "target_met": {"service": a_app >= 1.2, "dautu": a_ratio["dautu"] >= 0.7},
-        },
-        "b_rebuild": {
-            "events": b["events"],
-            "violation_every": args.violation_every,
-            "dautu_ms": round(b["dautu_s"] * 1000, 1),
-            "eventsourcing_ms": round(b["eventsourcing_s"] * 1000, 1),
-            "speed_vs_repository_get": round(b_ratio, 3),
-            "target_met": b_ratio >= REBUILD_TARGET,
-        },
-        "c_latency": _latency_summary(args.history, c_full),
-        "c_latency_synchronous_normal_not_default": _latency_summary(args.history, c_normal),
-    }
+        if "b" in args.only:
+            summary["b_rebuild"] = section_b(folder, args)
+        if "c" in args.only:
+            summary.update(section_c(folder, args))
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     return 0
