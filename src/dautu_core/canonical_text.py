@@ -244,6 +244,10 @@ class _Source:
             "_unexpected": _unexpected,
             "_date": date,
             "_datetime": datetime,
+            "_memo_get": _MEMO.get,
+            "_id": id,
+            "_count": _UNEXPECTED,
+            "_remember": _remember,
         }
 
     def bind(self, value: Any) -> str:
@@ -263,6 +267,11 @@ class _Source:
         if origin is tuple:
             args = typing.get_args(hint)
             if len(args) == 2 and args[1] is Ellipsis and depth < 2:
+                if _immutable(hint):
+                    array = self.bind(_tuple_function(args[0]))
+                    return self.recalled(
+                        var, f"({array}({var}) if {var}.__class__ is tuple else _unexpected({var}))"
+                    )
                 item = f"_i{depth}"
                 each = self.expression(args[0], item, depth + 1)
                 return (
@@ -291,7 +300,44 @@ class _Source:
         if quick is None:
             return f"_text({var})"
         cls = "str" if hint is str else self.bind(hint)
-        return f"({quick} if {var}.__class__ is {cls} else _unexpected({var}))"
+        expression = f"({quick} if {var}.__class__ is {cls} else _unexpected({var}))"
+        return self.recalled(var, expression) if _rememberable_class(hint) else expression
+
+    def recalled(self, var: str, expression: str) -> str:
+        """``expression``, unless the text of ``var`` is remembered (saves a call)."""
+        return (
+            f"(_e[1] if (_e := _memo_get(_id({var}))) is not None and _e[0] is {var} "
+            f"else {expression})"
+        )
+
+
+def _rememberable_class(hint: type) -> bool:
+    return attrs.has(hint) and not issubclass(hint, ev.ProjectEvent) and _rememberable(hint)
+
+
+_TUPLES: dict[Any, Text] = {}
+"""The function writing a tuple of each item type met so far (see :func:`_tuple_function`)."""
+
+
+def _tuple_function(item_hint: Any) -> Text:
+    """The text function of a tuple (exact class) of immutable ``item_hint`` values, which
+    remembers the tuple's text: the same legal basis tuple comes back in most records."""
+    try:
+        return _TUPLES[item_hint]
+    except KeyError:
+        pass
+    source = _Source()
+    each = source.expression(item_hint, "_i9", 1)
+    lines = [
+        "def text(value):",
+        "    unexpected = _count[0]",
+        f"    out = '[' + ','.join([{each} for _i9 in value]) + ']'",
+        "    if _count[0] == unexpected:",
+        "        _remember(value, out)",
+        "    return out",
+    ]
+    function = _TUPLES[item_hint] = _exec(lines, source, f"tuple[{item_hint!r}, ...]")
+    return function
 
 
 _BUILDING: set[type] = set()
@@ -318,7 +364,6 @@ def _compile(cls: type, *, remembered: bool) -> Text:
             "        return entry[1]",
             "    unexpected = _count[0]",
         ]
-        source.names.update(_memo_get=_MEMO.get, _id=id, _count=_UNEXPECTED)
     template = []
     for index, field in enumerate(sorted(attrs.fields(cls), key=lambda f: f.name)):
         name = field.name
@@ -335,11 +380,14 @@ def _compile(cls: type, *, remembered: bool) -> Text:
             "    if _count[0] == unexpected:",
             "        _remember(value, out)",
         ]
-        source.names["_remember"] = _remember
     lines.append("    return out")
+    return _exec(lines, source, cls.__qualname__)
+
+
+def _exec(lines: list[str], source: _Source, label: str) -> Text:
     namespace = dict(source.names)
-    exec(  # our own source, built above from field names and classes
-        compile("\n".join(lines), f"<dautu canonical text {cls.__qualname__}>", "exec"),
+    exec(  # our own source, built from field names and classes
+        compile("\n".join(lines), f"<dautu canonical text {label}>", "exec"),
         namespace,
     )
     function: Text = namespace["text"]
