@@ -83,6 +83,10 @@ class ProjectSnapshot:
         return self.state.version
 
 
+_NO_RECORD = ProjectSnapshot()
+"""The snapshot of a project without records (frozen: one is shared by all new projects)."""
+
+
 @attrs.frozen
 class _Decided:
     """Records built for one project's batch and the snapshot they lead to."""
@@ -378,9 +382,7 @@ class ProjectService:
             return {}
         out: dict[str, ProjectSnapshot] = {}
         for code, records in read_streams(unread).items():
-            snapshot = (
-                self._fold(ProjectSnapshot(), code, records) if records else ProjectSnapshot()
-            )
+            snapshot = self._fold(_NO_RECORD, code, records) if records else _NO_RECORD
             if records:
                 self._remember(code, snapshot)
             out[code] = snapshot

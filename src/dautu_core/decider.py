@@ -37,6 +37,10 @@ def event_from_command(command: cmd.Command, **extra: object) -> ev.ProjectEvent
     does every call made while attrs validators are disabled. A command is trusted to have been
     made by its constructor with validators on (commands are frozen, so its values stay checked).
     """
+    if not extra:  # the usual case, looked up first
+        build = _BUILDERS.get((command.__class__, ()))
+        if build is not None and not attrs.validators.get_disabled():
+            return build(command, extra)
     plan = _plan(type(command))
     if plan is None or not plan.names.issuperset(extra) or attrs.validators.get_disabled():
         return _constructed(command, extra)
