@@ -3,7 +3,7 @@
 
     python benchmarks/storage_bench.py            # human-readable lines
     python benchmarks/storage_bench.py --json     # ... and a final one-line JSON summary
-    python benchmarks/storage_bench.py --only b   # one part (repeatable: --only b --only c)
+    python benchmarks/storage_bench.py --only a   # one section (or several: --only ab)
 
 (a) bulk append of 100,000 events (10,000 projects of 10: an approval, then delays and
     violations found, sanctioned and remedied) into an SQLite file, 10,000 events (1,000
@@ -213,6 +213,15 @@ def bench_bulk(
         ]
         for call in calls
     ]
+    payloads = [
+        [[(r.type_name, _jsonable(json.loads(r.data)["data"])) for r in b.records] for b in call]
+        for call in calls
+    ]
+    # The inputs just prepared (rows, payloads) stay alive while every writer runs: set aside
+    # from the collector, as the projects are in main, so that no writer's full collections
+    # walk the other writers' inputs.
+    gc.collect()
+    gc.freeze()
 
     def service() -> float:
         # What an import does: decide each command, encode and hash its record, append.
@@ -229,11 +238,6 @@ def bench_bulk(
         assert store.max_position() == total
         store.close()
         return spent
-
-    payloads = [
-        [[(r.type_name, _jsonable(json.loads(r.data)["data"])) for r in b.records] for b in call]
-        for call in calls
-    ]
 
     def application() -> float:
         # eventsourcing's full path: aggregates built by their @event command methods from
@@ -431,64 +435,14 @@ def bench_latency(folder: Path, history: int, runs: int, synchronous: str) -> di
     }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000, help="(a) events to append")
-    parser.add_argument("--per-project", type=int, default=10, help="(a) events per project")
-    parser.add_argument("--per-call", type=int, default=10_000, help="(a) events per append")
-    parser.add_argument("--rebuild", type=int, default=10_000, help="(b) events in the project")
-    parser.add_argument(
-        "--violation-every",
-        type=int,
-        default=20,
-        help="(b) one violation (found, sanctioned, remedied) per this many events",
-    )
-    parser.add_argument("--history", type=int, default=100, help="(c) events before the command")
-    parser.add_argument("--runs", type=int, default=200, help="(c) commands timed")
-    parser.add_argument("--repeat", type=int, default=3, help="(a, b) runs; the best counts")
-    parser.add_argument("--json", action="store_true", help="print a final JSON summary line")
-    parser.add_argument(
-        "--only",
-        action="append",
-        choices=("a", "b", "c"),
-        help="run only this section (repeatable; default: all three)",
-    )
-    args = parser.parse_args(argv)
-    sections = set(args.only or ("a", "b", "c"))
-
-    print(f"cores: {os.cpu_count()}  python {sys.version.split()[0]}", flush=True)
+def section_a(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """(a): prepare the projects, run the writers ``args.repeat`` times, print and summarise."""
     print("preparing data...", flush=True)
-    projects = []
-    if "a" in sections:
-        projects = many_projects(args.events // args.per_project, args.per_project)
-    summary: dict[str, Any] = {"cores": os.cpu_count()}
-
-    with tempfile.TemporaryDirectory(prefix="dautu-bench-") as tmp:
-        folder = Path(tmp)
-        # The prepared commands and records stay alive for the whole run: set aside from the
-        # collector, so that no writer pays for walking them in its full collections.
-        gc.collect()
-        gc.freeze()
-        if "a" in sections:
-            summary["a_bulk_append"] = section_a(folder, projects, args)
-        # The commands and records of (a) stay alive to the end. Left to the collector, each
-        # full collection during (b) and (c) walks all of them, and where one fell (in a dautu
-        # rebuild or in an eventsourcing one) decided the comparison. They are set aside.
-        gc.collect()
-        gc.freeze()
-        if "b" in sections:
-            summary["b_rebuild"] = section_b(folder, args)
-        if "c" in sections:
-            summary.update(section_c(folder, args))
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-    return 0
-
-
-def section_a(
-    folder: Path, projects: list[tuple[list[cmd.Command], AppendBatch]], args: argparse.Namespace
-) -> dict[str, Any]:
-    """(a): run, print its line, return its summary."""
+    projects = many_projects(args.events // args.per_project, args.per_project)
+    # The prepared commands and records stay alive for the whole run: set aside from the
+    # collector, so that no writer pays for walking them in its full collections.
+    gc.collect()
+    gc.freeze()
     runs = []
     for i in range(args.repeat):
         sub = folder / f"a{i}"
@@ -524,7 +478,7 @@ def section_a(
 
 
 def section_b(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """(b): run, print its line, return its summary."""
+    """(b): rebuild one long project, print and summarise."""
     b = bench_rebuild(folder, args.rebuild, max(2 * args.repeat, 5), args.violation_every)
     b_ratio = b["eventsourcing_s"] / b["dautu_s"]
     print(
@@ -546,7 +500,7 @@ def section_b(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def section_c(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """(c): run with the default durability and with ``synchronous=normal``, print both."""
+    """(c): latency of one command at both durabilities, print and summarise."""
     c_full = bench_latency(folder, args.history, args.runs, "full")
     c_normal = bench_latency(folder, args.history, args.runs, "normal")
     for label, c in (
@@ -570,6 +524,51 @@ def section_c(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
         "c_latency": _latency_summary(args.history, c_full),
         "c_latency_synchronous_normal_not_default": _latency_summary(args.history, c_normal),
     }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000, help="(a) events to append")
+    parser.add_argument("--per-project", type=int, default=10, help="(a) events per project")
+    parser.add_argument("--per-call", type=int, default=10_000, help="(a) events per append")
+    parser.add_argument("--rebuild", type=int, default=10_000, help="(b) events in the project")
+    parser.add_argument(
+        "--violation-every",
+        type=int,
+        default=20,
+        help="(b) one violation (found, sanctioned, remedied) per this many events",
+    )
+    parser.add_argument("--history", type=int, default=100, help="(c) events before the command")
+    parser.add_argument("--runs", type=int, default=200, help="(c) commands timed")
+    parser.add_argument("--repeat", type=int, default=3, help="(a, b) runs; the best counts")
+    parser.add_argument("--json", action="store_true", help="print a final JSON summary line")
+    parser.add_argument(
+        "--only",
+        default="abc",
+        help="the sections to run, e.g. 'a' or 'bc' (default: all); the summary has only those",
+    )
+    args = parser.parse_args(argv)
+    if not args.only or set(args.only) - set("abc"):
+        parser.error("--only takes letters among a, b, c")
+
+    print(f"cores: {os.cpu_count()}  python {sys.version.split()[0]}", flush=True)
+    summary: dict[str, Any] = {"cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="dautu-bench-") as tmp:
+        folder = Path(tmp)
+        if "a" in args.only:
+            summary["a_bulk_append"] = section_a(folder, args)
+        # Whatever was prepared stays alive to the end. Left to the collector, each full
+        # collection during (b) and (c) walks all of it, and where one fell (in a dautu
+        # rebuild or in an eventsourcing one) decided the comparison. It is set aside.
+        gc.collect()
+        gc.freeze()
+        if "b" in args.only:
+            summary["b_rebuild"] = section_b(folder, args)
+        if "c" in args.only:
+            summary.update(section_c(folder, args))
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    return 0
 
 
 def _met(met: bool) -> str:

@@ -91,6 +91,10 @@ class ProjectSnapshot:
         return self.state.version
 
 
+_NO_RECORD = ProjectSnapshot()
+"""The snapshot of a project without records (frozen: one is shared by all new projects)."""
+
+
 @attrs.frozen
 class _Decided:
     """Records built for one project's batch and the snapshot they lead to."""
@@ -98,6 +102,18 @@ class _Decided:
     start: ProjectSnapshot
     end: ProjectSnapshot
     records: tuple[NewRecord, ...]
+
+
+class _Head:
+    """A project's running state, last record hash and new records while a batch is decided
+    (mutable: updated after each of the project's commands)."""
+
+    __slots__ = ("last_hash", "records", "state")
+
+    def __init__(self, state: ProjectState, last_hash: str) -> None:
+        self.state = state
+        self.last_hash = last_hash
+        self.records: list[NewRecord] = []  # a list: a long batch for one project stays linear
 
 
 class ProjectService:
@@ -316,13 +332,20 @@ class ProjectService:
         raise conflict
 
     def _decide_all(self, commands: Sequence[cmd.Command]) -> dict[str, _Decided]:
-        starts: dict[str, ProjectSnapshot] = {}
-        ends: dict[str, ProjectSnapshot] = {}
-        records: dict[str, list[NewRecord]] = {}  # lists: a long batch for one project stays linear
+        """Decide every command and chain its records, each project on the state and last
+        hash its previous commands in the batch left.
+
+        Why a running head per project (state, last hash, records) rather than a snapshot
+        per command: an import sends many commands of each project in one batch; the state
+        and hash are carried from one command to the next, the project's records are read
+        (or found cached) once, and one snapshot is built per project, at the end.
+        """
         rulebooks = self.rulebooks
+        clock = self._clock
+        tolerance = self._tolerance
         now = None
-        if self._tolerance is not None:
-            now = self._clock() if self._clock is not None else datetime.now(UTC)
+        if tolerance is not None:
+            now = clock() if clock is not None else datetime.now(UTC)
             if not isinstance(now, datetime) or now.utcoffset() is None:
                 raise InvalidValue(
                     f"Đồng hồ của dịch vụ phải trả về thời điểm có múi giờ, nhận được {now!r}",
@@ -331,21 +354,37 @@ class ProjectService:
                     rule_id="recorded_at_aware",
                 )
         fresh = self._snapshots_of_unread(commands)
+        starts: dict[str, ProjectSnapshot] = {}
+        heads: dict[str, _Head] = {}
         for command in commands:
-            if self._clock is not None:
-                command = attrs.evolve(command, recorded_at=self._clock())
-            if now is not None and self._tolerance is not None:
+            if clock is not None:
+                command = attrs.evolve(command, recorded_at=clock())
+            if now is not None and tolerance is not None:
                 book = rulebooks.in_force(command.effective_date, command.project_code)
-                recorded_not_in_future(command, now, book, self._tolerance)
+                recorded_not_in_future(command, now, book, tolerance)
             code = command.project_code
-            if code not in starts:
+            head = heads.get(code)
+            if head is None:
                 start = fresh.get(code)
-                starts[code] = ends[code] = start if start is not None else self.snapshot(code)
-                records[code] = []
-            events = decide(command, ends[code].state, rulebooks)
-            ends[code], made = _chain(ends[code], events)
-            records[code].extend(made)
-        return {code: _Decided(starts[code], ends[code], tuple(records[code])) for code in starts}
+                if start is None:
+                    start = self.snapshot(code)
+                starts[code] = start
+                head = heads[code] = _Head(start.state, start.last_hash)
+            state, prev, made = head.state, head.last_hash, head.records
+            for event in decide(command, state, rulebooks):
+                data = make_record(event, prev)
+                prev = record_hash(data)
+                state = evolve(state, event)
+                made.append(NewRecord(event.TYPE_NAME, data))
+            head.state, head.last_hash = state, prev
+        return {
+            code: _Decided(
+                start,
+                ProjectSnapshot(heads[code].state, heads[code].last_hash),
+                tuple(heads[code].records),
+            )
+            for code, start in starts.items()
+        }
 
     # --- internals ---------------------------------------------------------------------------
 
@@ -369,9 +408,7 @@ class ProjectService:
             return {}
         out: dict[str, ProjectSnapshot] = {}
         for code, records in read_streams(unread).items():
-            snapshot = (
-                self._fold(ProjectSnapshot(), code, records) if records else ProjectSnapshot()
-            )
+            snapshot = self._fold(_NO_RECORD, code, records) if records else _NO_RECORD
             if records:
                 self._remember(code, snapshot)
             out[code] = snapshot
@@ -405,20 +442,6 @@ class ProjectService:
                 self._cache.clear()
             else:
                 self._cache.pop(code, None)
-
-
-def _chain(
-    snapshot: ProjectSnapshot, events: Sequence[ev.ProjectEvent]
-) -> tuple[ProjectSnapshot, tuple[NewRecord, ...]]:
-    state = snapshot.state
-    prev = snapshot.last_hash
-    records = []
-    for event in events:
-        data = make_record(event, prev)
-        prev = record_hash(data)
-        state = evolve(state, event)
-        records.append(NewRecord(event.TYPE_NAME, data))
-    return ProjectSnapshot(state, prev), tuple(records)
 
 
 def _stored(batches: Sequence[AppendBatch], positions: Sequence[int]) -> list[StoredRecord]:

@@ -27,6 +27,7 @@ import attrs
 
 from dautu_core import events as ev
 from dautu_core._fenced.json_c_encoder import acyclic_encoder
+from dautu_core.canonical_text import payload_text
 from dautu_core.errors import InvalidValue
 
 __all__ = [
@@ -203,8 +204,11 @@ def canonical_event_bytes(data: dict[str, Any]) -> bytes:
 
 
 def encode_event(event: ev.ProjectEvent) -> tuple[str, int, bytes]:
-    """``(type_name, schema_version, canonical payload bytes)`` of ``event``."""
-    return event.TYPE_NAME, event.SCHEMA_VERSION, canonical_event_bytes(event_to_data(event))
+    """``(type_name, schema_version, canonical payload bytes)`` of ``event``.
+
+    The bytes are :func:`canonical_bytes` of :func:`event_to_data`, written directly by
+    :mod:`dautu_core.canonical_text` (one function compiled per event class)."""
+    return event.TYPE_NAME, event.SCHEMA_VERSION, payload_text(event).encode()
 
 
 _HINTS: dict[type, dict[str, Any]] = {}

@@ -7,6 +7,7 @@ because a decision dated 2024 was taken under Law 61/2020 even when typed in in 
 
 from __future__ import annotations
 
+import keyword
 import typing
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -36,33 +37,72 @@ def event_from_command(command: cmd.Command, **extra: object) -> ev.ProjectEvent
     does every call made while attrs validators are disabled. A command is trusted to have been
     made by its constructor with validators on (commands are frozen, so its values stay checked).
     """
+    if not extra:  # the usual case, looked up first
+        build = _BUILDERS.get((command.__class__, ()))
+        if build is not None and not attrs.validators.get_disabled():
+            return build(command, extra)
     plan = _plan(type(command))
     if plan is None or not plan.names.issuperset(extra) or attrs.validators.get_disabled():
         return _constructed(command, extra)
-    event = object.__new__(plan.event)
-    put = object.__setattr__
-    checked: list[_Field] = []
-    for field in plan.fields:
+    key = (command.__class__, tuple(extra))
+    try:
+        build = _BUILDERS[key]
+    except KeyError:
+        build = _BUILDERS[key] = _builder(plan, key[1])
+    return build(command, extra)
+
+
+Builder = Callable[[cmd.Command, dict[str, object]], ev.ProjectEvent]
+"""Builds the event of a command of one class, given ``extra`` values for some fields."""
+
+_BUILDERS: dict[tuple[type, tuple[str, ...]], Builder] = {}
+
+
+def _builder(plan: _Plan, extra: tuple[str, ...]) -> Builder:
+    """The function following ``plan`` for one set of ``extra`` field names, compiled.
+
+    Why generated: walking the plan field by field (is it given, copied, defaulted?) asked
+    the same questions for every command; the answers depend only on the classes and on
+    which fields are given, so they are taken once, and building an event is then one
+    function of plain assignments. Values are set, converted and validated in the order and
+    by the functions :func:`event_from_command` describes.
+    """
+    names: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__}
+    names["_event_class"] = plan.event
+    lines = ["def build(command, extra):", "    event = _new(_event_class)"]
+    checked = []
+    for index, field in enumerate(plan.fields):
         name = field.name
-        if name in extra:
-            value = extra[name]
-        elif field.copied:
-            put(event, name, getattr(command, name))
+        if name not in extra and field.copied:
+            lines.append(f"    _set(event, {name!r}, command.{name})")
             continue
+        if name in extra:
+            lines.append(f"    v = extra[{name!r}]")
         elif name in plan.command_names:
-            value = getattr(command, name)
+            lines.append(f"    v = command.{name}")
         else:
-            value = field.default()
+            names[f"_default{index}"] = field.default
+            lines.append(f"    v = _default{index}()")
         if field.converter is not None:
-            value = field.converter(value)
-        put(event, name, value)
-        checked.append(field)
-    for field in checked:
+            names[f"_convert{index}"] = field.converter
+            lines.append(f"    v = _convert{index}(v)")
+        lines.append(f"    _set(event, {name!r}, v)")
+        checked.append((index, field))
+    for index, field in checked:
         if field.validator is not None:
-            field.validator(event, field.attribute, getattr(event, field.name))
+            names[f"_validate{index}"] = field.validator
+            names[f"_attribute{index}"] = field.attribute
+            lines.append(f"    _validate{index}(event, _attribute{index}, event.{field.name})")
     if plan.post_init is not None:
-        plan.post_init(event)
-    return event
+        names["_post_init"] = plan.post_init
+        lines.append("    _post_init(event)")
+    lines.append("    return event")
+    exec(  # our own source, built above from the plan's field names
+        compile("\n".join(lines), f"<dautu event builder {plan.event.__qualname__}>", "exec"),
+        names,
+    )
+    build: Builder = names["build"]
+    return build
 
 
 def _constructed(command: cmd.Command, extra: dict[str, object]) -> ev.ProjectEvent:
@@ -126,7 +166,7 @@ def _make_plan(command_class: type[cmd.Command]) -> _Plan | None:
     event_hints = typing.get_type_hints(event_class)
     fields = []
     for field in event_fields:
-        if not field.init or field.alias != field.name:
+        if not field.init or field.alias != field.name or not _plain_name(field.name):
             return None
         converter: Any = field.converter
         if isinstance(converter, attrs.Converter):
@@ -149,6 +189,11 @@ def _make_plan(command_class: type[cmd.Command]) -> _Plan | None:
         command_names=frozenset(by_name),
         post_init=getattr(event_class, "__attrs_post_init__", None),
     )
+
+
+def _plain_name(name: str) -> bool:
+    """Whether ``name`` can be written as an attribute in generated source."""
+    return name.isidentifier() and not keyword.iskeyword(name)
 
 
 def _default_of(field: attrs.Attribute[Any], *, provided: bool) -> Callable[[], Any] | None:

@@ -24,13 +24,8 @@ from typing import Any
 import attrs
 
 from dautu_core import events as ev
-from dautu_core.codec import (
-    NO_UPCASTERS,
-    Upcasters,
-    canonical_event_bytes,
-    event_from_data,
-    event_to_data,
-)
+from dautu_core.canonical_text import record_text
+from dautu_core.codec import NO_UPCASTERS, Upcasters, event_from_data
 from dautu_core.errors import InvalidValue
 
 __all__ = ["GENESIS", "RecordRow", "StoredRecord", "make_record", "record_hash", "record_row"]
@@ -45,15 +40,10 @@ def record_hash(record_bytes: bytes) -> str:
 
 
 def make_record(event: ev.ProjectEvent, prev: str) -> bytes:
-    """The canonical stored bytes of ``event`` chained after a record whose hash is ``prev``."""
-    return canonical_event_bytes(
-        {
-            "type": event.TYPE_NAME,
-            "schema_version": event.SCHEMA_VERSION,
-            "prev": prev,
-            "data": event_to_data(event),
-        }
-    )
+    """The canonical stored bytes of ``event`` chained after a record whose hash is ``prev``:
+    :func:`~dautu_core.codec.canonical_bytes` of ``{"type", "schema_version", "prev",
+    "data": event_to_data(event)}``, written by :mod:`dautu_core.canonical_text`."""
+    return record_text(event, prev).encode()
 
 
 @attrs.frozen

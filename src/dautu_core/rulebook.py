@@ -127,6 +127,9 @@ class Rulebook:
             ) from None
 
 
+_IN_FORCE_MEMO_SIZE = 4096
+
+
 def _as_books(books: Iterable[Rulebook]) -> tuple[Rulebook, ...]:
     return tuple(books)
 
@@ -136,6 +139,12 @@ class Rulebooks:
     """An ordered, non-overlapping set of rulebooks; :meth:`in_force` picks one by date."""
 
     books: tuple[Rulebook, ...] = attrs.field(converter=_as_books)
+    _by_day: dict[date, Rulebook] = attrs.field(
+        init=False, factory=dict, eq=False, order=False, hash=False, repr=False
+    )
+    """:meth:`in_force`'s answers so far. Why: every command asks it (twice, through the
+    service), and the commands of an import share few distinct dates. The books are fixed
+    once the set is made, so an answer never changes; only found books are remembered."""
 
     def __attrs_post_init__(self) -> None:
         ordered = sorted(self.books, key=lambda b: b.valid_from)
@@ -145,8 +154,15 @@ class Rulebooks:
         object.__setattr__(self, "books", tuple(ordered))
 
     def in_force(self, day: date, project_code: str | None = None) -> Rulebook:
+        found = self._by_day.get(day) if day.__class__ is date else None
+        if found is not None:
+            return found
         for book in self.books:
             if book.in_force(day):
+                if day.__class__ is date:
+                    if len(self._by_day) >= _IN_FORCE_MEMO_SIZE:
+                        self._by_day.clear()
+                    self._by_day[day] = book
                 return book
         raise RuleViolation(
             f"Không có bộ quy tắc nào có hiệu lực vào ngày {day.isoformat()}",

@@ -27,11 +27,12 @@ from dautu_adapters.stores import (
     open_store,
 )
 from dautu_core import commands as cmd
+from dautu_core import events as ev
 from dautu_core.codec import Upcasters, canonical_bytes, event_to_data
 from dautu_core.decider import run
 from dautu_core.errors import ConcurrencyConflict, InvalidValue, RuleViolation, UnknownProject
 from dautu_core.ports import AppendBatch, NewRecord
-from dautu_core.record import GENESIS
+from dautu_core.record import GENESIS, make_record, record_hash
 from dautu_core.rulebook import BUILTIN_RULEBOOKS
 from dautu_core.testing.strategies import command_sequences
 from dautu_core.values import LegalBasis
@@ -229,6 +230,42 @@ def test_the_service_records_what_the_decider_decides(commands: list[cmd.Command
     assert service.load("DA-01") == expected_state
     assert [r.event() for r in service.history("DA-01")] == expected_events
     assert ProjectService(store).load("DA-01") == expected_state  # without the cache
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=command_sequences("DA-01", max_size=6),
+    second=command_sequences("DA-02", max_size=6),
+)
+def test_a_batch_writes_the_records_its_commands_write_one_by_one(
+    first: list[cmd.Command], second: list[cmd.Command]
+) -> None:
+    # The two projects' commands interleaved in one batch: each project is decided on the
+    # state and last hash its own previous commands in the batch left.
+    interleaved = [c for pair in itertools.zip_longest(first, second) for c in pair if c]
+    one_by_one = ProjectService(open_store("memory://"), recorded_at_tolerance=None)
+    for command in interleaved:
+        one_by_one.execute(command)
+    batched_store = open_store("memory://")
+    batched = ProjectService(batched_store, recorded_at_tolerance=None)
+    written = batched.execute_batch(interleaved)
+
+    for code, commands in (("DA-01", first), ("DA-02", second)):
+        expected = list(enumerate(_chained(run(commands)[1]), start=1))
+        assert [(r.version, r.data) for r in one_by_one.history(code)] == expected
+        assert [(r.version, r.data) for r in batched.history(code)] == expected
+        assert [(r.version, r.data) for r in written if r.project_code == code] == expected
+        assert batched.load(code) == one_by_one.load(code)
+        assert ProjectService(batched_store).load(code) == one_by_one.load(code)
+
+
+def _chained(events: list[ev.ProjectEvent]) -> list[bytes]:
+    """The records of ``events``, chained from the genesis hash."""
+    records, prev = [], GENESIS
+    for event in events:
+        records.append(make_record(event, prev))
+        prev = record_hash(records[-1])
+    return records
 
 
 def _old_violation_record(prev: str) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,9 +32,10 @@ from dautu_core.codec import (
     event_to_data,
 )
 from dautu_core.decider import _constructed, event_from_command
-from dautu_core.errors import InvalidValue
+from dautu_core.errors import InvalidValue, RuleViolation
 from dautu_core.fields import compiled_check, type_matches
 from dautu_core.record import GENESIS, make_record
+from dautu_core.rulebook import BUILTIN_RULEBOOKS, Rulebook, Rulebooks
 from dautu_core.testing import strategies as s
 from dautu_core.vocab import Regime
 
@@ -266,3 +267,52 @@ def test_wrongly_typed_values_are_still_refused_naming_the_field(field: str, val
             assert refused.value.field == field
 
     check()
+
+
+# --- Rulebooks.in_force remembers its answers -------------------------------------------------
+
+_ANY_DAY = st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31))
+
+
+def _scanned(books: Rulebooks, day: date) -> Rulebook | None:
+    return next((book for book in books.books if book.in_force(day)), None)
+
+
+@settings(GENERATED, max_examples=300)
+@given(st.lists(_ANY_DAY, min_size=1, max_size=20))
+def test_the_rulebook_in_force_is_the_one_found_by_scanning(days: list[date]) -> None:
+    books = Rulebooks(BUILTIN_RULEBOOKS.books[1:])  # a gap before: some days have no book
+    for day in [*days, *days]:  # again: remembered answers
+        expected = _scanned(books, day)
+        if expected is None:
+            with pytest.raises(RuleViolation) as refusal:
+                books.in_force(day, "0500000000")
+            assert refusal.value.rule_id == "rulebook_in_force"
+            assert refusal.value.project_code == "0500000000"
+        else:
+            assert books.in_force(day) is expected
+
+
+def test_remembering_answers_changes_no_comparison_of_rulebooks() -> None:
+    books = Rulebooks(BUILTIN_RULEBOOKS.books)
+    fresh = Rulebooks(BUILTIN_RULEBOOKS.books)
+    before = repr(books)
+    for offset in range(5000):  # more days than are remembered
+        books.in_force(date(2015, 1, 1) + timedelta(days=offset))
+    assert books == fresh
+    assert repr(books) == before
+    assert len(books._by_day) <= 4096
+    assert attrs.evolve(books).in_force(date(2024, 1, 1)) is books.in_force(date(2024, 1, 1))
+
+
+class _Day(date):
+    pass
+
+
+def test_a_date_of_another_class_is_judged_without_being_remembered() -> None:
+    books = Rulebooks(BUILTIN_RULEBOOKS.books)
+    day = _Day(2024, 1, 1)
+    assert books.in_force(day) is _scanned(books, day)
+    assert day not in books._by_day
+    assert books.in_force(date(2024, 1, 1)) is _scanned(books, day)
+    assert date(2024, 1, 1) in books._by_day
