@@ -35,6 +35,7 @@ from dautu_core.review.timeline import (
     EXTRACTION_VERSION,
     ProjectTimeline,
     TimelineEntry,
+    entries_from_json,
     entry_from_record,
 )
 from dautu_core.vocab import ProjectStatus, ViolationCategory
@@ -94,7 +95,7 @@ class Portfolio:
                 rule_id="projection_format",
             )
         timelines = {
-            code: ProjectTimeline(code, tuple(TimelineEntry.from_json(e) for e in entries))
+            code: ProjectTimeline(code, entries_from_json(entries))
             for code, entries in value["projects"].items()
         }
         return cls(int(value["position"]), timelines)
