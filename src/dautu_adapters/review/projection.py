@@ -147,6 +147,7 @@ def _load(
         return None, None
     try:
         header, body = _unseal(blob)
+        del blob  # the state's bytes are a copy: parse them without the blob beside them
         state = projection.decode(body)
     except (ProjectionGap, ValueError, KeyError, TypeError) as error:
         return None, f"the stored projection cannot be read ({error})"
