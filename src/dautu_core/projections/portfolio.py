@@ -91,10 +91,11 @@ class Portfolio:
         return b"\n".join(lines)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Portfolio:
-        """Inverse of :meth:`to_bytes`, parsed one line (one project) at a time."""
-        end = _line_end(data, 0)
-        value = json.loads(data[:end])
+    def from_bytes(cls, data: bytes, start: int = 0) -> Portfolio:
+        """Inverse of :meth:`to_bytes` of the bytes of ``data`` from ``start`` on (a stored
+        checkpoint holds an anchor before them), parsed one line (one project) at a time."""
+        end = _line_end(data, start)
+        value = json.loads(data[start:end])
         if not isinstance(value, dict) or value.get("format") != FORMAT:
             found = value.get("format") if isinstance(value, dict) else None
             raise ProjectionGap(
@@ -197,8 +198,8 @@ class PortfolioProjection:
     def encode(self, state: Portfolio) -> bytes:
         return state.to_bytes()
 
-    def decode(self, data: bytes) -> Portfolio:
-        return Portfolio.from_bytes(data)
+    def decode(self, data: bytes, start: int = 0) -> Portfolio:
+        return Portfolio.from_bytes(data, start)
 
 
 @attrs.frozen(kw_only=True)

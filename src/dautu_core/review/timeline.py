@@ -104,17 +104,22 @@ def _data(
 
 
 def entries_from_json(values: Iterable[Sequence[Any]]) -> tuple[TimelineEntry, ...]:
-    """:meth:`TimelineEntry.from_json` of each value, sharing equal type names and dates (a
-    checkpoint is parsed in one piece, so sharing more would not lower its peak memory)."""
+    """:meth:`TimelineEntry.from_json` of each value, sharing equal type names, dates and
+    payloads as :func:`entry_from_data` does."""
     share = _sharing()
-    return tuple(
-        [
+    out = []
+    for version, type_name, effective, recorded, data in values:
+        type_name = share(type_name, type_name)
+        out.append(
             TimelineEntry(
-                version, share(type_name, type_name), share(effective, effective), recorded, data
+                version,
+                type_name,
+                share(effective, effective),
+                recorded,
+                _data(type_name, data, share),
             )
-            for version, type_name, effective, recorded, data in values
-        ]
-    )
+        )
+    return tuple(out)
 
 
 @attrs.frozen
