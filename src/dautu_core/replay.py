@@ -150,6 +150,17 @@ def state_of(
     disagree on what an event does.
     """
     items: Sequence[tuple[int, Any]] = recorded
+    if known_at is None:
+        for _, event in items:
+            if event.TYPE_NAME == CORRECTION_TYPE:
+                break
+        else:
+            # No correction and no bound on knowledge (a review of what is known today): the
+            # same steps as below, without the passes that would find nothing to apply.
+            last = max([v for v, _ in items]) if items else 0
+            if as_of is not None:
+                items = [(v, e) for v, e in items if e.effective_date <= as_of]
+            return fold_drafted(items, version=last, corrected_versions=frozenset())
     if known_at is not None:
         corrected = _corrected_by(items, known_at)
         items = [(v, e) for v, e in items if e.recorded_at <= known_at or v in corrected]

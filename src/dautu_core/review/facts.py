@@ -299,13 +299,20 @@ def state_of_timeline(
     """The core's state of the project as of ``as_of``, as known at ``known_at``, folded from
     its timeline through the core's handlers (:func:`dautu_core.replay.state_of`)."""
     readers = _READERS
-    recorded = []
-    for entry in timeline.entries:
-        read = readers.get(entry.type_name)
-        if read is None:
-            read = readers[entry.type_name] = view_reader(entry.type_name)
-        view = read(entry.data, entry.effective, entry.recorded, upcasters)
-        recorded.append((entry.version, view))
+    entries = timeline.entries
+    try:
+        recorded = [
+            (e.version, readers[e.type_name](e.data, e.effective, e.recorded, upcasters))
+            for e in entries
+        ]
+    except KeyError:  # a type not read before (or an unknown one, which view_reader refuses)
+        for entry in entries:
+            if entry.type_name not in readers:
+                readers[entry.type_name] = view_reader(entry.type_name)
+        recorded = [
+            (e.version, readers[e.type_name](e.data, e.effective, e.recorded, upcasters))
+            for e in entries
+        ]
     return state_of(recorded, as_of=as_of, known_at=known_at)
 
 

@@ -167,8 +167,13 @@ def adjustment_kind_label(kind: str, lang: str = "vi") -> str:
 
 def _late_text(late: dict[str, int]) -> tuple[str, str]:
     """ "Khởi công xây dựng chậm 5 tháng"; a milestone found delayed before its due date (0
-    months) reads "đã ghi nhận chậm tiến độ"."""
-    items = sorted(late.items())
+    months) reads "đã ghi nhận chậm tiến độ". Remembered per set of months late (fixed text,
+    and the same few milestones and months recur across a portfolio)."""
+    return _late_texts(tuple(sorted(late.items())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _late_texts(items: tuple[tuple[str, int], ...]) -> tuple[str, str]:
     vi = ", ".join(
         [
             f"{_milestone_label(k, 'vi')} "
