@@ -95,6 +95,11 @@ def _data(
     """``data`` or an equal payload of the same event type already seen, for payloads of
     texts, numbers, booleans and nulls (a milestone met or delayed, a violation remedied: most
     entries). The key holds each value's type, so that ``true`` and ``1`` are never shared."""
+    if len(data) == 1:  # most payloads: one text (a milestone, a violation id)
+        ((name, value),) = data.items()
+        if value.__class__ is str:
+            one: Mapping[str, Any] = share((type_name, name, value), data)
+            return one
     try:
         key = (type_name, tuple(data.items()), tuple(map(type, data.values())))
         shared: Mapping[str, Any] = share(key, data)
