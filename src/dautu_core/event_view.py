@@ -18,6 +18,7 @@ their bytes are checked by the audit trail; a view is for reading them, never fo
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -26,8 +27,18 @@ import attrs
 
 from dautu_core import events as ev
 from dautu_core.codec import NO_UPCASTERS, Upcasters, field_decoder
+from dautu_core.errors import DautuError
+from dautu_core.values import Investor, Milestone, Schedule
+from dautu_core.vocab import MilestoneKind
 
-__all__ = ["FOLD_FIELDS", "EventView", "fold_data", "view_from_data", "view_type"]
+__all__ = [
+    "FOLD_FIELDS",
+    "EventView",
+    "fold_data",
+    "view_from_data",
+    "view_reader",
+    "view_type",
+]
 
 FOLD_FIELDS: Mapping[str, tuple[str, ...]] = {
     ev.ProjectApproved.TYPE_NAME: (
@@ -111,17 +122,33 @@ def _reader(type_name: str) -> _Reader:
         if name == "replacement":
             plan.append((name, _replacement, None))
             continue
-        plan.append((name, field_decoder(event_cls, name), _default(by_name[name])))
+        decode = _fast_decoder(event_cls, name) or field_decoder(event_cls, name)
+        plan.append((name, decode, _default(by_name[name])))
     new = object.__new__
     set_ = object.__setattr__
     from_date, from_time = date.fromisoformat, datetime.fromisoformat
+    if len(plan) == 1 and plan[0][1] is None and plan[0][2] is None:
+        # One plain, required field (a milestone met or delayed, a violation remedied): most
+        # of a portfolio's events, so read without the general loop.
+        (only, _, _) = plan[0]
+
+        def read_one(
+            data: Mapping[str, Any], effective: str, recorded: str, upcasters: Upcasters
+        ) -> EventView:
+            view = new(cls)
+            view.effective_date = from_date(effective)
+            view.recorded_at = from_time(recorded)
+            set_(view, only, data[only])
+            return view
+
+        return read_one
 
     def read(
         data: Mapping[str, Any], effective: str, recorded: str, upcasters: Upcasters
     ) -> EventView:
         view = new(cls)
-        set_(view, "effective_date", from_date(effective))
-        set_(view, "recorded_at", from_time(recorded))
+        view.effective_date = from_date(effective)
+        view.recorded_at = from_time(recorded)
         for name, decode, default in plan:
             if name in data:
                 value = data[name]
@@ -135,6 +162,78 @@ def _reader(type_name: str) -> _Reader:
         return view
 
     return read
+
+
+_Decoder = Callable[[Any, Upcasters], Any]
+
+
+def _fast_decoder(event_cls: type, name: str) -> _Decoder | None:
+    """A faster decoder than the codec's for a field whose values are made anew for nearly
+    every project (a schedule, the investors), giving the same values; ``None`` for the other
+    fields (the codec's decoder remembers values that repeat, such as authorities)."""
+    hints = typing.get_type_hints(event_cls)
+    hint = hints.get(name)
+    if hint in (Schedule, Schedule | None) and _SCHEDULE_PLAIN:
+        return _fast_schedule(field_decoder(event_cls, name))
+    if hint == tuple[Investor, ...]:
+        return _investors
+    return None
+
+
+_MILESTONE_FIELDS = ("kind", "due", "label")
+_SCHEDULE_PLAIN = tuple(a.name for a in attrs.fields(Milestone)) == _MILESTONE_FIELDS and tuple(
+    a.name for a in attrs.fields(Schedule)
+) == ("milestones",)
+"""True while a milestone is its kind, due date and label and a schedule its milestones: what
+:func:`_fast_schedule` sets."""
+_label_converter: Callable[[Any], Any] = typing.cast(
+    "Callable[[Any], Any]", attrs.fields(Milestone).label.converter
+)
+
+
+def _fast_schedule(codec: _Decoder | None) -> _Decoder:
+    """The decoder of a stored schedule that sets each milestone's three fields directly.
+
+    Why: constructing and validating the milestones was the largest share of reading an
+    approval. A stored schedule was validated when it was written, so its milestones are set
+    as the constructors would set them (the kind converted, the date parsed). Whatever the
+    constructors might change or refuse goes to them instead (``codec``): a label not as its
+    converter would write it, a phase without a label, a repeated milestone, another field.
+    """
+    assert codec is not None
+    new, set_, from_date = object.__new__, object.__setattr__, date.fromisoformat
+    phase = MilestoneKind.PHASE
+
+    def decode(value: Any, upcasters: Upcasters) -> Any:
+        try:
+            milestones = []
+            for item in value["milestones"]:
+                kind, label = MilestoneKind(item["kind"]), item["label"]
+                if len(item) != 3 or (label is None and kind is phase):
+                    return codec(value, upcasters)
+                if label is not None and _label_converter(label) != label:
+                    return codec(value, upcasters)
+                milestone = new(Milestone)
+                set_(milestone, "kind", kind)
+                set_(milestone, "due", from_date(item["due"]))
+                set_(milestone, "label", label)
+                milestones.append(milestone)
+            if len(value) != 1 or len({m.key for m in milestones}) != len(milestones):
+                return codec(value, upcasters)
+        except (KeyError, TypeError, ValueError, DautuError):
+            return codec(value, upcasters)
+        schedule = new(Schedule)
+        set_(schedule, "milestones", tuple(milestones))
+        return schedule
+
+    return decode
+
+
+def _investors(value: Any, _upcasters: Upcasters) -> tuple[Investor, ...]:
+    """The investors of a stored event, through :class:`~dautu_core.values.Investor`'s
+    constructor, as the codec decodes them but without its look-up of values seen before
+    (investors are one project's own)."""
+    return tuple([Investor(**item) for item in value])
 
 
 def _current(value: Mapping[str, Any], upcasters: Upcasters) -> tuple[str, Mapping[str, Any]]:
@@ -176,10 +275,16 @@ def view_from_data(
     """The view of an event of ``type_name`` from its JSON fields at the current schema
     version (all of them, or only :func:`fold_data`'s), its ISO effective date and recorded
     time."""
+    return view_reader(type_name)(data, effective, recorded, upcasters)
+
+
+def view_reader(type_name: str) -> _Reader:
+    """The function :func:`view_from_data` calls for ``type_name`` (made once): for a caller
+    that reads many events and looks it up once per type."""
     read = _READERS.get(type_name)
     if read is None:
         read = _READERS[type_name] = _reader(type_name)
-    return read(data, effective, recorded, upcasters)
+    return read
 
 
 def fold_data(

@@ -31,13 +31,7 @@ import attrs
 from dautu_core import events as ev
 from dautu_core.codec import NO_UPCASTERS, Upcasters
 from dautu_core.record import StoredRecord
-from dautu_core.state import (
-    CORRECTION_TYPE,
-    ProjectState,
-    _replace,
-    effective_history,
-    evolve_at,
-)
+from dautu_core.state import CORRECTION_TYPE, ProjectState, effective_history, fold_drafted
 from dautu_core.vocab import CorrectionAction
 
 __all__ = [
@@ -156,16 +150,28 @@ def state_of(
     disagree on what an event does.
     """
     items: Sequence[tuple[int, Any]] = recorded
+    if known_at is None:
+        for _, event in items:
+            if event.TYPE_NAME == CORRECTION_TYPE:
+                break
+        else:
+            # No correction and no bound on knowledge (a review of what is known today): the
+            # same steps as below, without the passes that would find nothing to apply.
+            last = max([v for v, _ in items]) if items else 0
+            if as_of is not None:
+                items = [(v, e) for v, e in items if e.effective_date <= as_of]
+            return fold_drafted(items, version=last, corrected_versions=frozenset())
     if known_at is not None:
         corrected = _corrected_by(items, known_at)
         items = [(v, e) for v, e in items if e.recorded_at <= known_at or v in corrected]
-    state = ProjectState()
-    for version, event in effective_history(items):
-        if as_of is None or event.effective_date <= as_of:
-            state = evolve_at(state, event, version)
-    corrected_versions = frozenset(_corrected_by(items, None))
-    last = max((v for v, _ in items), default=0)
-    return _replace(state, version=last, corrected_versions=corrected_versions)
+    effective = effective_history(items)
+    if as_of is not None:
+        effective = [(v, e) for v, e in effective if e.effective_date <= as_of]
+    return fold_drafted(
+        effective,
+        version=max((v for v, _ in items), default=0),
+        corrected_versions=frozenset(_corrected_by(items, None)),
+    )
 
 
 @attrs.frozen

@@ -69,15 +69,20 @@ def review_store(
     ``rulebooks`` default to the installed ones (builtins plus plugins).
     """
     books = rulebooks or installed_review_rulebooks(plugin_manager)
-    portfolio = load_portfolio(store, save_checkpoint=save_checkpoint, from_zero=from_zero)
-    timelines: Iterable[ProjectTimeline] = portfolio.timelines.values()
-    if project_codes is not None:
-        wanted = set(project_codes)
-        timelines = [t for t in timelines if t.project_code in wanted]
     with collector_paused():
-        return review_portfolio(
+        # One pause for loading and reviewing, the portfolio freed inside it: the collector's
+        # first pass after a pause walks every object made during it that is still alive, and
+        # between loading and reviewing that was the whole portfolio.
+        portfolio = load_portfolio(store, save_checkpoint=save_checkpoint, from_zero=from_zero)
+        timelines: Iterable[ProjectTimeline] = portfolio.timelines.values()
+        if project_codes is not None:
+            wanted = set(project_codes)
+            timelines = [t for t in timelines if t.project_code in wanted]
+        review = review_portfolio(
             timelines, as_of, books, known_at=known_at, review_round=review_round
         )
+        del portfolio, timelines
+    return review
 
 
 def summarize_store(
@@ -93,6 +98,8 @@ def summarize_store(
     """Counts by track, status, district and sector, delays and open violations of ``store``,
     with the full review (``summary.review``). ``from_zero`` ignores the stored checkpoint."""
     books = rulebooks or installed_review_rulebooks(plugin_manager)
-    portfolio = load_portfolio(store, save_checkpoint=save_checkpoint, from_zero=from_zero)
-    with collector_paused():
-        return summarize(portfolio, as_of, books, review_round=review_round)
+    with collector_paused():  # one pause, the portfolio freed inside it (see review_store)
+        portfolio = load_portfolio(store, save_checkpoint=save_checkpoint, from_zero=from_zero)
+        summary = summarize(portfolio, as_of, books, review_round=review_round)
+        del portfolio
+    return summary

@@ -35,6 +35,7 @@ from dautu_core.review.timeline import (
     EXTRACTION_VERSION,
     ProjectTimeline,
     TimelineEntry,
+    entries_from_json,
     entry_from_record,
 )
 from dautu_core.vocab import ProjectStatus, ViolationCategory
@@ -50,8 +51,9 @@ __all__ = [
     "summarize",
 ]
 
-LAYOUT = 1
-"""Version of the portfolio's own serialised layout (position, projects, entries)."""
+LAYOUT = 2
+"""Version of the portfolio's own serialised layout: 2 is a header line and one line per
+project (:meth:`Portfolio.to_bytes`); 1 was a single JSON object."""
 
 FORMAT = f"{LAYOUT}.{EXTRACTION_VERSION}"
 """Version of the serialised form: the layout and the timeline extraction
@@ -71,33 +73,58 @@ class Portfolio:
     timelines: Mapping[str, ProjectTimeline] = attrs.field(factory=dict)
 
     def to_bytes(self) -> bytes:
-        """Canonical JSON: the same portfolio always gives the same bytes."""
-        return canonical_bytes(
-            {
-                "format": FORMAT,
-                "position": self.position,
-                "projects": {
-                    code: [e.to_json() for e in t.entries] for code, t in self.timelines.items()
-                },
-            }
+        """Canonical JSON lines: the same portfolio always gives the same bytes.
+
+        A header line (format, position, number of projects), then one line per project in
+        code order, ``[code, [entry, ...]]``. Why lines: a checkpoint of 10,000 projects is
+        about 30 MB; read in one piece its text and parsed objects all exist at once, while
+        line by line only one project's do (canonical JSON holds no raw newline, so a line
+        is always one project).
+        """
+        header = canonical_bytes(
+            {"format": FORMAT, "position": self.position, "projects": len(self.timelines)}
         )
+        lines = [header]
+        for code in sorted(self.timelines):
+            entries = [e.to_json() for e in self.timelines[code].entries]
+            lines.append(canonical_bytes([code, entries]))
+        return b"\n".join(lines)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Portfolio:
-        value = json.loads(data)
-        if value.get("format") != FORMAT:
+    def from_bytes(cls, data: bytes, start: int = 0) -> Portfolio:
+        """Inverse of :meth:`to_bytes` of the bytes of ``data`` from ``start`` on (a stored
+        checkpoint holds an anchor before them), parsed one line (one project) at a time."""
+        end = _line_end(data, start)
+        value = json.loads(data[start:end])
+        if not isinstance(value, dict) or value.get("format") != FORMAT:
+            found = value.get("format") if isinstance(value, dict) else None
             raise ProjectionGap(
                 "Dữ liệu điểm kiểm tra của bảng tổng hợp có định dạng khác; hãy dựng lại",
-                f"portfolio checkpoint has format {value.get('format')!r}, expected {FORMAT}; "
-                "rebuild it",
+                f"portfolio checkpoint has format {found!r}, expected {FORMAT}; rebuild it",
                 field="format",
                 rule_id="projection_format",
             )
-        timelines = {
-            code: ProjectTimeline(code, tuple(TimelineEntry.from_json(e) for e in entries))
-            for code, entries in value["projects"].items()
-        }
+        timelines: dict[str, ProjectTimeline] = {}
+        size = len(data)
+        while end < size:
+            start = end + 1
+            end = _line_end(data, start)
+            code, entries = _DECODE(data[start:end].decode("utf-8"))[0]
+            timelines[code] = ProjectTimeline(code, entries_from_json(entries))
+        if len(timelines) != value["projects"]:
+            raise ValueError(
+                f"the checkpoint names {value['projects']} projects and holds {len(timelines)}"
+            )
         return cls(int(value["position"]), timelines)
+
+
+_DECODE = json.JSONDecoder().raw_decode
+
+
+def _line_end(data: bytes, start: int) -> int:
+    """Where the line starting at ``start`` ends (its newline's index, or the end)."""
+    end = data.find(b"\n", start)
+    return len(data) if end < 0 else end
 
 
 def _gap(vi: str, en: str, project_code: str | None = None) -> ProjectionGap:
@@ -171,8 +198,8 @@ class PortfolioProjection:
     def encode(self, state: Portfolio) -> bytes:
         return state.to_bytes()
 
-    def decode(self, data: bytes) -> Portfolio:
-        return Portfolio.from_bytes(data)
+    def decode(self, data: bytes, start: int = 0) -> Portfolio:
+        return Portfolio.from_bytes(data, start)
 
 
 @attrs.frozen(kw_only=True)

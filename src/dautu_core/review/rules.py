@@ -8,6 +8,7 @@ citations, is the business of the dated rulebooks in :mod:`dautu_core.review.bui
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from dautu_core.dates import add_months, format_vi_date, full_months_between
@@ -104,7 +105,15 @@ def _months_left(f: ProjectFacts, p: ReviewParameters) -> int | None:
 
 
 def milestone_label(key: str, lang: str = "vi") -> str:
-    """``construction_start`` -> "Khởi công xây dựng"; a phase keeps its own label."""
+    """``construction_start`` -> "Khởi công xây dựng"; a phase keeps its own label.
+
+    Remembered per key and language (a reason names a milestone for most projects reviewed,
+    and the labels are fixed text)."""
+    return _milestone_label(key, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _milestone_label(key: str, lang: str) -> str:
     kind, _, label = key.partition(":")
     try:
         text = MilestoneKind(kind).label(lang)
@@ -158,14 +167,25 @@ def adjustment_kind_label(kind: str, lang: str = "vi") -> str:
 
 def _late_text(late: dict[str, int]) -> tuple[str, str]:
     """ "Khởi công xây dựng chậm 5 tháng"; a milestone found delayed before its due date (0
-    months) reads "đã ghi nhận chậm tiến độ"."""
+    months) reads "đã ghi nhận chậm tiến độ". Remembered per set of months late (fixed text,
+    and the same few milestones and months recur across a portfolio)."""
+    return _late_texts(tuple(sorted(late.items())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _late_texts(items: tuple[tuple[str, int], ...]) -> tuple[str, str]:
     vi = ", ".join(
-        f"{milestone_label(k)} " + (f"chậm {m} tháng" if m else "đã ghi nhận chậm tiến độ")
-        for k, m in sorted(late.items())
+        [
+            f"{_milestone_label(k, 'vi')} "
+            + (f"chậm {m} tháng" if m else "đã ghi nhận chậm tiến độ")
+            for k, m in items
+        ]
     )
     en = ", ".join(
-        f"{milestone_label(k, 'en').lower()} " + (f"{m} months late" if m else "found behind")
-        for k, m in sorted(late.items())
+        [
+            f"{_milestone_label(k, 'en').lower()} " + (f"{m} months late" if m else "found behind")
+            for k, m in items
+        ]
     )
     return vi, en
 

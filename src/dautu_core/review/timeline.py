@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -33,6 +33,7 @@ __all__ = [
     "EXTRACTION_VERSION",
     "ProjectTimeline",
     "TimelineEntry",
+    "entries_from_json",
     "entry_from_data",
     "entry_from_event",
     "entry_from_record",
@@ -67,6 +68,63 @@ class TimelineEntry:
     def view(self, upcasters: Upcasters = NO_UPCASTERS) -> EventView:
         """The event as the fold reads it (:mod:`dautu_core.event_view`)."""
         return view_from_data(self.type_name, self.data, self.effective, self.recorded, upcasters)
+
+
+_SHARED: dict[Any, Any] = {}
+_SHARED_SIZE = 1 << 17
+
+
+def _sharing() -> Callable[[Any, Any], Any]:
+    """The look-up that gives one object for equal texts or payloads of entries.
+
+    Why: a portfolio holds 200,000 entries, and parsing a record or a checkpoint gives every
+    text and payload its own object although most repeat (14 type names, a few thousand days,
+    the same milestone delayed again). One object per value is invisible (texts are immutable,
+    payloads never changed in place) and saves most of their memory. Recorded times are not
+    shared: most are distinct, so the look-up would cost more than it saves. The table is
+    bounded: it is emptied when full, checked once per call of this function.
+    """
+    if len(_SHARED) >= _SHARED_SIZE:
+        _SHARED.clear()
+    return _SHARED.setdefault
+
+
+def _data(
+    type_name: str, data: Mapping[str, Any], share: Callable[[Any, Any], Any]
+) -> Mapping[str, Any]:
+    """``data`` or an equal payload of the same event type already seen, for payloads of
+    texts, numbers, booleans and nulls (a milestone met or delayed, a violation remedied: most
+    entries). The key holds each value's type, so that ``true`` and ``1`` are never shared."""
+    if len(data) == 1:  # most payloads: one text (a milestone, a violation id)
+        ((name, value),) = data.items()
+        if value.__class__ is str:
+            one: Mapping[str, Any] = share((type_name, name, value), data)
+            return one
+    try:
+        key = (type_name, tuple(data.items()), tuple(map(type, data.values())))
+        shared: Mapping[str, Any] = share(key, data)
+        return shared
+    except TypeError:  # a list or an object inside: not hashable, kept as it is
+        return data
+
+
+def entries_from_json(values: Iterable[Sequence[Any]]) -> tuple[TimelineEntry, ...]:
+    """:meth:`TimelineEntry.from_json` of each value, sharing equal type names, dates and
+    payloads as :func:`entry_from_data` does."""
+    share = _sharing()
+    out = []
+    for version, type_name, effective, recorded, data in values:
+        type_name = share(type_name, type_name)
+        out.append(
+            TimelineEntry(
+                version,
+                type_name,
+                share(effective, effective),
+                recorded,
+                _data(type_name, data, share),
+            )
+        )
+    return tuple(out)
 
 
 @attrs.frozen
@@ -173,12 +231,15 @@ def entry_from_data(
         )
     if schema_version != cls.SCHEMA_VERSION:
         data = upcasters.upcast(type_name, schema_version, dict(data), cls.SCHEMA_VERSION)
+    share = _sharing()
+    effective = str(data["effective_date"])
+    type_name = share(type_name, type_name)
     return TimelineEntry(
         version,
         type_name,
-        str(data["effective_date"]),
+        share(effective, effective),
         str(data["recorded_at"]),
-        fold_data(type_name, data, upcasters),
+        _data(type_name, fold_data(type_name, data, upcasters), share),
     )
 
 
