@@ -21,9 +21,11 @@ Each measured phase runs in a fresh process, so its peak memory (``ru_maxrss``) 
   event (``StoredRecord.event``), fold each project's :class:`ProjectState` with ``evolve``,
   review the state (``--no-baseline`` skips it).
 
-Targets (issue 4): the full review of 200,000 events in under 5 s and under 500 MB. Wall time
-depends on what else the machine runs, so CPU time (``cpu_seconds``, this process only) and the
-load average before the phases are printed too.
+Targets: a review of 10,000 projects x 20 events in under 2 s and under 200 MB, through the
+core's one fold; ``meets_target`` says it for the review from the stored checkpoint (what
+``dautu review`` does once the projection exists) and for the review from an empty checkpoint
+(the first review of a store). Wall time depends on what else the machine runs, so CPU time
+(``cpu_seconds``, this process only) and the load average before the phases are printed too.
 """
 
 from __future__ import annotations
@@ -61,8 +63,8 @@ from dautu_core.vocab import MilestoneKind, ViolationCategory
 AS_OF = date(2024, 2, 21)
 CHUNK = 10_000
 PAGE = 10_000
-TARGET_SECONDS = 5.0
-TARGET_MB = 500.0
+TARGET_SECONDS = 2.0
+TARGET_MB = 200.0
 
 
 # --- generation (not timed against the targets) -----------------------------------------------
@@ -276,8 +278,11 @@ def main(argv: list[str] | None = None) -> int:
             "review_counts": review["counts"],
             "target_seconds": TARGET_SECONDS,
             "target_mb": TARGET_MB,
-            "meets_target": review["seconds"] < TARGET_SECONDS
-            and review["peak_rss_mb"] < TARGET_MB,
+            "meets_target": {
+                name.replace("-", "_"): results[name]["seconds"] < TARGET_SECONDS
+                and results[name]["peak_rss_mb"] < TARGET_MB
+                for name in ("review-from-checkpoint", "review")
+            },
         }
         if "baseline" in results:
             summary["speedup_vs_baseline"] = round(
