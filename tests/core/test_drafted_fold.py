@@ -22,6 +22,7 @@ from dautu_core.state import (
     ProjectState,
     effective_history,
     evolve,
+    evolve_all,
     evolve_at,
     fold_drafted,
 )
@@ -79,3 +80,25 @@ def test_the_drafted_fold_changes_no_state_but_its_own(events: list[ProjectEvent
     # and the plain fold continues from a drafted state as from its own
     if events:
         assert evolve(fold_drafted(items), events[-1]) == evolve(_plain(items), events[-1])
+
+
+@GENERATED
+@given(LIVES, st.integers(min_value=0, max_value=14))
+def test_evolve_all_equals_evolve_one_by_one_from_any_state(
+    events: list[ProjectEvent], split: int
+) -> None:
+    """From any state reached by a plain fold, corrections included: :func:`evolve_all` gives
+    :func:`evolve`'s state on every field, and leaves its starting state as it was."""
+    head, tail = events[:split], events[split:]
+    start = ProjectState()
+    for event in head:
+        start = evolve(start, event)
+    kept = _all_fields(start)
+    plain = start
+    for event in tail:
+        plain = evolve(plain, event)
+    drafted = evolve_all(start, tail)
+    assert type(drafted) is ProjectState
+    assert _all_fields(drafted) == _all_fields(plain)
+    assert _all_fields(start) == kept
+    assert evolve_all(start, []) is start
