@@ -27,6 +27,26 @@ def test_the_format_is_the_layout_and_a_digest_of_the_extraction_code() -> None:
     assert PortfolioProjection().name == f"dautu.portfolio.v{portfolio.FORMAT}"
 
 
+def test_the_layout_is_a_digest_of_the_code_that_writes_and_reads_it() -> None:
+    """Given the portfolio's writer and reader, when either changes, then the layout digest
+    (hence the format) changes: nobody has a layout number to forget to raise."""
+    assert portfolio.layout_digest() == portfolio.LAYOUT
+    assert len(portfolio.LAYOUT) == 12 and portfolio.LAYOUT.isalnum()
+
+    def other_to_bytes(self: Any) -> bytes:
+        return b"[]"
+
+    other_to_bytes.__module__ = portfolio.__name__
+    writers = (
+        other_to_bytes,
+        portfolio.Portfolio.from_bytes.__func__,  # type: ignore[attr-defined]
+        timeline.TimelineEntry.to_json,
+        timeline.entries_from_json,
+    )
+    assert portfolio.layout_digest(writers) != portfolio.LAYOUT
+    assert portfolio.layout_digest(writers[1:]) != portfolio.LAYOUT
+
+
 def test_changing_what_an_entry_keeps_changes_the_digest() -> None:
     more = {**FOLD_FIELDS, "dautu.MilestoneMet": ("milestone", "description")}
     assert timeline.extraction_digest(more) != timeline.EXTRACTION_VERSION

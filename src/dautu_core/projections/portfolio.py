@@ -16,7 +16,9 @@ serialised in between, gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +37,7 @@ from dautu_core.review.timeline import (
     EXTRACTION_VERSION,
     ProjectTimeline,
     TimelineEntry,
+    code_fingerprint,
     entries_from_json,
     entry_from_record,
 )
@@ -48,18 +51,10 @@ __all__ = [
     "PortfolioSummary",
     "ProjectionGap",
     "apply_records",
+    "layout_digest",
     "summarize",
 ]
 
-LAYOUT = 2
-"""Version of the portfolio's own serialised layout: 2 is a header line and one line per
-project (:meth:`Portfolio.to_bytes`); 1 was a single JSON object."""
-
-FORMAT = f"{LAYOUT}.{EXTRACTION_VERSION}"
-"""Version of the serialised form: the layout and the timeline extraction
-(:data:`~dautu_core.review.timeline.EXTRACTION_VERSION`, a digest of the extraction code
-computed at import, never bumped by hand). A checkpoint in another format, including one folded
-by an older extraction, is rebuilt, not misread."""
 
 NOT_APPROVED = "not_approved"
 """The status key of projects with no approval in effect on the summary's date."""
@@ -125,6 +120,43 @@ def _line_end(data: bytes, start: int) -> int:
     """Where the line starting at ``start`` ends (its newline's index, or the end)."""
     end = data.find(b"\n", start)
     return len(data) if end < 0 else end
+
+
+def layout_digest(writers: Sequence[Any] | None = None) -> str:
+    """A short digest of the code that writes and reads a stored portfolio, computed from it.
+
+    Why computed and not a layout number raised by hand: a number is forgotten when the layout
+    changes, and a checkpoint would then be misread. The digest covers :meth:`Portfolio.to_bytes`,
+    :meth:`Portfolio.from_bytes`, :meth:`TimelineEntry.to_json` and :func:`entries_from_json`
+    with the helpers of their modules they call (see
+    :func:`~dautu_core.review.timeline.code_fingerprint`). ``writers`` replaces that list (for
+    tests). A new Python version may compile the same source differently; the projection is
+    then rebuilt once, which is slower but never wrong.
+    """
+    functions = writers or (
+        Portfolio.to_bytes,
+        Portfolio.from_bytes.__func__,  # type: ignore[attr-defined]
+        TimelineEntry.to_json,
+        entries_from_json,
+    )
+    digest = hashlib.sha256()
+    seen: set[str] = set()
+    for function in functions:
+        module = sys.modules[function.__module__]
+        digest.update(function.__qualname__.encode())
+        digest.update(code_fingerprint(function.__code__, vars(module), seen, module.__name__))
+    return digest.hexdigest()[:12]
+
+
+LAYOUT = layout_digest()
+"""Version of the portfolio's own serialised layout (:meth:`Portfolio.to_bytes`: a header line,
+then one line per project), :func:`layout_digest` of the code at import."""
+
+FORMAT = f"{LAYOUT}.{EXTRACTION_VERSION}"
+"""Version of the serialised form: the layout and the timeline extraction
+(:data:`~dautu_core.review.timeline.EXTRACTION_VERSION`), both digests of the code computed at
+import, never bumped by hand. A checkpoint in another format, including one folded by an older
+extraction or written in another layout, is rebuilt, not misread."""
 
 
 def _gap(vi: str, en: str, project_code: str | None = None) -> ProjectionGap:

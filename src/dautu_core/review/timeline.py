@@ -33,6 +33,7 @@ __all__ = [
     "EXTRACTION_VERSION",
     "ProjectTimeline",
     "TimelineEntry",
+    "code_fingerprint",
     "entries_from_json",
     "entry_from_data",
     "entry_from_event",
@@ -165,7 +166,7 @@ def _stable_repr(value: object) -> str:
     return repr(value)
 
 
-def _fingerprint(
+def code_fingerprint(
     code: types.CodeType, namespace: Mapping[str, Any], seen: set[str], module: str = __name__
 ) -> bytes:
     """The bytes that say what ``code`` does: its bytecode, constants (nested code included) and
@@ -173,7 +174,7 @@ def _fingerprint(
     parts = [code.co_code, repr(code.co_names).encode()]
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            parts.append(_fingerprint(const, namespace, seen, module))
+            parts.append(code_fingerprint(const, namespace, seen, module))
         else:
             parts.append(_stable_repr(const).encode())
     for name in code.co_names:
@@ -182,7 +183,7 @@ def _fingerprint(
         own = isinstance(called, types.FunctionType) and called.__module__ == module
         if own and key not in seen and isinstance(called, types.FunctionType):
             seen.add(key)
-            parts.append(name.encode() + _fingerprint(called.__code__, namespace, seen, module))
+            parts.append(name.encode() + code_fingerprint(called.__code__, namespace, seen, module))
     return b"\0".join(parts)
 
 
@@ -204,9 +205,9 @@ def extraction_digest(
     digest = hashlib.sha256()
     digest.update(repr([a.name for a in attrs.fields(TimelineEntry)]).encode())
     seen: set[str] = set()
-    digest.update(_fingerprint(entry_from_data.__code__, globals(), seen))
+    digest.update(code_fingerprint(entry_from_data.__code__, globals(), seen))
     scope = vars(event_view) if namespace is None else namespace
-    digest.update(_fingerprint(event_view.fold_data.__code__, scope, seen, event_view.__name__))
+    digest.update(code_fingerprint(event_view.fold_data.__code__, scope, seen, event_view.__name__))
     for type_name in sorted(table):
         digest.update(f"{type_name}:{','.join(table[type_name])};".encode())
     return digest.hexdigest()[:12]
