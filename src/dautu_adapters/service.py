@@ -91,7 +91,7 @@ SNAPSHOT_EVERY = 16
 """Records folded past a project's persisted state after which a command saves a new one.
 
 Why 16: a cold command folds at most this many records more than the persisted state
-(about 10 µs each), and a long-lived service writing one project pays one more commit in
+(about 11 µs each), and a long-lived service writing one project pays one more commit in
 16 commands for its snapshot."""
 
 
