@@ -56,7 +56,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteFactory
 from eventsourcing.utils import Environment
 
-from dautu_adapters.service import ProjectService
+from dautu_adapters.service import SNAPSHOT_EVERY, ProjectService
 from dautu_adapters.stores import open_store, stream_id
 from dautu_core import commands as cmd
 from dautu_core import events as ev
@@ -79,6 +79,9 @@ REBUILD_TARGET = 2.0
 WARM_TARGET_MS = 2.0
 COLD_TARGET_MS = 1.0
 """(c): p50 of one command, long-lived service and new service per command."""
+BEHIND = SNAPSHOT_EVERY - 2
+"""(c): the most records a cold command folds past the persisted state without saving it again
+(folding one more, its command would save the state it leads to: ``snapshot_every``)."""
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -386,7 +389,10 @@ def bench_latency(folder: Path, history: int, runs: int, synchronous: str) -> di
     per project: *first* when the project has no persisted state (its records were appended
     by the store directly: the whole history is folded, and the command saves the state it
     leads to, a second commit), then *cold* when it has one (written by the first command:
-    the state is read, checked against the record at its version, and no record is folded).
+    the state is read, checked against the record at its version, and no record is folded),
+    then *behind* after a writer that saves no state added ``BEHIND - 1`` more records (the
+    cold command folds ``BEHIND`` records past the persisted state, the most it folds without
+    saving it again).
     Each warm command is preceded by one bare ``sqlite3`` commit of a one-row insert into
     another file with the same settings, so the disk's flush cost is measured alongside.
     """
@@ -434,6 +440,15 @@ def bench_latency(folder: Path, history: int, runs: int, synchronous: str) -> di
         timed(lambda code=code: ProjectService(store).execute(command(code, 1)))
         for code in codes[1:]
     ]
+    # The persisted states left BEHIND records behind (the command above wrote one) by a
+    # writer that saves none: the most a cold command folds without saving the state again.
+    quiet = ProjectService(store, snapshot_every=None)
+    for code in codes[1:]:
+        quiet.execute_batch([command(code, 2 + i) for i in range(BEHIND - 1)])
+    behind = [
+        timed(lambda code=code: ProjectService(store).execute(command(code, 1 + BEHIND)))
+        for code in codes[1:]
+    ]
     bare.close()
     store.close()
     return {
@@ -442,6 +457,7 @@ def bench_latency(folder: Path, history: int, runs: int, synchronous: str) -> di
         "cold_p50_ms": statistics.median(cold) * 1000,
         "cold_p90_ms": statistics.quantiles(cold, n=10)[-1] * 1000,
         "cold_first_p50_ms": statistics.median(first) * 1000,
+        "cold_behind_p50_ms": statistics.median(behind) * 1000,
         "sqlite3_commit_p50_ms": statistics.median(flush) * 1000,
     }
 
@@ -525,7 +541,8 @@ def section_c(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
             f"(c) one command on a {args.history}-event project, {label}: p50 "
             f"{c['warm_p50_ms']:.2f} ms warm (long-lived service; p90 {c['warm_p90_ms']:.2f}), "
             f"p50 {c['cold_p50_ms']:.2f} ms cold (new service per command; p90 "
-            f"{c['cold_p90_ms']:.2f}; p50 {c['cold_first_p50_ms']:.2f} ms for the first "
+            f"{c['cold_p90_ms']:.2f}; p50 {c['cold_behind_p50_ms']:.2f} ms with the persisted "
+            f"state {BEHIND} records behind, {c['cold_first_p50_ms']:.2f} ms for the first "
             "cold command, which folds the history and saves the state); target p50 warm < 2 ms: "
             f"{_met(c['warm_p50_ms'] < WARM_TARGET_MS)}, cold < 1 ms: "
             f"{_met(c['cold_p50_ms'] < COLD_TARGET_MS)}; a bare "
