@@ -275,7 +275,10 @@ class ProjectService:
         return snapshot.state
 
     def snapshot(self, project_code: str) -> ProjectSnapshot:
-        """The project's current state and last record hash (an empty state if none)."""
+        """The project's current state and last record hash (an empty state if none).
+
+        A project not in the cache starts from its persisted state when the store keeps one
+        that matches its records (see the module's docstring); nothing is ever written."""
         code = _code(project_code)
         with self._lock:
             cached = self._cache.get(code)
