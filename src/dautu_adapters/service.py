@@ -39,6 +39,14 @@ embedding portal and the CLI never judge one store by different law.
 States are cached per project (bounded, least recently used first out) and brought up to date
 by reading only the records after the cached version: streams only grow, so a cached state is
 never wrong, only possibly behind, and the expected-version check catches that.
+
+A project missing from the cache starts from its persisted state if the store keeps one
+(:mod:`dautu_adapters.project_snapshots`: a checkpoint per project, verified against the
+record at its version, else ignored) and folds only the records after it. A command whose
+project's state was folded over ``snapshot_every`` records or more past the persisted one
+(default :data:`SNAPSHOT_EVERY`) saves its resulting state after its append, as a second
+commit (one in ``snapshot_every`` commands at most); a read-only store, a batch of many
+unread projects and a query never save one.
 """
 
 from __future__ import annotations
@@ -53,6 +61,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from dautu_adapters.project_snapshots import StoredHistory, seal_state, snapshot_name, unseal_state
 from dautu_adapters.stores.errors import StreamCorrupted
 from dautu_core import commands as cmd
 from dautu_core import events as ev
@@ -64,7 +73,7 @@ from dautu_core.codec import (
 )
 from dautu_core.decider import decide
 from dautu_core.errors import ConcurrencyConflict, DautuError, InvalidValue, UnknownProject
-from dautu_core.ports import AppendBatch, EventStore, NewRecord
+from dautu_core.ports import AppendBatch, CheckpointStore, EventStore, NewRecord
 from dautu_core.record import GENESIS, RecordRow, StoredRecord, make_record, record_hash
 from dautu_core.rulebook import Rulebooks
 from dautu_core.rules import RECORDED_AT_TOLERANCE, recorded_not_in_future
@@ -76,7 +85,14 @@ if TYPE_CHECKING:
 
     from dautu_adapters.plugins import DautuPluginManager
 
-__all__ = ["ProjectService", "ProjectSnapshot"]
+__all__ = ["SNAPSHOT_EVERY", "ProjectService", "ProjectSnapshot"]
+
+SNAPSHOT_EVERY = 16
+"""Records folded past a project's persisted state after which a command saves a new one.
+
+Why 16: a cold command folds at most this many records more than the persisted state
+(about 11 µs each), and a long-lived service writing one project pays one more commit in
+16 commands for its snapshot."""
 
 
 @attrs.frozen
@@ -128,6 +144,8 @@ class ProjectService:
     ``cache_size`` bounds how many project states are kept in memory between calls (0
     disables the cache). ``recorded_at_tolerance``: how far after the clock a recorded time
     may be (``None``: not checked, for replaying a history whose times are known good).
+    ``snapshot_every``: see the module's docstring (``None``: persisted states are neither
+    read nor saved).
     """
 
     def __init__(
@@ -141,6 +159,7 @@ class ProjectService:
         cache_size: int = 1024,
         clock: Callable[[], datetime] | None = None,
         recorded_at_tolerance: timedelta | None = RECORDED_AT_TOLERANCE,
+        snapshot_every: int | None = SNAPSHOT_EVERY,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -155,6 +174,14 @@ class ProjectService:
         self._tolerance = recorded_at_tolerance
         self._cache: OrderedDict[str, ProjectSnapshot] = OrderedDict()
         self._lock = threading.Lock()
+        if snapshot_every is not None and snapshot_every < 1:
+            raise ValueError("snapshot_every must be >= 1 (or None)")
+        self._snapshot_every = snapshot_every
+        checkpoints = store if isinstance(store, CheckpointStore) else None
+        self._checkpoints = checkpoints if snapshot_every is not None else None
+        self._saves_snapshots = not getattr(store, "read_only", False)
+        # Per project, the version of its persisted state as last read or saved (0: none).
+        self._persisted: OrderedDict[str, int] = OrderedDict()
 
     @classmethod
     def open(
@@ -167,6 +194,7 @@ class ProjectService:
         cache_size: int = 1024,
         clock: Callable[[], datetime] | None = None,
         recorded_at_tolerance: timedelta | None = RECORDED_AT_TOLERANCE,
+        snapshot_every: int | None = SNAPSHOT_EVERY,
         **options: Any,
     ) -> ProjectService:
         """A service on the store at ``url`` (default ``$DAUTU_STORE``, else
@@ -187,6 +215,7 @@ class ProjectService:
             cache_size=cache_size,
             clock=clock,
             recorded_at_tolerance=recorded_at_tolerance,
+            snapshot_every=snapshot_every,
         )
 
     @property
@@ -246,15 +275,90 @@ class ProjectService:
         return snapshot.state
 
     def snapshot(self, project_code: str) -> ProjectSnapshot:
-        """The project's current state and last record hash (an empty state if none)."""
+        """The project's current state and last record hash (an empty state if none).
+
+        A project not in the cache starts from its persisted state when the store keeps one
+        that matches its records (see the module's docstring); nothing is ever written."""
         code = _code(project_code)
         with self._lock:
             cached = self._cache.get(code)
-        start = cached or ProjectSnapshot()
-        snapshot = self._read_and_fold(start, code, None)
-        if snapshot is not start:
+        if cached is None:
+            snapshot = self._cold(code)
+            if snapshot.version:
+                self._remember(code, snapshot)
+            return snapshot
+        snapshot = self._read_and_fold(cached, code, None)
+        if snapshot is not cached:
             self._remember(code, snapshot)
         return snapshot
+
+    def _cold(self, code: str) -> ProjectSnapshot:
+        """The project's snapshot when it is not cached: from its persisted state and the
+        records after it when the store keeps one that can be trusted, else folded from the
+        first record (the same snapshot either way)."""
+        persisted = self._restore(code) if self._checkpoints is not None else None
+        if persisted is None:
+            snapshot, base = self._read_and_fold(_NO_RECORD, code, None), 0
+        else:
+            snapshot, base = persisted
+        if self._checkpoints is not None:
+            with self._lock:
+                self._persisted[code] = base
+                self._persisted.move_to_end(code)
+                while len(self._persisted) > max(self._cache_size, 64):
+                    self._persisted.popitem(last=False)
+        return snapshot
+
+    def _restore(self, code: str) -> tuple[ProjectSnapshot, int] | None:
+        """The project's persisted state brought up to date and its version, or ``None`` when
+        there is none or it cannot be trusted (see :mod:`dautu_adapters.project_snapshots`).
+
+        The record at the persisted version is read in the same query as the records after
+        it, and its hash compared with the one the state was folded up to."""
+        assert self._checkpoints is not None
+        try:
+            position, blob = self._checkpoints.load_projection(snapshot_name(code))
+        except DautuError:
+            return None
+        if blob is None:
+            return None
+        opened = unseal_state(code, position, blob, self._stored_history(code, position))
+        if opened is None:
+            return None
+        state, record_hash = opened
+        start = ProjectSnapshot(state, record_hash)
+        read_rows = getattr(self.store, "read_stream_rows", None)
+        if read_rows is not None:
+            rows: list[RecordRow] = read_rows(code, after_version=position - 1)
+            if (
+                not rows
+                or rows[0][1] != position
+                or hashlib.sha256(rows[0][4]).hexdigest() != record_hash
+            ):
+                return None
+            rest = rows[1:]
+            return (_fold_rows(start, code, rest, self.upcasters) if rest else start), position
+        records = self.store.read_stream(code, after_version=position - 1)
+        if not records or records[0].version != position or records[0].hash != record_hash:
+            return None
+        return self._fold(start, code, records[1:]), position
+
+    def _stored_history(self, code: str, version: int) -> Callable[[str], StoredHistory]:
+        """The history link of a state restored at ``version`` whose record has a given
+        hash: the project's records up to it, read and folded when first walked, and checked
+        to end at that hash."""
+
+        def history(record_hash: str) -> StoredHistory:
+            def load() -> tuple[int, Any, Any]:
+                full = self._read_and_fold(_NO_RECORD, code, version)
+                link = full.state.history
+                if full.version != version or link is None or full.last_hash != record_hash:
+                    raise _history_changed(code, version)
+                return link
+
+            return StoredHistory(load)
+
+        return history
 
     def _read_and_fold(
         self, start: ProjectSnapshot, code: str, up_to_version: int | None
@@ -327,6 +431,8 @@ class ProjectService:
                 continue
             for code, d in decided.items():
                 self._remember(code, d.end)
+            if self._checkpoints is not None and self._saves_snapshots:
+                self._persist(decided)
             return _stored(batches, positions)
         assert conflict is not None
         raise conflict
@@ -414,6 +520,26 @@ class ProjectService:
             out[code] = snapshot
         return out
 
+    def _persist(self, decided: dict[str, _Decided]) -> None:
+        """Save the state each project's command led to when its state was folded over
+        ``snapshot_every`` records or more past its persisted one (see the module's
+        docstring). The records are committed already: a save that fails is not an error of
+        the command, the state is saved by a later one."""
+        assert self._checkpoints is not None and self._snapshot_every is not None
+        for code, d in decided.items():
+            with self._lock:
+                base = self._persisted.get(code)
+            if not d.records or base is None or d.end.version - base < self._snapshot_every:
+                continue
+            blob = seal_state(code, d.end.state, d.end.last_hash)
+            try:
+                self._checkpoints.save_checkpoint(snapshot_name(code), d.end.version, blob)
+            except DautuError:
+                continue
+            with self._lock:
+                if code in self._persisted:
+                    self._persisted[code] = d.end.version
+
     def _fold(
         self, start: ProjectSnapshot, code: str, records: Sequence[StoredRecord]
     ) -> ProjectSnapshot:
@@ -440,8 +566,10 @@ class ProjectService:
         with self._lock:
             if code is None:
                 self._cache.clear()
+                self._persisted.clear()
             else:
                 self._cache.pop(code, None)
+                self._persisted.pop(code, None)
 
 
 def _stored(batches: Sequence[AppendBatch], positions: Sequence[int]) -> list[StoredRecord]:
@@ -469,6 +597,18 @@ def _corrupted(code: str, expected: int, found: int) -> StreamCorrupted:
         f"the record of project {code} is damaged: version {expected - 1} should be followed "
         f"by version {expected}, but the store returned version {found}; retrying will not "
         "help, check the store (dautu verify)",
+        project_code=code,
+        field="version",
+        rule_id="stream_contiguous",
+    )
+
+
+def _history_changed(code: str, version: int) -> StreamCorrupted:
+    return StreamCorrupted(
+        f"Các hồ sơ của dự án {code} đến phiên bản {version} không còn là các hồ sơ mà trạng "
+        "thái đã lưu được tổng hợp từ đó; hãy kiểm tra kho lưu trữ (dautu verify)",
+        f"the records of project {code} up to version {version} are no longer those its "
+        "persisted state was folded over; check the store (dautu verify)",
         project_code=code,
         field="version",
         rule_id="stream_contiguous",

@@ -39,6 +39,8 @@ __all__ = [
     "event_from_data",
     "event_to_data",
     "field_decoder",
+    "hint_decoder",
+    "value_to_data",
 ]
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -424,6 +426,21 @@ def field_decoder(cls: type, name: str) -> Decoder | None:
     """
     decoder = _decoder(_hints(cls)[name])
     return None if decoder is _identity else decoder
+
+
+def hint_decoder(hint: Any) -> Decoder | None:
+    """The decoder of a value of type ``hint`` (``None``: the JSON value is the value), as
+    :func:`event_from_data` decodes a field of that type: values are validated by their
+    constructors. For readers of other stored values made of the event value types (the
+    persisted project state, :mod:`dautu_core.state_codec`)."""
+    decoder = _decoder(hint)
+    return None if decoder is _identity else decoder
+
+
+def value_to_data(value: Any) -> Any:
+    """The JSON value of one value of an event's field (what :func:`event_to_data` writes
+    for it): for writers of other stored values made of the event value types."""
+    return value if value.__class__ in _PLAIN else _encode(value)
 
 
 # --- trusted decoding: records read back from the store that wrote them ------------------------
