@@ -77,7 +77,7 @@ from dautu_core.ports import AppendBatch, CheckpointStore, EventStore, NewRecord
 from dautu_core.record import GENESIS, RecordRow, StoredRecord, make_record, record_hash
 from dautu_core.rulebook import Rulebooks
 from dautu_core.rules import RECORDED_AT_TOLERANCE, recorded_not_in_future
-from dautu_core.state import ProjectState, evolve
+from dautu_core.state import ProjectState, evolve, evolve_all
 from dautu_core.values import project_code as checked_code
 
 if TYPE_CHECKING:
@@ -744,6 +744,7 @@ def _fold_rows(
     # was written.
     pending: RecordRow | None = None
     pending_read: tuple[str, Any, Any] | None = None
+    events: list[ev.ProjectEvent] = []
     for row in rows:
         version = row[1]
         if version != expected:
@@ -756,11 +757,12 @@ def _fold_rows(
             read = None
         linked = read is not None and read[0] == last_hash
         if pending is not None:
-            state = evolve(state, _event(pending, pending_read if linked else None, upcasters))
+            events.append(_event(pending, pending_read if linked else None, upcasters))
         pending, pending_read = row, read if linked else None
         last_hash = sha256(data).hexdigest()
     if pending is not None:
-        state = evolve(state, StoredRecord(*pending).event(upcasters))
+        events.append(StoredRecord(*pending).event(upcasters))
+    state = evolve_all(state, events)  # one private draft between corrections
     return ProjectSnapshot(state, last_hash)
 
 
