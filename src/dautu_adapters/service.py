@@ -353,13 +353,21 @@ class ProjectService:
                     field="clock",
                     rule_id="recorded_at_aware",
                 )
+        # Only a command recorded after this, or one carrying a replacement, can be refused
+        # by recorded_not_in_future; the others need neither its rulebook nor the call.
+        limit = None if now is None or tolerance is None else now + tolerance
         fresh = self._snapshots_of_unread(commands)
         starts: dict[str, ProjectSnapshot] = {}
         heads: dict[str, _Head] = {}
         for command in commands:
             if clock is not None:
                 command = attrs.evolve(command, recorded_at=clock())
-            if now is not None and tolerance is not None:
+            if (
+                now is not None
+                and tolerance is not None
+                and limit is not None
+                and (command.recorded_at > limit or hasattr(command, "replacement"))
+            ):
                 book = rulebooks.in_force(command.effective_date, command.project_code)
                 recorded_not_in_future(command, now, book, tolerance)
             code = command.project_code
