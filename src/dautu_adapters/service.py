@@ -308,7 +308,8 @@ class ProjectService:
         Commands of one project are decided in order, each on the state the previous ones
         leave. If any command is refused, its error is raised and nothing at all is written.
         Records are returned in the order they were appended (grouped by project, in order
-        of each project's first command).
+        of each project's first command). Python's automatic garbage collection is paused
+        for the call (see :func:`_collection_paused`), unless the program turned it off.
         """
         commands = _commands(commands)
         if not commands:

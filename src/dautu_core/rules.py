@@ -594,5 +594,6 @@ def check_event(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> 
             field="project_code",
             rule_id="same_project",
         )
-    for check in _checks_for(event.__class__):
+    checks = _BY_CLASS.get(event.__class__) if _BY_CLASS_OF[0] is CHECKS else None
+    for check in checks if checks is not None else _checks_for(event.__class__):
         check(state, event, book)
