@@ -289,7 +289,9 @@ class _Source:
         elif hint is bool:
             quick = f"('true' if {var} else 'false')"
         elif hint is date or hint is datetime:
-            quick = f"_escape({var}.isoformat())"
+            # The ISO text of an exact date or datetime is digits, '-', ':', '+', '.' and
+            # 'T': nothing JSON escapes, so it is quoted as it is (one call fewer).
+            quick = f"('\"' + {var}.isoformat() + '\"')"
         elif issubclass(hint, Enum) and issubclass(hint, str):
             quick = f"_escape({var})"
         elif attrs.has(hint) and not issubclass(hint, ev.ProjectEvent):

@@ -230,14 +230,17 @@ def decide(
     citation) when a rule refuses it. Nothing is produced in that case.
     """
     book = rulebooks.in_force(command.effective_date, command.project_code)
-    extra: dict[str, object] = {}
     if isinstance(command, cmd.RequestAdjustment):
         triggers = policy_adjustment_triggers(state, command.changes, book)
         needs_policy = bool(triggers) and state.has_policy_approval
-        extra = {"policy_adjustment_required": needs_policy, "triggers": triggers}
-    event = event_from_command(command, **extra)
+        event = event_from_command(
+            command, policy_adjustment_required=needs_policy, triggers=triggers
+        )
+    else:
+        event = event_from_command(command)
     check_new_event(event, book)
-    _check_policy_adjusted(state, event, book)
+    if isinstance(event, ev.ProjectAdjusted):  # the only kind _check_policy_adjusted judges
+        _check_policy_adjusted(state, event, book)
     check_event(state, event, book)
     if isinstance(event, ev.EventCorrected):
         _rejudge_corrected_history(state, event, rulebooks)

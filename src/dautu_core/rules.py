@@ -28,6 +28,7 @@ __all__ = [
     "BASIS_NOT_REQUIRED",
     "CHECKS",
     "ENTRY_CHECKS",
+    "ONLY_FOR",
     "RECORDED_AT_TOLERANCE",
     "authority_exists",
     "check_event",
@@ -110,8 +111,7 @@ def extension_cap(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -
     Applies to extensions without an exception ground and to adjustments that move the
     schedule: both are measured by how far the schedule then runs past the first approval.
     """
-    if not state.has_policy_approval:
-        return
+    # The event's kind first: most events are neither, and need no look at the regime.
     if isinstance(event, ev.ScheduleExtended):
         if event.ground is not None:
             return
@@ -119,6 +119,8 @@ def extension_cap(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -
     elif isinstance(event, ev.ProjectAdjusted) and event.changes.schedule is not None:
         field = "changes.schedule"
     else:
+        return
+    if not state.has_policy_approval:
         return
     cap = book.extension_cap_months
     before = state.extension_months_used
@@ -448,6 +450,43 @@ CHECKS: tuple[Check, ...] = (
 )
 """Every invariant, in the order they are tried (the first refusal is reported)."""
 
+ONLY_FOR: dict[Check, tuple[type[ev.ProjectEvent], ...]] = {
+    correction_target_exists: (ev.EventCorrected,),
+    milestone_known: (ev.MilestoneMet, ev.DelayRecorded, ev.ScheduleExtended),
+    suspended_no_progress: (ev.MilestoneMet, ev.ProjectSuspended),
+    resume_only_when_suspended: (ev.ProjectResumed,),
+    extension_cap: (ev.ScheduleExtended, ev.ProjectAdjusted),
+    violation_id_unique: (ev.ViolationFound,),
+    violation_must_be_found: (ev.ViolationSanctioned, ev.ViolationRemedied),
+}
+"""The checks of :data:`CHECKS` that can refuse only events of some kinds (or of their
+subclasses), and those kinds; every other check concerns every event.
+
+Why: deciding or re-judging an event tried all eleven checks, and most of them return at
+once for most kinds (a delay is never a sanction); :func:`check_event` skips the checks an
+event's class cannot meet. Each check keeps its own test of the kind, so a check called
+directly judges as before; ``tests/core/test_rules_by_kind.py`` compares :func:`check_event`
+with trying every check on generated states and events."""
+
+_BY_CLASS: dict[type, tuple[Check, ...]] = {}
+_BY_CLASS_OF: list[tuple[Check, ...]] = [CHECKS]
+"""The checks of :data:`CHECKS` each event class can meet, in order, and the :data:`CHECKS`
+they were chosen from (a different tuple, set by a test or a plugin, is chosen from anew)."""
+
+
+def _checks_for(cls: type) -> tuple[Check, ...]:
+    checks = CHECKS
+    if _BY_CLASS_OF[0] is not checks:
+        _BY_CLASS.clear()
+        _BY_CLASS_OF[0] = checks
+    try:
+        return _BY_CLASS[cls]
+    except KeyError:
+        chosen = _BY_CLASS[cls] = tuple(
+            c for c in checks if c not in ONLY_FOR or issubclass(cls, ONLY_FOR[c])
+        )
+        return chosen
+
 
 BASIS_NOT_REQUIRED: dict[type[ev.ProjectEvent], tuple[str, str]] = {
     ev.AdjustmentRequested: (
@@ -555,5 +594,6 @@ def check_event(state: ProjectState, event: ev.ProjectEvent, book: Rulebook) -> 
             field="project_code",
             rule_id="same_project",
         )
-    for check in CHECKS:
+    checks = _BY_CLASS.get(event.__class__) if _BY_CLASS_OF[0] is CHECKS else None
+    for check in checks if checks is not None else _checks_for(event.__class__):
         check(state, event, book)

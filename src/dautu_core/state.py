@@ -516,6 +516,22 @@ def _replace(state: ProjectState, **changes: Any) -> ProjectState:
 
 _Handler = Callable[[ProjectState, Any, int, Mapping[str, Any]], ProjectState]
 
+_VIOLATION_NAMES = tuple(a.name for a in attrs.fields(Violation))
+_violation_values = operator.attrgetter(*_VIOLATION_NAMES)
+_VIOLATION_IS_PLAIN = all(a.init and a.alias == a.name for a in attrs.fields(Violation))
+
+
+def _violation_with(found: Violation, **changes: Any) -> Violation:
+    """``attrs.evolve(found, **changes)`` without its per-call look at the class's fields
+    (a sanction and a remedy each make one; ``attrs.evolve`` was most of their fold step).
+    Every field of :class:`Violation` is an init argument of its own name, so the values
+    copied by name are the constructor's arguments; validators and converters still run."""
+    if not _VIOLATION_IS_PLAIN:
+        return attrs.evolve(found, **changes)
+    values = dict(zip(_VIOLATION_NAMES, _violation_values(found), strict=True))
+    values.update(changes)
+    return Violation(**values)
+
 
 def _approved(
     state: ProjectState, event: ev.ProjectApproved, version: int, also: Mapping[str, Any]
@@ -619,7 +635,7 @@ def _violation_sanctioned(
     found = state.violations.get(event.violation_id)
     if found is None:
         return _replace(state, **also) if also else state
-    updated = attrs.evolve(
+    updated = _violation_with(
         found, sanctioned_on=event.effective_date, sanctioned_version=version, fine=event.fine
     )
     violations = {**state.violations, event.violation_id: updated}
@@ -633,7 +649,7 @@ def _violation_remedied(
     found = state.violations.get(event.violation_id)
     if found is None:
         return _replace(state, **also, last_investor_action=acted)
-    updated = attrs.evolve(found, remedied_on=event.effective_date, remedied_version=version)
+    updated = _violation_with(found, remedied_on=event.effective_date, remedied_version=version)
     violations = {**state.violations, event.violation_id: updated}
     return _replace(state, **also, violations=violations, last_investor_action=acted)
 

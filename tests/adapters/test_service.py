@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import sqlite3
 import threading
@@ -430,3 +431,31 @@ def test_without_a_clock_a_command_stamped_before_the_last_record_is_refused(
         service.execute(violation("A", "V-1", n=1))
     assert refused.value.rule_id == "recorded_in_order"
     assert [r.version for r in service.history("A")] == [1, 2]
+
+
+def test_a_batch_pauses_automatic_collection_and_restores_it(service_store: Store) -> None:
+    """Collection is off while the batch is decided (the store sees it off), on again after
+    it, whether the batch is written or refused; a program that turned it off keeps it off."""
+    seen: list[bool] = []
+    append = service_store.append
+
+    def watched(batches: Sequence[AppendBatch]) -> list[int]:
+        seen.append(gc.isenabled())
+        return append(batches)
+
+    service = ProjectService(service_store)
+    service_store.append = watched  # type: ignore[method-assign]
+    assert gc.isenabled()
+    service.execute(approve("A"))
+    assert seen == [False]
+    assert gc.isenabled()
+    with pytest.raises(RuleViolation):
+        service.execute_batch([violation("A", "V1"), violation("A", "V1")])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        service.execute(violation("A", "V2"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]

@@ -6,6 +6,7 @@ PostgreSQL (when ``DAUTU_TEST_POSTGRES_URL`` is set).
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -240,3 +241,31 @@ def test_a_conflict_names_the_version_read_in_the_insert_transaction(
     assert conflict.actual_version == 3
     assert f"expected version {expected}, found 3" in str(conflict)
     assert store.max_position() == 3
+
+
+def test_positions_are_the_row_ids_when_sqlite_picks_them_at_random(
+    tmp_path: Path, opened: Opener
+) -> None:
+    """One insert for a whole append: the positions are worked out from the largest row id,
+    and read back row by row when SQLite no longer gives the next ones (its largest row id is
+    taken, so it picks new ones at random)."""
+    url = f"sqlite:///{tmp_path / 'random.db'}"
+    store = opened(url)
+    assert store.append([AppendBatch("A", 0, project_records("A"))]) == [1, 2, 3, 4]
+    with sqlite3.connect(tmp_path / "random.db") as conn:
+        conn.execute(
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+            "VALUES (?, 'f' || hex(randomblob(15)), 1, 'x', x'00')",
+            (2**63 - 1,),
+        )
+    positions = store.append([AppendBatch("B", 0, project_records("B"))])
+    with sqlite3.connect(tmp_path / "random.db") as conn:
+        stored = conn.execute(
+            "SELECT rowid FROM stored_events WHERE rowid > 4 AND rowid < ? ORDER BY "
+            "originator_version",
+            (2**63 - 1,),
+        ).fetchall()
+    assert positions == [row for (row,) in stored]
+    assert len(set(positions)) == 4
+    assert positions != list(range(5, 9))
+    assert [r.position for r in store.read_stream("B")] == positions

@@ -14,7 +14,8 @@ method of a base class the recorders in :mod:`dautu_adapters.stores.recorders` a
   :attr:`~POPORecorderHooks.database_lock`, :meth:`~POPORecorderHooks.stored_event` and
   :meth:`~POPORecorderHooks.stream_index`.
 - SQLite: ``SQLiteApplicationRecorder._insert_events`` (first step of the insert
-  transaction) becomes :meth:`SQLiteRecorderHooks.check_before_insert`;
+  transaction) becomes :meth:`SQLiteRecorderHooks.check_before_insert`, then
+  :meth:`SQLiteRecorderHooks.insert_rows`;
   ``SQLiteConnectionPool._create_connection`` becomes
   :meth:`SQLitePoolHooks.setup_connection`.
 - PostgreSQL: :mod:`dautu_adapters.stores._eventsourcing_private.postgres` (imported only
@@ -86,10 +87,17 @@ class SQLiteRecorderHooks(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         self.check_before_insert(c, kwargs)
-        return super()._insert_events(c, stored_events, **kwargs)
+        return self.insert_rows(c, stored_events, kwargs)
 
     def check_before_insert(self, cursor: SQLiteCursor, kwargs: Mapping[str, Any]) -> None:
         """Runs first in each insert's transaction, on its cursor; raising rolls it back."""
+
+    def insert_rows(
+        self, cursor: SQLiteCursor, stored_events: Sequence[StoredEvent], kwargs: Mapping[str, Any]
+    ) -> Sequence[int] | None:
+        """Inserts the rows in the insert's transaction, after :meth:`check_before_insert`,
+        and returns their notification ids: eventsourcing's own insert unless overridden."""
+        return super()._insert_events(cursor, stored_events, **kwargs)
 
 
 class SQLitePoolHooks(SQLiteConnectionPool):
