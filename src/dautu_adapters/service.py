@@ -51,18 +51,17 @@ unread projects and a query never save one.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from dautu_adapters.collector import collector_paused
 from dautu_adapters.project_snapshots import StoredHistory, seal_state, snapshot_name, unseal_state
 from dautu_adapters.stores.errors import StreamCorrupted
 from dautu_core import commands as cmd
@@ -413,12 +412,12 @@ class ProjectService:
         leave. If any command is refused, its error is raised and nothing at all is written.
         Records are returned in the order they were appended (grouped by project, in order
         of each project's first command). Python's automatic garbage collection is paused
-        for the call (see :func:`_collection_paused`), unless the program turned it off.
+        for the call (see :func:`~dautu_adapters.collector.collector_paused`), unless the program turned it off.
         """
         commands = _commands(commands)
         if not commands:
             return []
-        with _collection_paused():
+        with collector_paused():
             return self._execute_all(commands)
 
     def _execute_all(self, commands: Sequence[cmd.Command]) -> list[StoredRecord]:
@@ -586,40 +585,6 @@ class ProjectService:
             else:
                 self._cache.pop(code, None)
                 self._persisted.pop(code, None)
-
-
-_PAUSED = [0]
-"""How many batches are running with the collector paused (see :func:`_collection_paused`)."""
-_PAUSE_LOCK = threading.Lock()
-
-
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Automatic garbage collection held off while a batch is decided and appended.
-
-    Why: a batch makes several objects per record (events, states, records, rows) that all
-    live until the append returns, and none of them is in a reference cycle; the collector,
-    triggered by the count of objects made, walked them again and again for nothing (a tenth
-    of the time of a batch of 10,000 records). Freed objects are still freed at once (that is
-    reference counting, not the collector), and a collection due meanwhile runs once the last
-    running batch is done. A program that turned automatic collection off keeps it off: it is
-    paused only when it was on, and turned on again by the last batch out (batches of other
-    threads may overlap).
-    """
-    with _PAUSE_LOCK:
-        pause = _PAUSED[0] > 0 or gc.isenabled()
-        if pause:
-            if _PAUSED[0] == 0:
-                gc.disable()
-            _PAUSED[0] += 1
-    try:
-        yield
-    finally:
-        if pause:
-            with _PAUSE_LOCK:
-                _PAUSED[0] -= 1
-                if _PAUSED[0] == 0:
-                    gc.enable()
 
 
 def _stored(batches: Sequence[AppendBatch], positions: Sequence[int]) -> list[StoredRecord]:

@@ -22,15 +22,13 @@ handing pages to a helper process costs as much as the parsing it saves (measure
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
-from collections.abc import Iterator
 from typing import Any, Protocol
 
 import attrs
 
+from dautu_adapters.collector import collector_paused
 from dautu_core.codec import NO_UPCASTERS, Upcasters, canonical_bytes
 from dautu_core.ports import CheckpointStore, EventStore
 from dautu_core.projections import Portfolio, PortfolioProjection, ProjectionGap
@@ -41,7 +39,6 @@ __all__ = [
     "ProjectionStore",
     "catch_up",
     "check_projection",
-    "collector_paused",
     "rebuild",
 ]
 
@@ -60,23 +57,6 @@ class CatchUp:
     start_position: int
     records_read: int
     rebuilt: bool
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the log is read and folded.
-
-    Folding creates many small, long-lived containers and no reference cycles; the collector's
-    repeated passes over them cost more than the fold itself on large logs. Reference counting
-    still frees everything; the collector runs again afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 ANCHOR_FORMAT = 1

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from dautu_adapters.collector import collector_paused
 from dautu_adapters.plugins import DautuPluginManager
-from dautu_adapters.review.projection import catch_up, collector_paused
+from dautu_adapters.review.projection import catch_up
 from dautu_adapters.review.rulebooks import installed_review_rulebooks
 from dautu_adapters.service import ProjectService
 from dautu_core.codec import NO_UPCASTERS, Upcasters
