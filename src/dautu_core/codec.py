@@ -251,28 +251,34 @@ def _decoder(hint: Any) -> Decoder:
         return _build_decoder(hint)
 
 
-def _build_decoder(hint: Any) -> Decoder:
+def _container_decoder(hint: Any, inner: Callable[[Any], Decoder]) -> Decoder | None:
+    """The decoder of an optional, a variadic tuple or a mapping, its parts decoded by the
+    decoders ``inner`` gives for their hints; ``None`` for any other hint. One definition for
+    the validating decoders and the trusted ones, which differ only in ``inner``."""
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
         options = [a for a in typing.get_args(hint) if a is not type(None)]
-        inner = _decoder(options[0])
-        if inner is _identity:
+        part = inner(options[0])
+        if part is _identity:
             return _identity
-
-        def optional(data: Any, upcasters: Upcasters) -> Any:
-            return None if data is None else inner(data, upcasters)
-
-        return optional
+        return lambda data, upcasters: None if data is None else part(data, upcasters)
     if origin is tuple:
         (item_hint, _ellipsis) = typing.get_args(hint)
-        item = _decoder(item_hint)
+        item = inner(item_hint)
         if item is _identity:
             return lambda data, _upcasters: tuple(data)
         return lambda data, upcasters: tuple([item(value, upcasters) for value in data])
     if origin is not None and origin in (Mapping, dict, typing.Mapping):
         _, value_hint = typing.get_args(hint)
-        value_decoder = _decoder(value_hint)
+        value_decoder = inner(value_hint)
         return lambda data, upcasters: {k: value_decoder(v, upcasters) for k, v in data.items()}
+    return None
+
+
+def _build_decoder(hint: Any) -> Decoder:
+    container = _container_decoder(hint, _decoder)
+    if container is not None:
+        return container
     if hint is Any or hint in (bool, int, str):
         return _identity
     if isinstance(hint, type):
@@ -678,23 +684,9 @@ def _trusted_decoder(hint: Any) -> Decoder:
 
 
 def _build_trusted_decoder(hint: Any) -> Decoder:
-    origin = typing.get_origin(hint)
-    if origin is typing.Union or origin is types.UnionType:
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        inner = _trusted_decoder(options[0])
-        if inner is _identity:
-            return _identity
-        return lambda data, upcasters: None if data is None else inner(data, upcasters)
-    if origin is tuple:
-        (item_hint, _ellipsis) = typing.get_args(hint)
-        item = _trusted_decoder(item_hint)
-        if item is _identity:
-            return lambda data, _upcasters: tuple(data)
-        return lambda data, upcasters: tuple([item(value, upcasters) for value in data])
-    if origin is not None and origin in (Mapping, dict, typing.Mapping):
-        _, value_hint = typing.get_args(hint)
-        value_decoder = _trusted_decoder(value_hint)
-        return lambda data, upcasters: {k: value_decoder(v, upcasters) for k, v in data.items()}
+    container = _container_decoder(hint, _trusted_decoder)
+    if container is not None:
+        return container
     if isinstance(hint, type) and issubclass(hint, ev.ProjectEvent):
         return lambda data, upcasters: trusted_event_from_data(
             data["type"], data["schema_version"], data["data"], upcasters
