@@ -172,34 +172,31 @@ def import_command(args: argparse.Namespace) -> int:
     recorded_at = vietnam_now()
     from dautu_adapters.workbook.places import check_locations
 
+    def run(
+        service: ProjectService, dry_run: bool, progress: Callable[[int], None] | None = None
+    ) -> ImportReport:
+        return import_sheets(
+            service,
+            sheets,
+            actor=actor,
+            recorded_at=recorded_at,
+            dry_run=dry_run,
+            partial=args.partial,
+            check_locations=check_locations,
+            progress=progress,
+        )
+
     exists = _store_exists(args)
     if not exists and not args.dry_run:
         # A new store is made only for an import that writes something: the same import is
         # first judged against an empty record in memory, so that a refused file does not
         # leave an empty store behind (which later commands would read as "no projects").
         with ProjectService(open_store_from_args(_in_memory(args))) as service:
-            report = import_sheets(
-                service,
-                sheets,
-                actor=actor,
-                recorded_at=recorded_at,
-                dry_run=False,
-                partial=args.partial,
-                check_locations=check_locations,
-            )
+            report = run(service, dry_run=False)
         if report.events_written == 0:
             return _finish(report, args)
     with _open_service(args, exists=exists) as service, _progress(total) as progress:
-        report = import_sheets(
-            service,
-            sheets,
-            actor=actor,
-            recorded_at=recorded_at,
-            dry_run=args.dry_run,
-            partial=args.partial,
-            check_locations=check_locations,
-            progress=progress,
-        )
+        report = run(service, args.dry_run, progress)
     return _finish(report, args)
 
 
