@@ -154,7 +154,7 @@ def lint() -> int:
     for args in (
         ["-m", "ruff", "check", "src", "tests", "examples", "benchmarks", "tasks.py"],
         ["-m", "ruff", "format", "--check", "src", "tests", "examples", "benchmarks", "tasks.py"],
-        ["-m", "mypy", "--strict", "src"],
+        ["-m", "mypy", "--strict", "src", "benchmarks"],
     ):
         failures += _run(PY, *args) != 0
     return 1 if failures else 0

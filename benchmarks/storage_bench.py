@@ -48,6 +48,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from uuid import UUID
 
 import attrs
 from eventsourcing.application import Application
@@ -175,10 +176,16 @@ def many_projects(
 # --- timing -----------------------------------------------------------------------------------
 
 
-def timed(action: Callable[[], object]) -> float:
+def timed(action: Callable[..., object], *args: Any) -> float:
+    """Seconds ``action(*args)`` took."""
     start = time.perf_counter()
-    action()
+    action(*args)
     return time.perf_counter() - start
+
+
+def _hex(originator_id: Any) -> str:
+    """An originator id as eventsourcing's SQLite recorder stores it (a UUID's hex)."""
+    return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
 
 
 def chunks(items: list[T], size: Callable[[T], int], per_call: int) -> list[list[T]]:
@@ -232,14 +239,14 @@ def bench_bulk(
         # What an import does: decide each command, encode and hash its record, append.
         store = open_store(f"sqlite:///{folder / 'a-service.db'}")
         service = ProjectService(store)
-        spent = sum(timed(lambda c=c: service.execute_batch(c)) for c in decisions)
+        spent = sum(timed(service.execute_batch, c) for c in decisions)
         assert store.max_position() == total
         store.close()
         return spent
 
     def dautu() -> float:
         store = open_store(f"sqlite:///{folder / 'a-dautu.db'}")
-        spent = sum(timed(lambda call=call: store.append(call)) for call in calls)
+        spent = sum(timed(store.append, call) for call in calls)
         assert store.max_position() == total
         store.close()
         return spent
@@ -248,7 +255,7 @@ def bench_bulk(
         # eventsourcing's full path: aggregates built by their @event command methods from
         # the same payloads (prepared in advance, as the service's commands are), then
         # Application.save (event objects, mapper, transcoder, recorder) of each call's set.
-        app = Application(
+        app: Application[UUID] = Application(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(folder / "a-app.db"),
@@ -265,7 +272,7 @@ def bench_bulk(
                 aggregates.append(aggregate)
             app.save(*aggregates)
 
-        spent = sum(timed(lambda c=c: save(c)) for c in payloads)
+        spent = sum(timed(save, c) for c in payloads)
         assert app.recorder.max_notification_id() == total
         app.close()
         return spent
@@ -276,7 +283,7 @@ def bench_bulk(
             Environment(env={"SQLITE_DBNAME": str(folder / "a-es.db"), "PERSISTENCE_MODULE": "-"})
         )
         recorder = factory.application_recorder()
-        spent = sum(timed(lambda r=r: recorder.insert_events(r)) for r in rows)
+        spent = sum(timed(recorder.insert_events, r) for r in rows)
         assert recorder.max_notification_id() == total
         factory.close()
         return spent
@@ -290,7 +297,8 @@ def bench_bulk(
             "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
         )
         params = [
-            [(s.originator_id.hex, s.originator_version, s.topic, s.state) for s in r] for r in rows
+            [(_hex(s.originator_id), s.originator_version, s.topic, s.state) for s in r]
+            for r in rows
         ]
 
         def insert(p: list[tuple[str, int, str, bytes]]) -> None:
@@ -298,7 +306,7 @@ def bench_bulk(
             conn.executemany("INSERT INTO stored_events VALUES (?,?,?,?)", p)
             conn.execute("COMMIT")
 
-        spent = sum(timed(lambda p=p: insert(p)) for p in params)
+        spent = sum(timed(insert, p) for p in params)
         conn.close()
         return spent
 
@@ -356,7 +364,7 @@ def bench_rebuild(folder: Path, events: int, repeat: int, violation_every: int) 
     store = open_store(f"sqlite:///{folder / 'b-dautu.db'}")
     store.append([AppendBatch("2165432100", 0, chained(life))])
 
-    app = Application(
+    app: Application[UUID] = Application(
         env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(folder / "b.db")}
     )
     first, *rest = (event_to_data(item) for item in life)
@@ -368,8 +376,8 @@ def bench_rebuild(folder: Path, events: int, repeat: int, violation_every: int) 
     dautu, es = [], []
     for _ in range(repeat):
         service = ProjectService(store)  # a new service: nothing cached
-        dautu.append(timed(lambda service=service: service.load("2165432100")))
-        es.append(timed(lambda: app.repository.get(aggregate.id)))
+        dautu.append(timed(service.load, "2165432100"))
+        es.append(timed(app.repository.get, aggregate.id))
     assert ProjectService(store).load("2165432100").version == events
     assert app.repository.get(aggregate.id).version == events
     store.close()
@@ -378,7 +386,8 @@ def bench_rebuild(folder: Path, events: int, repeat: int, violation_every: int) 
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(data))
+    value: dict[str, Any] = json.loads(json.dumps(data))
+    return value
 
 
 def bench_latency(folder: Path, history: int, runs: int, synchronous: str) -> dict[str, float]:
@@ -428,27 +437,26 @@ def bench_latency(folder: Path, history: int, runs: int, synchronous: str) -> di
 
     warm_service = ProjectService(store)
     warm_service.load(codes[0])
-    warm, flush = [], []
+
+    def warm_command(n: int) -> None:
+        warm_service.execute(command(codes[0], n))
+
+    def cold_command(code: str, n: int) -> None:
+        ProjectService(store).execute(command(code, n))
+
+    warm: list[float] = []
+    flush: list[float] = []
     for i in range(runs):
-        flush.append(timed(lambda i=i: bare_commit(i)))
-        warm.append(timed(lambda i=i: warm_service.execute(command(codes[0], i))))
-    first = [
-        timed(lambda code=code: ProjectService(store).execute(command(code, 0)))
-        for code in codes[1:]
-    ]
-    cold = [
-        timed(lambda code=code: ProjectService(store).execute(command(code, 1)))
-        for code in codes[1:]
-    ]
+        flush.append(timed(bare_commit, i))
+        warm.append(timed(warm_command, i))
+    first = [timed(cold_command, code, 0) for code in codes[1:]]
+    cold = [timed(cold_command, code, 1) for code in codes[1:]]
     # The persisted states left BEHIND records behind (the command above wrote one) by a
     # writer that saves none: the most a cold command folds without saving the state again.
     quiet = ProjectService(store, snapshot_every=None)
     for code in codes[1:]:
         quiet.execute_batch([command(code, 2 + i) for i in range(BEHIND - 1)])
-    behind = [
-        timed(lambda code=code: ProjectService(store).execute(command(code, 1 + BEHIND)))
-        for code in codes[1:]
-    ]
+    behind = [timed(cold_command, code, 1 + BEHIND) for code in codes[1:]]
     bare.close()
     store.close()
     return {
