@@ -52,7 +52,6 @@ unread projects and a query never save one.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -61,16 +60,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from dautu_adapters.chained_rows import fold_chained_rows, stream_corrupted
 from dautu_adapters.collector import collector_paused
 from dautu_adapters.project_snapshots import StoredHistory, seal_state, snapshot_name, unseal_state
 from dautu_adapters.stores.errors import StreamCorrupted
 from dautu_core import commands as cmd
-from dautu_core import events as ev
 from dautu_core.codec import (
     NO_UPCASTERS,
     Upcasters,
-    trusted_decoder,
-    trusted_event_from_data,
 )
 from dautu_core.decider import decide
 from dautu_core.errors import ConcurrencyConflict, DautuError, InvalidValue, UnknownProject
@@ -78,7 +75,7 @@ from dautu_core.ports import AppendBatch, CheckpointStore, EventStore, NewRecord
 from dautu_core.record import GENESIS, RecordRow, StoredRecord, make_record, record_hash
 from dautu_core.rulebook import Rulebooks
 from dautu_core.rules import RECORDED_AT_TOLERANCE, recorded_not_in_future
-from dautu_core.state import ProjectState, evolve, evolve_all
+from dautu_core.state import ProjectState, evolve
 from dautu_core.values import project_code as checked_code
 
 if TYPE_CHECKING:
@@ -337,8 +334,7 @@ class ProjectService:
                 or hashlib.sha256(rows[0][4]).hexdigest() != record_hash
             ):
                 return None
-            rest = rows[1:]
-            return (_fold_rows(start, code, rest, self.upcasters) if rest else start), position
+            return self._fold_rows(start, code, rows[1:]), position
         records = self.store.read_stream(code, after_version=position - 1)
         if not records or records[0].version != position or records[0].hash != record_hash:
             return None
@@ -368,8 +364,9 @@ class ProjectService:
         itself when nothing follows it.
 
         Stores that read plain rows (``read_stream_rows``, the builtin ones) are folded by
-        :func:`_fold_rows`, which decodes the records the hash chain vouches for without
-        re-validating them; other stores' records are decoded and validated one by one.
+        :func:`~dautu_adapters.chained_rows.fold_chained_rows`, which decodes the records
+        the hash chain vouches for without re-validating them; other stores' records are
+        decoded and validated one by one.
         """
         read_rows = getattr(self.store, "read_stream_rows", None)
         if read_rows is None:
@@ -380,7 +377,19 @@ class ProjectService:
         rows: list[RecordRow] = read_rows(
             code, after_version=start.version, up_to_version=up_to_version
         )
-        return _fold_rows(start, code, rows, self.upcasters) if rows else start
+        return self._fold_rows(start, code, rows)
+
+    def _fold_rows(
+        self, start: ProjectSnapshot, code: str, rows: Sequence[RecordRow]
+    ) -> ProjectSnapshot:
+        """``start`` with ``rows`` folded in (see :func:`fold_chained_rows`); ``start``
+        itself when there are none."""
+        if not rows:
+            return start
+        state, last_hash = fold_chained_rows(
+            start.state, start.last_hash, code, rows, self.upcasters
+        )
+        return ProjectSnapshot(state, last_hash)
 
     def history(self, project_code: str) -> list[StoredRecord]:
         """Every record of the project, oldest first, as stored."""
@@ -562,7 +571,7 @@ class ProjectService:
         upcasters = self.upcasters
         for record in records:
             if record.version != state.version + 1:
-                raise _corrupted(code, state.version + 1, record.version)
+                raise stream_corrupted(code, state.version + 1, record.version)
             state = evolve(state, record.event(upcasters))
         return ProjectSnapshot(state, records[-1].hash if records else start.last_hash)
 
@@ -602,20 +611,6 @@ def _stored(batches: Sequence[AppendBatch], positions: Sequence[int]) -> list[St
                 )
             )
     return out
-
-
-def _corrupted(code: str, expected: int, found: int) -> StreamCorrupted:
-    return StreamCorrupted(
-        f"Hồ sơ của dự án {code} bị hỏng: sau phiên bản {expected - 1} lẽ ra là phiên bản "
-        f"{expected}, nhưng kho trả về phiên bản {found}; thử lại không giúp được, hãy kiểm "
-        "tra kho lưu trữ (dautu verify)",
-        f"the record of project {code} is damaged: version {expected - 1} should be followed "
-        f"by version {expected}, but the store returned version {found}; retrying will not "
-        "help, check the store (dautu verify)",
-        project_code=code,
-        field="version",
-        rule_id="stream_contiguous",
-    )
 
 
 def _history_changed(code: str, version: int) -> StreamCorrupted:
@@ -667,129 +662,3 @@ def _unknown(code: str) -> UnknownProject:
         field="project_code",
         rule_id="project_known",
     )
-
-
-_RAW_DECODE = json.JSONDecoder().raw_decode
-_DATA_START = '{"data":'
-_PREV_MARK = ',"prev":"'
-_HASH_END = len(_PREV_MARK) + 64
-
-_Plan = tuple[str, Callable[[Any, Upcasters], Any]] | None
-_PLANS: dict[str, _Plan] = {}
-
-
-def _plan(type_name: str) -> _Plan:
-    """How a canonical record of ``type_name`` at its current schema version ends after
-    its ``prev`` hash, and the trusted decoder of its payload (``None``: not a type the
-    trusted path knows, such records are parsed whole)."""
-    found = _PLANS.get(type_name, False)
-    if found is not False:
-        return found  # type: ignore[return-value]
-    cls = ev.EVENT_TYPES.get(type_name)
-    decoder = trusted_decoder(type_name, cls.SCHEMA_VERSION) if cls is not None else None
-    plan: _Plan = None
-    if cls is not None and decoder is not None:
-        tail = f'","schema_version":{cls.SCHEMA_VERSION},"type":' + json.dumps(
-            type_name, ensure_ascii=False
-        )
-        plan = (tail + "}", decoder)
-    _PLANS[type_name] = plan
-    return plan
-
-
-def _read_record(text: str, type_name: str) -> tuple[str, Any, Any] | None:
-    """``(prev, payload, trusted decoder or None)`` of a record's text, or ``None`` when it
-    is not one JSON object holding a record.
-
-    A record of a known type at its current schema version is read at fixed places (the
-    canonical layout, see :mod:`dautu_core.record`): its stored type, schema version and
-    ``prev`` are compared, only its payload is parsed. Anything else is parsed whole.
-    """
-    plan = _PLANS.get(type_name, False)
-    if plan is False:
-        plan = _plan(type_name)
-    if plan is not None:
-        tail, decoder = plan  # type: ignore[misc]
-        mark = len(text) - len(tail) - _HASH_END
-        if (
-            text.endswith(tail)
-            and text.startswith(_PREV_MARK, mark)
-            and text.startswith(_DATA_START)
-        ):
-            try:
-                payload, end = _RAW_DECODE(text, len(_DATA_START))
-            except ValueError:
-                return None
-            if end == mark and payload.__class__ is dict:
-                return text[mark + len(_PREV_MARK) : mark + _HASH_END], payload, decoder
-    try:
-        value, end = _RAW_DECODE(text)
-    except ValueError:
-        return None
-    if end != len(text) or value.__class__ is not dict:
-        return None
-    try:
-        return value["prev"], value["data"], (value["type"], value["schema_version"])
-    except KeyError:
-        return None
-
-
-def _fold_rows(
-    start: ProjectSnapshot, code: str, rows: Sequence[RecordRow], upcasters: Upcasters
-) -> ProjectSnapshot:
-    """``start`` with ``rows`` (the next records of its stream) folded in, checking their
-    hash chain on the way.
-
-    Why: the records of a project were validated when they were decided, and their bytes
-    chain: each names the SHA-256 of its predecessor (``prev``). A record whose ``prev``
-    continues the chain from ``start`` and whose successor's ``prev`` is its own hash is the
-    record that was written; it is decoded without re-validating
-    (:func:`~dautu_core.codec.trusted_event_from_data`, proven equal to the validating decode
-    by a property test over every event type). Every other record (the last one read, one
-    that breaks the chain, one that does not parse as a record) is decoded the validating
-    way, with its errors. The versions are checked as :meth:`ProjectService._fold` checks
-    them, with the same error.
-    """
-    state = start.state
-    expected = state.version + 1
-    last_hash = start.last_hash
-    sha256 = hashlib.sha256
-    # The record read before this one and what was read of it if it continued the chain
-    # (else ``None``): decoded once this record's prev says whether it is the record that
-    # was written.
-    pending: RecordRow | None = None
-    pending_read: tuple[str, Any, Any] | None = None
-    events: list[ev.ProjectEvent] = []
-    for row in rows:
-        version = row[1]
-        if version != expected:
-            raise _corrupted(code, expected, version)
-        expected += 1
-        data = row[4]
-        try:
-            read = _read_record(data.decode(), row[3])
-        except UnicodeDecodeError:
-            read = None
-        linked = read is not None and read[0] == last_hash
-        if pending is not None:
-            events.append(_event(pending, pending_read if linked else None, upcasters))
-        pending, pending_read = row, read if linked else None
-        last_hash = sha256(data).hexdigest()
-    if pending is not None:
-        events.append(StoredRecord(*pending).event(upcasters))
-    state = evolve_all(state, events)  # one private draft between corrections
-    return ProjectSnapshot(state, last_hash)
-
-
-def _event(row: RecordRow, read: tuple[str, Any, Any] | None, upcasters: Upcasters) -> Any:
-    """The event of a record: decoded the trusted way when ``read`` (its successor names its
-    hash), else, or when the trusted decode refuses it, the validating way, with its errors."""
-    if read is not None:
-        _, payload, how = read
-        try:
-            if how.__class__ is tuple:
-                return trusted_event_from_data(how[0], how[1], payload, upcasters)
-            return how(payload, upcasters)
-        except (DautuError, KeyError, TypeError, ValueError, AttributeError):
-            pass  # the validating decode below raises it with the record's version
-    return StoredRecord(*row).event(upcasters)
