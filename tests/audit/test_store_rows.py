@@ -5,30 +5,18 @@ places."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
-from audit.test_store_tamper import CODES, PostgresRows, Scene, SQLiteRows
+from audit.test_store_tamper import CODES, Scene
 from audit.test_verify import forged_delay
 from dautu_adapters.audit import audit_store
 from dautu_adapters.stores import open_store
 from dautu_core.audit import LogScanner
 from dautu_core.record import StoredRecord
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def stored(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Scene]:
-    """The tampering tests' scene: three interleaved projects and a signed checkpoint."""
-    if request.param == "sqlite":
-        path = tmp_path / "dautu.db"
-        yield Scene(f"sqlite:///{path}", SQLiteRows(path))
-    else:
-        url = request.getfixturevalue("postgres_url")
-        yield Scene(url, PostgresRows(url))
 
 
 class RecordsOnly:
@@ -86,8 +74,7 @@ TAMPERINGS: dict[str, Callable[[Scene], None]] = {
 
 
 @pytest.mark.parametrize("how", list(TAMPERINGS))
-def test_rows_and_records_verify_a_store_alike(stored: Scene, how: str) -> None:
-    scene = stored
+def test_rows_and_records_verify_a_store_alike(scene: Scene, how: str) -> None:
     TAMPERINGS[how](scene)
     store = open_store(scene.url)
     try:

@@ -4,7 +4,6 @@ administrator could: every change is detected and located (project code and vers
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -164,16 +163,6 @@ class Scene:
         assert not report.ok
         first = report.first
         return first.kind, first.project_code, first.version
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def scene(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Scene]:
-    if request.param == "sqlite":
-        path = tmp_path / "dautu.db"
-        yield Scene(f"sqlite:///{path}", SQLiteRows(path))
-    else:
-        url = request.getfixturevalue("postgres_url")
-        yield Scene(url, PostgresRows(url))
 
 
 def test_an_untouched_store_verifies(scene: Scene) -> None:
